@@ -1,0 +1,79 @@
+using System.Text.Json;
+using Agentic.ServiceDefaults.Data;
+using Agentic.ServiceDefaults.Telemetry;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Agentic.ServiceDefaults;
+
+public static class Extensions
+{
+    /// <summary>
+    /// What every Agentic service gets with one call: structured console logs carrying trace ids, OpenTelemetry over
+    /// OTLP when configured, health checks, and the PostgreSQL data source. Messaging is added by
+    /// <c>AddAgenticMessaging</c> so that each service registers its own consumers.
+    /// </summary>
+    public static IHostApplicationBuilder AddServiceDefaults(this IHostApplicationBuilder builder)
+    {
+        builder.ConfigureLogging();
+        builder.AddAgenticOpenTelemetry();
+        builder.Services.AddHealthChecks().AddCheck("self", () => HealthCheckResult.Healthy(), [HealthTags.Live]);
+        builder.AddAgenticDatabase();
+        return builder;
+    }
+
+    /// <summary><c>/health</c> (ready: every check, including broker and database) and <c>/alive</c> (the process answers).</summary>
+    public static WebApplication MapDefaultEndpoints(this WebApplication app)
+    {
+        app.MapHealthChecks("/health", new HealthCheckOptions { ResponseWriter = WriteHealthAsync });
+        app.MapHealthChecks("/alive", new HealthCheckOptions { Predicate = check => check.Tags.Contains(HealthTags.Live), ResponseWriter = WriteHealthAsync });
+        return app;
+    }
+
+    private static void ConfigureLogging(this IHostApplicationBuilder builder)
+    {
+        builder.Logging.Configure(options =>
+            options.ActivityTrackingOptions = ActivityTrackingOptions.TraceId | ActivityTrackingOptions.SpanId | ActivityTrackingOptions.ParentId);
+
+        // Structured JSON by default; humans running the AppHost (Development) get single lines. Configuration wins.
+        if (builder.Configuration["Logging:Console:FormatterName"] is { Length: > 0 })
+        {
+            return;
+        }
+
+        if (builder.Environment.IsDevelopment())
+        {
+            builder.Logging.AddSimpleConsole(options =>
+            {
+                options.SingleLine = true;
+                options.IncludeScopes = true;
+                options.TimestampFormat = "HH:mm:ss.fff ";
+            });
+        }
+        else
+        {
+            builder.Logging.AddJsonConsole(options =>
+            {
+                options.IncludeScopes = true;
+                options.TimestampFormat = "O";
+                options.UseUtcTimestamp = true;
+            });
+        }
+    }
+
+    private static Task WriteHealthAsync(HttpContext context, HealthReport report)
+    {
+        context.Response.ContentType = "application/json; charset=utf-8";
+        var body = new
+        {
+            status = report.Status.ToString(),
+            checks = report.Entries.ToDictionary(e => e.Key, e => new { status = e.Value.Status.ToString(), description = e.Value.Description }),
+        };
+        return context.Response.WriteAsync(JsonSerializer.Serialize(body), context.RequestAborted);
+    }
+}

@@ -1,0 +1,22 @@
+namespace Agentic.Contracts.Analysis;
+
+/// <summary>The Check Analyzer's verdict on a failed check.</summary>
+public sealed record CheckFailureAnalyzed
+{
+    /// <summary>The fix workflow's correlation id (one per pull request, head SHA and failing check).</summary>
+    public required Guid CorrelationId { get; init; }
+
+    public required FailureCategory Category { get; init; }
+    public required FixStrategy Strategy { get; init; }
+
+    /// <summary>0..1: how sure the analyzer is of the root cause.</summary>
+    public required double Confidence { get; init; }
+    public required string RootCause { get; init; }
+
+    /// <summary>The relevant excerpt of the evidence (errors with context), already cut to a budget.</summary>
+    public required string Evidence { get; init; }
+
+    /// <summary>Files the diagnosis points at, relative to the repository root.</summary>
+    public required IReadOnlyList<string> Files { get; init; }
+    public required LlmUsage Usage { get; init; }
+}

@@ -1,0 +1,19 @@
+namespace Agentic.Contracts.Dispatch;
+
+/// <summary>Command to the Command Dispatcher: pick a command from the library and build its arguments for a diagnosed failure or a request.</summary>
+public sealed record DispatchCommand
+{
+    /// <summary>The fix workflow's correlation id (one per pull request, head SHA and failing check).</summary>
+    public required Guid CorrelationId { get; init; }
+
+    public required PullRequestRef PullRequest { get; init; }
+    public required FixStrategy Strategy { get; init; }
+    public required FailureCategory Category { get; init; }
+    public required string RootCause { get; init; }
+    public required string Evidence { get; init; }
+    public required IReadOnlyList<string> Files { get; init; }
+    public required int Attempt { get; init; }
+
+    /// <summary>Why the previous attempt failed, fed back to the next one.</summary>
+    public string? PreviousFailure { get; init; }
+}
