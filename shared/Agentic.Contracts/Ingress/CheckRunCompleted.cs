@@ -18,6 +18,7 @@ public sealed record CheckRunCompleted
     public long? CheckSuiteId { get; init; }
     public string? AppSlug { get; init; }
     public string? DetailsUrl { get; init; }
-    public required IReadOnlyList<int> PullRequestNumbers { get; init; }
+    /// <summary>The open pull requests whose head is this commit, as GitHub lists them in the payload.</summary>
+    public required IReadOnlyList<PullRequestRef> PullRequests { get; init; }
     public DateTimeOffset? CompletedAt { get; init; }
 }

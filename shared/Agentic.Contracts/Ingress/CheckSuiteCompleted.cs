@@ -13,5 +13,6 @@ public sealed record CheckSuiteCompleted
     public required string HeadSha { get; init; }
     public string? HeadBranch { get; init; }
     public required string Conclusion { get; init; }
-    public required IReadOnlyList<int> PullRequestNumbers { get; init; }
+    /// <summary>The open pull requests whose head is this commit, as GitHub lists them in the payload.</summary>
+    public required IReadOnlyList<PullRequestRef> PullRequests { get; init; }
 }

@@ -15,5 +15,6 @@ public sealed record WorkflowRunCompleted
     public string? HeadBranch { get; init; }
     public required string Conclusion { get; init; }
     public required int RunAttempt { get; init; }
-    public required IReadOnlyList<int> PullRequestNumbers { get; init; }
+    /// <summary>The open pull requests whose head is this commit, as GitHub lists them in the payload.</summary>
+    public required IReadOnlyList<PullRequestRef> PullRequests { get; init; }
 }

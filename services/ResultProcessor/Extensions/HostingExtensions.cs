@@ -1,0 +1,25 @@
+using Agentic.Persistence.Sagas;
+using Agentic.ResultProcessor.Consumers;
+using Agentic.ResultProcessor.Options;
+using Agentic.ResultProcessor.StateMachines;
+using Agentic.ServiceDefaults.Messaging;
+using Agentic.ServiceDefaults.Options;
+
+namespace Agentic.ResultProcessor.Extensions;
+
+public static class HostingExtensions
+{
+    public const string FixWorkflowTable = "fix_workflow_sagas";
+
+    public static IHostApplicationBuilder AddResultProcessor(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddValidatedOptions<FixWorkflowOptions, FixWorkflowOptionsValidator>(FixWorkflowOptions.SectionName);
+        builder.AddAgenticMessaging(bus =>
+        {
+            bus.AddSagaStateMachine<FixWorkflowStateMachine, FixWorkflowState>(typeof(FixWorkflowStateDefinition))
+                .PostgresRepository(FixWorkflowTable);
+            bus.AddConsumer<WorkflowFinishedConsumer>();
+        });
+        return builder;
+    }
+}

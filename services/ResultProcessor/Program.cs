@@ -1,0 +1,10 @@
+using Agentic.ResultProcessor.Extensions;
+using Agentic.ServiceDefaults;
+
+var builder = WebApplication.CreateBuilder(args);
+builder.AddServiceDefaults();
+builder.AddResultProcessor();
+
+var app = builder.Build();
+app.MapDefaultEndpoints();
+await app.RunAsync();

@@ -1,0 +1,55 @@
+using Agentic.Contracts.Common;
+using MassTransit;
+
+namespace Agentic.ResultProcessor.StateMachines;
+
+/// <summary>One fix workflow: a failing check on one pull request head. Persisted as JSON in <c>fix_workflow_sagas</c>.</summary>
+public sealed class FixWorkflowState : SagaStateMachineInstance, ISagaVersion
+{
+    public Guid CorrelationId { get; set; }
+
+    public string CurrentState { get; set; } = string.Empty;
+
+    public int Version { get; set; }
+
+    public PullRequestRef? PullRequest { get; set; }
+
+    public long CheckRunId { get; set; }
+
+    public string CheckName { get; set; } = string.Empty;
+
+    public long? JobId { get; set; }
+
+    public DateTimeOffset DetectedAt { get; set; }
+
+    public FailureCategory? Category { get; set; }
+
+    public FixStrategy? Strategy { get; set; }
+
+    public double Confidence { get; set; }
+
+    public string? RootCause { get; set; }
+
+    public string? Evidence { get; set; }
+
+    public List<string> Files { get; set; } = [];
+
+    public int Attempts { get; set; }
+
+    public Guid? ExecutionId { get; set; }
+
+    public string? LastFailure { get; set; }
+
+    public decimal CostUsd { get; set; }
+
+    public string? CommitSha { get; set; }
+
+    public int? ProposalNumber { get; set; }
+
+    public WorkflowOutcome? Outcome { get; set; }
+
+    public string? Summary { get; set; }
+
+    /// <summary>Sequence of the last report sent to the Notifier; reports carry it so stale ones are dropped.</summary>
+    public int ReportSequence { get; set; }
+}

@@ -1,0 +1,229 @@
+using Agentic.Contracts.Analysis;
+using Agentic.Contracts.Common;
+using Agentic.Contracts.Discovery;
+using Agentic.Contracts.Dispatch;
+using Agentic.Contracts.Execution;
+using Agentic.Contracts.Notifications;
+using Agentic.Contracts.Results;
+using Agentic.ResultProcessor.Options;
+using MassTransit;
+using Microsoft.Extensions.Options;
+
+namespace Agentic.ResultProcessor.StateMachines;
+
+/// <summary>
+/// The fix workflow: detected → analysing → dispatching → executing (which includes validation) → publishing →
+/// pushed | proposed | escalated | abandoned | superseded. Attempts and budget are capped; a new head or a closed PR
+/// ends it. Terminal states keep their row and ignore every later message, so a late duplicate never restarts work.
+/// </summary>
+public sealed class FixWorkflowStateMachine : MassTransitStateMachine<FixWorkflowState>
+{
+    public FixWorkflowStateMachine(IOptions<FixWorkflowOptions> options)
+    {
+        var caps = options.Value;
+        InstanceState(x => x.CurrentState);
+
+        Event(() => Detected, x => x.CorrelateById(m => m.Message.CorrelationId));
+        Event(() => Analyzed, x => x.CorrelateById(m => m.Message.CorrelationId));
+        Event(() => AnalysisFailed, x => x.CorrelateById(m => m.Message.CorrelationId));
+        Event(() => Dispatched, x => x.CorrelateById(m => m.Message.CorrelationId));
+        Event(() => Rejected, x => x.CorrelateById(m => m.Message.CorrelationId));
+        Event(() => Executed, x => x.CorrelateById(m => m.Message.CorrelationId));
+        Event(() => Pushed, x => x.CorrelateById(m => m.Message.CorrelationId));
+        Event(() => Proposed, x => x.CorrelateById(m => m.Message.CorrelationId));
+        Event(() => HeadMoved, x =>
+        {
+            x.CorrelateById(m => m.Message.CorrelationId);
+            x.OnMissingInstance(m => m.Discard());
+        });
+        Event(() => Closed, x =>
+        {
+            x.CorrelateById(m => m.Message.CorrelationId);
+            x.OnMissingInstance(m => m.Discard());
+        });
+
+        Initially(
+            When(Detected)
+                .Then(context =>
+                {
+                    var message = context.Message;
+                    context.Saga.PullRequest = message.PullRequest;
+                    context.Saga.CheckRunId = message.CheckRunId;
+                    context.Saga.CheckName = message.CheckName;
+                    context.Saga.JobId = message.JobId;
+                    context.Saga.DetectedAt = message.DetectedAt;
+                })
+                .TransitionTo(Analysing)
+                .Publish(context => new AnalyzeCheckFailure
+                {
+                    CorrelationId = context.Saga.CorrelationId,
+                    PullRequest = context.Saga.PullRequest!,
+                    CheckRunId = context.Saga.CheckRunId,
+                    CheckName = context.Saga.CheckName,
+                    JobId = context.Saga.JobId,
+                    BudgetUsd = caps.BudgetUsd,
+                })
+                .Then(context => context.Saga.ReportSequence++)
+                .Publish(context => FixWorkflowReport.Create(context.Saga, "in_progress")));
+
+        During(Analysing,
+            When(Analyzed)
+                .Then(context =>
+                {
+                    var message = context.Message;
+                    context.Saga.Category = message.Category;
+                    context.Saga.Strategy = message.Strategy;
+                    context.Saga.Confidence = message.Confidence;
+                    context.Saga.RootCause = message.RootCause;
+                    context.Saga.Evidence = message.Evidence;
+                    context.Saga.Files = [.. message.Files];
+                    context.Saga.CostUsd += message.Usage.CostUsd;
+                })
+                .IfElse(context => context.Saga.CostUsd > caps.BudgetUsd,
+                    overBudget => overBudget.Finish(Escalated, WorkflowOutcome.Escalated,
+                        c => $"The analysis alone cost ${c.Saga.CostUsd:0.00}, over the ${caps.BudgetUsd:0.00} budget; no fix was attempted."),
+                    withinBudget => withinBudget.IfElse(context => context.Message.Strategy == FixStrategy.Escalate,
+                        escalate => escalate.Finish(Escalated, WorkflowOutcome.Escalated,
+                            c => "Diagnosed; no safe automatic fix: " + c.Message.RootCause),
+                        fix => fix
+                            .Then(context => context.Saga.Attempts = 1)
+                            .TransitionTo(Dispatching)
+                            .Publish(context => Dispatch(context.Saga)))),
+            When(AnalysisFailed)
+                .Then(context => context.Saga.LastFailure = context.Message.Reason)
+                .Finish(Escalated, WorkflowOutcome.Escalated, c => "The failure could not be analysed: " + c.Message.Reason),
+            Ignore(Detected));
+
+        During(Dispatching,
+            When(Dispatched)
+                .Then(context => context.Saga.ExecutionId = context.Message.ExecutionId)
+                .TransitionTo(Executing)
+                .Publish(context => new ExecuteCommand
+                {
+                    CorrelationId = context.Saga.CorrelationId,
+                    ExecutionId = context.Message.ExecutionId,
+                    PullRequest = context.Saga.PullRequest!,
+                    Command = context.Message.Command,
+                    Arguments = context.Message.Arguments,
+                    Attempt = context.Saga.Attempts,
+                    Timeout = caps.CommandTimeout,
+                }),
+            When(Rejected)
+                .Then(context => context.Saga.LastFailure = context.Message.Reason)
+                .Finish(Escalated, WorkflowOutcome.Escalated, c => "No command could be dispatched: " + c.Message.Reason),
+            Ignore(Detected),
+            Ignore(Analyzed));
+
+        During(Executing,
+            // A result of an earlier attempt arriving late: that attempt was already judged.
+            Ignore(Executed, context => context.Message.ExecutionId != context.Saga.ExecutionId),
+            When(Executed, context => context.Message.ExecutionId == context.Saga.ExecutionId && context.Message.Outcome == ExecutionOutcome.Validated && context.Message.Patch is { Length: > 0 })
+                .TransitionTo(Publishing)
+                .Publish(context => new PublishFixResult
+                {
+                    CorrelationId = context.Saga.CorrelationId,
+                    PullRequest = context.Saga.PullRequest!,
+                    ExecutionId = context.Message.ExecutionId,
+                    Patch = context.Message.Patch!,
+                    CommitMessage = $"agentic: fix {context.Saga.CheckName}\n\n{context.Saga.RootCause}",
+                    OpenPullRequest = false,
+                }),
+            When(Executed, context => context.Message.ExecutionId == context.Saga.ExecutionId
+                                      && context.Message.Outcome is ExecutionOutcome.ValidationFailed or ExecutionOutcome.NoChange or ExecutionOutcome.TimedOut
+                                      && context.Saga.Attempts < caps.MaxAttempts)
+                .Then(context =>
+                {
+                    context.Saga.LastFailure = context.Message.Error ?? context.Message.Outcome.ToString();
+                    context.Saga.Attempts++;
+                })
+                .TransitionTo(Dispatching)
+                .Publish(context => Dispatch(context.Saga)),
+            When(Executed, context => context.Message.ExecutionId == context.Saga.ExecutionId)
+                .Then(context => context.Saga.LastFailure = context.Message.Error ?? context.Message.Outcome.ToString())
+                .Finish(Escalated, WorkflowOutcome.Escalated,
+                    c => $"No validated fix after {c.Saga.Attempts} attempt(s); last result: {c.Saga.LastFailure}"),
+            Ignore(Detected),
+            Ignore(Dispatched));
+
+        During(Publishing,
+            When(Pushed)
+                .Then(context => context.Saga.CommitSha = context.Message.CommitSha)
+                .Finish(PushedFix, WorkflowOutcome.Pushed, c => $"Pushed validated fix {c.Message.CommitSha[..Math.Min(7, c.Message.CommitSha.Length)]}."),
+            When(Proposed)
+                .Then(context => context.Saga.ProposalNumber = context.Message.ProposalNumber)
+                .Finish(ProposedFix, WorkflowOutcome.Proposed, c => $"Opened #{c.Message.ProposalNumber} with the validated fix."),
+            Ignore(Detected),
+            Ignore(Executed));
+
+        During(Analysing, Dispatching, Executing, Publishing,
+            When(HeadMoved)
+                .Finish(Superseded, WorkflowOutcome.Superseded, c => $"{c.Message.PushedBy} pushed {c.Message.PullRequest.HeadSha[..Math.Min(7, c.Message.PullRequest.HeadSha.Length)]}; this attempt was dropped."),
+            When(Closed)
+                .Finish(Abandoned, WorkflowOutcome.Abandoned, c => c.Message.Merged ? "The pull request was merged." : "The pull request was closed."));
+
+        During([Escalated, PushedFix, ProposedFix, Abandoned, Superseded],
+            Ignore(Detected), Ignore(Analyzed), Ignore(AnalysisFailed), Ignore(Dispatched), Ignore(Rejected),
+            Ignore(Executed), Ignore(Pushed), Ignore(Proposed), Ignore(HeadMoved), Ignore(Closed));
+    }
+
+    public State Analysing { get; private set; } = null!;
+    public State Dispatching { get; private set; } = null!;
+    public State Executing { get; private set; } = null!;
+    public State Publishing { get; private set; } = null!;
+    public State PushedFix { get; private set; } = null!;
+    public State ProposedFix { get; private set; } = null!;
+    public State Escalated { get; private set; } = null!;
+    public State Abandoned { get; private set; } = null!;
+    public State Superseded { get; private set; } = null!;
+
+    public Event<CheckFailureDetected> Detected { get; private set; } = null!;
+    public Event<CheckFailureAnalyzed> Analyzed { get; private set; } = null!;
+    public Event<CheckFailureAnalysisFailed> AnalysisFailed { get; private set; } = null!;
+    public Event<CommandDispatched> Dispatched { get; private set; } = null!;
+    public Event<CommandRejected> Rejected { get; private set; } = null!;
+    public Event<CommandExecuted> Executed { get; private set; } = null!;
+    public Event<FixPushed> Pushed { get; private set; } = null!;
+    public Event<FixProposed> Proposed { get; private set; } = null!;
+    public Event<PullRequestHeadMoved> HeadMoved { get; private set; } = null!;
+    public Event<PullRequestClosed> Closed { get; private set; } = null!;
+
+    private static DispatchCommand Dispatch(FixWorkflowState saga) => new()
+    {
+        CorrelationId = saga.CorrelationId,
+        PullRequest = saga.PullRequest!,
+        Strategy = saga.Strategy ?? FixStrategy.Escalate,
+        Category = saga.Category ?? FailureCategory.Unknown,
+        RootCause = saga.RootCause ?? string.Empty,
+        Evidence = saga.Evidence ?? string.Empty,
+        Files = saga.Files,
+        Attempt = saga.Attempts,
+        PreviousFailure = saga.LastFailure,
+    };
+}
+
+internal static class FixWorkflowBinderExtensions
+{
+    /// <summary>Ends the workflow: records outcome and summary, moves to the terminal state, announces it and sends the final report.</summary>
+    public static EventActivityBinder<FixWorkflowState, T> Finish<T>(
+        this EventActivityBinder<FixWorkflowState, T> binder, State final, WorkflowOutcome outcome, Func<BehaviorContext<FixWorkflowState, T>, string> summary)
+        where T : class =>
+        binder
+            .Then(context =>
+            {
+                context.Saga.Outcome = outcome;
+                context.Saga.Summary = summary(context);
+                context.Saga.ReportSequence++;
+            })
+            .TransitionTo(final)
+            .Publish(context => new WorkflowFinished
+            {
+                CorrelationId = context.Saga.CorrelationId,
+                PullRequest = context.Saga.PullRequest!,
+                CheckName = context.Saga.CheckName,
+                Outcome = outcome,
+                Summary = context.Saga.Summary!,
+                Attempts = context.Saga.Attempts,
+                CostUsd = context.Saga.CostUsd,
+            })
+            .Publish(context => FixWorkflowReport.Create(context.Saga, "completed"));
+}

@@ -1,0 +1,10 @@
+using Agentic.ReviewOrchestrator.Extensions;
+using Agentic.ServiceDefaults;
+
+var builder = WebApplication.CreateBuilder(args);
+builder.AddServiceDefaults();
+builder.AddReviewOrchestrator();
+
+var app = builder.Build();
+app.MapDefaultEndpoints();
+await app.RunAsync();
