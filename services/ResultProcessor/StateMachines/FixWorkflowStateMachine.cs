@@ -115,33 +115,30 @@ public sealed class FixWorkflowStateMachine : MassTransitStateMachine<FixWorkflo
             Ignore(Analyzed));
 
         During(Executing,
-            // A result of an earlier attempt arriving late: that attempt was already judged.
-            Ignore(Executed, context => context.Message.ExecutionId != context.Saga.ExecutionId),
-            When(Executed, context => context.Message.ExecutionId == context.Saga.ExecutionId && context.Message.Outcome == ExecutionOutcome.Validated && context.Message.Patch is { Length: > 0 })
-                .TransitionTo(Publishing)
-                .Publish(context => new PublishFixResult
-                {
-                    CorrelationId = context.Saga.CorrelationId,
-                    PullRequest = context.Saga.PullRequest!,
-                    ExecutionId = context.Message.ExecutionId,
-                    Patch = context.Message.Patch!,
-                    CommitMessage = $"agentic: fix {context.Saga.CheckName}\n\n{context.Saga.RootCause}",
-                    OpenPullRequest = false,
-                }),
-            When(Executed, context => context.Message.ExecutionId == context.Saga.ExecutionId
-                                      && context.Message.Outcome is ExecutionOutcome.ValidationFailed or ExecutionOutcome.NoChange or ExecutionOutcome.TimedOut
-                                      && context.Saga.Attempts < caps.MaxAttempts)
-                .Then(context =>
-                {
-                    context.Saga.LastFailure = context.Message.Error ?? context.Message.Outcome.ToString();
-                    context.Saga.Attempts++;
-                })
-                .TransitionTo(Dispatching)
-                .Publish(context => Dispatch(context.Saga)),
+            // Only the current attempt's result counts: a late result of an earlier attempt, already judged, is dropped.
             When(Executed, context => context.Message.ExecutionId == context.Saga.ExecutionId)
-                .Then(context => context.Saga.LastFailure = context.Message.Error ?? context.Message.Outcome.ToString())
-                .Finish(Escalated, WorkflowOutcome.Escalated,
-                    c => $"No validated fix after {c.Saga.Attempts} attempt(s); last result: {c.Saga.LastFailure}"),
+                .IfElse(context => context.Message.Outcome == ExecutionOutcome.Validated && context.Message.Patch is { Length: > 0 },
+                    validated => validated
+                        .TransitionTo(Publishing)
+                        .Publish(context => new PublishFixResult
+                        {
+                            CorrelationId = context.Saga.CorrelationId,
+                            PullRequest = context.Saga.PullRequest!,
+                            ExecutionId = context.Message.ExecutionId,
+                            Patch = context.Message.Patch!,
+                            CommitMessage = $"agentic: fix {context.Saga.CheckName}\n\n{context.Saga.RootCause}",
+                            OpenPullRequest = false,
+                        }),
+                    notValidated => notValidated
+                        .Then(context => context.Saga.LastFailure = context.Message.Error ?? context.Message.Outcome.ToString())
+                        .IfElse(context => context.Message.Outcome is ExecutionOutcome.ValidationFailed or ExecutionOutcome.NoChange or ExecutionOutcome.TimedOut
+                                           && context.Saga.Attempts < caps.MaxAttempts,
+                            retry => retry
+                                .Then(context => context.Saga.Attempts++)
+                                .TransitionTo(Dispatching)
+                                .Publish(context => Dispatch(context.Saga)),
+                            giveUp => giveUp.Finish(Escalated, WorkflowOutcome.Escalated,
+                                c => $"No validated fix after {c.Saga.Attempts} attempt(s); last result: {c.Saga.LastFailure}"))),
             Ignore(Detected),
             Ignore(Dispatched));
 

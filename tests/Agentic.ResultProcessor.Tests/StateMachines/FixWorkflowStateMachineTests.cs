@@ -1,0 +1,199 @@
+using Agentic.Contracts.Analysis;
+using Agentic.Contracts.Common;
+using Agentic.Contracts.Discovery;
+using Agentic.Contracts.Dispatch;
+using Agentic.Contracts.Execution;
+using Agentic.Contracts.Notifications;
+using Agentic.Contracts.Results;
+using Agentic.ResultProcessor.Options;
+using Agentic.ResultProcessor.StateMachines;
+using MassTransit;
+using MassTransit.Testing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Agentic.ResultProcessor.Tests.StateMachines;
+
+/// <summary>The fix workflow's own logic, on MassTransit's in-memory harness (a fresh one per test).</summary>
+public sealed class FixWorkflowStateMachineTests
+{
+    private ServiceProvider _provider = null!;
+    private ITestHarness _harness = null!;
+    private ISagaStateMachineTestHarness<FixWorkflowStateMachine, FixWorkflowState> _saga = null!;
+
+    [SetUp]
+    public async Task StartHarness()
+    {
+        _provider = new ServiceCollection()
+            .Configure<FixWorkflowOptions>(o => o.MaxAttempts = 2)
+            .AddMassTransitTestHarness(bus => bus.AddSagaStateMachine<FixWorkflowStateMachine, FixWorkflowState>())
+            .BuildServiceProvider(validateScopes: true);
+        _harness = _provider.GetRequiredService<ITestHarness>();
+        await _harness.Start();
+        _saga = _harness.GetSagaStateMachineHarness<FixWorkflowStateMachine, FixWorkflowState>();
+    }
+
+    [TearDown]
+    public async Task StopHarness()
+    {
+        await _harness.Stop();
+        await _provider.DisposeAsync();
+    }
+
+    [Test]
+    public async Task Should_request_analysis_and_report_progress_when_a_failure_is_detected()
+    {
+        var id = NewId.NextGuid();
+        await _harness.Bus.Publish(Detected(id));
+
+        Assert.That(await _saga.Exists(id, m => m.Analysing), Is.Not.Null);
+        Assert.That(await _harness.Published.Any<AnalyzeCheckFailure>(m => m.Context.Message.CorrelationId == id), Is.True);
+        var report = _harness.Published.Select<PostWorkflowReport>(m => m.Context.Message.CorrelationId == id).Single().Context.Message;
+        Assert.Multiple(() =>
+        {
+            Assert.That(report.Status, Is.EqualTo("in_progress"));
+            Assert.That(report.Sequence, Is.EqualTo(1));
+            Assert.That(report.Target.Address, Is.EqualTo("octo/widgets#7"));
+        });
+    }
+
+    [Test]
+    public async Task Should_escalate_with_the_reason_when_analysis_fails()
+    {
+        var id = NewId.NextGuid();
+        await _harness.Bus.Publish(Detected(id));
+        Assert.That(await _saga.Exists(id, m => m.Analysing), Is.Not.Null);
+
+        await _harness.Bus.Publish(new CheckFailureAnalysisFailed { CorrelationId = id, Reason = "log expired" });
+
+        Assert.That(await _saga.Exists(id, m => m.Escalated), Is.Not.Null);
+        Assert.That(await _harness.Published.Any<WorkflowFinished>(m => m.Context.Message.CorrelationId == id), Is.True);
+        var finished = _harness.Published.Select<WorkflowFinished>(m => m.Context.Message.CorrelationId == id).Single().Context.Message;
+        Assert.Multiple(() =>
+        {
+            Assert.That(finished.Outcome, Is.EqualTo(WorkflowOutcome.Escalated));
+            Assert.That(finished.Summary, Does.Contain("log expired"));
+        });
+        var final = _harness.Published.Select<PostWorkflowReport>(m => m.Context.Message.CorrelationId == id).Last().Context.Message;
+        Assert.Multiple(() =>
+        {
+            Assert.That(final.Status, Is.EqualTo("completed"));
+            Assert.That(final.Sequence, Is.EqualTo(2));
+            Assert.That(final.Markdown, Does.Contain("needs a human"));
+        });
+    }
+
+    [Test]
+    public async Task Should_start_one_workflow_when_the_detection_arrives_twice()
+    {
+        var id = NewId.NextGuid();
+        await _harness.Bus.Publish(Detected(id));
+        Assert.That(await _saga.Exists(id, m => m.Analysing), Is.Not.Null);
+
+        await _harness.Bus.Publish(Detected(id));
+        Assert.That(await _harness.Consumed.Any<CheckFailureDetected>(m => m.Context.Message.CorrelationId == id), Is.True);
+        await _harness.InactivityTask;
+
+        Assert.That(_harness.Published.Select<AnalyzeCheckFailure>(m => m.Context.Message.CorrelationId == id).Count(), Is.EqualTo(1));
+    }
+
+    [Test]
+    public async Task Should_retry_up_to_the_cap_then_escalate_when_validation_keeps_failing()
+    {
+        var id = NewId.NextGuid();
+        await _harness.Bus.Publish(Detected(id));
+        Assert.That(await _saga.Exists(id, m => m.Analysing), Is.Not.Null);
+        await _harness.Bus.Publish(Analyzed(id, FixStrategy.LlmEdit));
+        Assert.That(await _saga.Exists(id, m => m.Dispatching), Is.Not.Null);
+
+        for (var attempt = 1; attempt <= 2; attempt++)
+        {
+            var execution = NewId.NextGuid();
+            await _harness.Bus.Publish(new CommandDispatched { CorrelationId = id, ExecutionId = execution, Command = "llm-edit", Arguments = new Dictionary<string, string>(), Attempt = attempt });
+            Assert.That(await _saga.Exists(id, m => m.Executing), Is.Not.Null);
+            await _harness.Bus.Publish(new CommandExecuted { CorrelationId = id, ExecutionId = execution, Outcome = ExecutionOutcome.ValidationFailed, Validation = [], Duration = TimeSpan.FromSeconds(1), Error = $"tests failed ({attempt})" });
+            if (attempt < 2)
+            {
+                Assert.That(await _saga.Exists(id, m => m.Dispatching), Is.Not.Null);
+            }
+        }
+
+        Assert.That(await _saga.Exists(id, m => m.Escalated), Is.Not.Null);
+        var dispatches = _harness.Published.Select<DispatchCommand>(m => m.Context.Message.CorrelationId == id).Select(m => m.Context.Message).ToList();
+        Assert.Multiple(() =>
+        {
+            Assert.That(dispatches.Select(d => d.Attempt), Is.EqualTo([1, 2]));
+            Assert.That(dispatches[1].PreviousFailure, Is.EqualTo("tests failed (1)"));
+        });
+        var finished = _harness.Published.Select<WorkflowFinished>(m => m.Context.Message.CorrelationId == id).Single().Context.Message;
+        Assert.That(finished.Summary, Does.Contain("2 attempt(s)").And.Contain("tests failed (2)"));
+    }
+
+    [Test]
+    public async Task Should_publish_the_patch_when_validation_passes_and_finish_when_pushed()
+    {
+        var id = NewId.NextGuid();
+        var execution = NewId.NextGuid();
+        await _harness.Bus.Publish(Detected(id));
+        Assert.That(await _saga.Exists(id, m => m.Analysing), Is.Not.Null);
+        await _harness.Bus.Publish(Analyzed(id, FixStrategy.Deterministic));
+        Assert.That(await _saga.Exists(id, m => m.Dispatching), Is.Not.Null);
+        await _harness.Bus.Publish(new CommandDispatched { CorrelationId = id, ExecutionId = execution, Command = "dotnet-format", Arguments = new Dictionary<string, string>(), Attempt = 1 });
+        Assert.That(await _saga.Exists(id, m => m.Executing), Is.Not.Null);
+        await _harness.Bus.Publish(new CommandExecuted { CorrelationId = id, ExecutionId = execution, Outcome = ExecutionOutcome.Validated, Patch = "--- a/x\n+++ b/x\n", Validation = [], Duration = TimeSpan.FromSeconds(3) });
+        Assert.That(await _saga.Exists(id, m => m.Publishing), Is.Not.Null);
+        Assert.That(await _harness.Published.Any<PublishFixResult>(m => m.Context.Message.CorrelationId == id && m.Context.Message.ExecutionId == execution), Is.True);
+
+        await _harness.Bus.Publish(new FixPushed { CorrelationId = id, PullRequest = PullRequest(), CommitSha = "0123456789abcdef" });
+
+        Assert.That(await _saga.Exists(id, m => m.PushedFix), Is.Not.Null);
+        var finished = _harness.Published.Select<WorkflowFinished>(m => m.Context.Message.CorrelationId == id).Single().Context.Message;
+        Assert.That(finished.Outcome, Is.EqualTo(WorkflowOutcome.Pushed));
+    }
+
+    [Test]
+    public async Task Should_stop_as_superseded_when_someone_pushes_a_new_head()
+    {
+        var id = NewId.NextGuid();
+        await _harness.Bus.Publish(Detected(id));
+        Assert.That(await _saga.Exists(id, m => m.Analysing), Is.Not.Null);
+
+        await _harness.Bus.Publish(new PullRequestHeadMoved { CorrelationId = id, PullRequest = PullRequest() with { HeadSha = "feedface" }, PreviousHeadSha = "abc1234", PushedBy = "octocat" });
+
+        Assert.That(await _saga.Exists(id, m => m.Superseded), Is.Not.Null);
+        // A late analysis for the dropped attempt changes nothing.
+        await _harness.Bus.Publish(Analyzed(id, FixStrategy.Deterministic));
+        await _harness.InactivityTask;
+        Assert.That(_harness.Published.Select<DispatchCommand>(m => m.Context.Message.CorrelationId == id).Any(), Is.False);
+    }
+
+    private static PullRequestRef PullRequest() => new()
+    {
+        Repository = new RepositoryRef { InstallationId = 1, RepositoryId = 42, Owner = "octo", Name = "widgets" },
+        Number = 7,
+        HeadSha = "abc1234def",
+        HeadRef = "feature",
+        BaseRef = "main",
+    };
+
+    private static CheckFailureDetected Detected(Guid id) => new()
+    {
+        CorrelationId = id,
+        PullRequest = PullRequest(),
+        CheckRunId = 99,
+        CheckName = "build",
+        Conclusion = "failure",
+        DetectedAt = DateTimeOffset.UtcNow,
+    };
+
+    private static CheckFailureAnalyzed Analyzed(Guid id, FixStrategy strategy) => new()
+    {
+        CorrelationId = id,
+        Category = FailureCategory.FormatOrLint,
+        Strategy = strategy,
+        Confidence = 0.9,
+        RootCause = "whitespace",
+        Evidence = "error: whitespace",
+        Files = ["src/a.cs"],
+        Usage = new LlmUsage { Calls = 0, InputTokens = 0, OutputTokens = 0, CostUsd = 0m },
+    };
+}
