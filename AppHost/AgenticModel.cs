@@ -1,0 +1,40 @@
+using Agentic.AppHost.Hosting;
+using Agentic.ServiceDefaults;
+
+namespace Agentic.AppHost;
+
+/// <summary>
+/// The system, as Aspire would model it: PostgreSQL with the <c>agentic</c> database (migrated before anyone uses
+/// it), RabbitMQ, and the eight services, each referencing both and waiting for both to be healthy.
+/// </summary>
+public static class AgenticModel
+{
+    /// <summary>Resource name → folder under <c>services/</c> (project <c>Agentic.&lt;Folder&gt;.csproj</c>).</summary>
+    public static IReadOnlyDictionary<string, string> ServiceFolders { get; } = new Dictionary<string, string>(StringComparer.Ordinal)
+    {
+        [ResourceNames.IngressGateway] = "IngressGateway",
+        [ResourceNames.PullRequestDiscovery] = "PullRequestDiscovery",
+        [ResourceNames.CheckAnalyzer] = "CheckAnalyzer",
+        [ResourceNames.CommandDispatcher] = "CommandDispatcher",
+        [ResourceNames.Executor] = "Executor",
+        [ResourceNames.ResultProcessor] = "ResultProcessor",
+        [ResourceNames.Notifier] = "Notifier",
+        [ResourceNames.ReviewOrchestrator] = "ReviewOrchestrator",
+    };
+
+    public static void Build(IDistributedApplicationBuilder builder)
+    {
+        var postgres = builder.AddPostgres(ResourceNames.Postgres);
+        var database = postgres.AddDatabase(ResourceNames.Database).WithMigrations();
+        var messaging = builder.AddRabbitMQ(ResourceNames.Messaging);
+
+        foreach (var name in ResourceNames.Services)
+        {
+            var folder = ServiceFolders[name];
+            builder.AddProject(name, $"services/{folder}/Agentic.{folder}.csproj")
+                .WithHttpEndpoint()
+                .WithReference(database).WaitFor(database)
+                .WithReference(messaging).WaitFor(messaging);
+        }
+    }
+}

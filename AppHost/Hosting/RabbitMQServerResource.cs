@@ -1,0 +1,8 @@
+namespace Agentic.AppHost.Hosting;
+
+public sealed class RabbitMQServerResource(string name) : Resource(name), IResourceWithConnectionString
+{
+    public override string Type => "rabbitmq";
+
+    public string? ConnectionString { get; internal set; }
+}

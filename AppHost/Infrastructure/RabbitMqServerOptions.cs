@@ -1,0 +1,22 @@
+using Microsoft.Extensions.Logging;
+
+namespace Agentic.AppHost.Infrastructure;
+
+public sealed class RabbitMqServerOptions
+{
+    /// <summary>AMQP port on 127.0.0.1; 0 picks a free one below 45000.</summary>
+    public int Port { get; init; }
+
+    /// <summary>Receives every line the broker and its epmd write to stdout/stderr (the full log is in the data folder's <c>log</c>).</summary>
+    public Action<string>? Output { get; init; }
+
+    public ILogger? Logger { get; init; }
+
+    /// <summary>Defaults to <c>/usr/lib/rabbitmq/bin/rabbitmq-server</c>.</summary>
+    public string? ServerScript { get; init; }
+
+    public TimeSpan StartTimeout { get; init; } = TimeSpan.FromSeconds(120);
+
+    /// <summary>How long a graceful stop (SIGTERM) may take before the broker is killed.</summary>
+    public TimeSpan StopTimeout { get; init; } = TimeSpan.FromSeconds(30);
+}

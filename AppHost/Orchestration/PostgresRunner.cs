@@ -1,0 +1,93 @@
+using System.Globalization;
+using Agentic.AppHost.Hosting;
+using Agentic.AppHost.Infrastructure;
+using Npgsql;
+
+namespace Agentic.AppHost.Orchestration;
+
+public sealed class PostgresRunner(
+    PostgresServerResource resource,
+    StateDirectory stateDirectory,
+    ResourceStateStore states,
+    ResourceOutput output,
+    ILogger<PostgresRunner> logger) : ResourceRunner(resource, states)
+{
+    private NpgsqlDataSource? _healthDataSource;
+
+    public PostgresServer? Server { get; private set; }
+
+    public override bool IsEssential => true;
+
+    public override async Task RunAsync(CancellationToken stoppingToken)
+    {
+        Update(s => s with { State = ResourceStates.Starting });
+        Server = new PostgresServer(stateDirectory.PostgresData, new PostgresServerOptions
+        {
+            Database = null,
+            Output = output.For(resource.Name),
+            Logger = logger,
+        });
+        await Server.StartAsync(stoppingToken);
+
+        resource.ConnectionString = Server.ConnectionString;
+        _healthDataSource = NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(Server.ConnectionString) { Timeout = 3, MaxPoolSize = 1 }.ConnectionString);
+        Update(s => s with
+        {
+            State = ResourceStates.Running,
+            Health = HealthStates.Healthy,
+            Pid = Server.Pid,
+            Url = new Uri(string.Create(CultureInfo.InvariantCulture, $"postgres://{PostgresServer.Host}:{Server.Port}")),
+        });
+        Ready.TrySetResult();
+
+        int exitCode;
+        try
+        {
+            exitCode = await Server.Completion.WaitAsync(stoppingToken);
+        }
+        catch (OperationCanceledException)
+        {
+            return;
+        }
+
+        OrchestratorLog.InfrastructureExited(logger, resource.Name, exitCode);
+        Update(s => s with { State = ResourceStates.Exited, Health = HealthStates.Unhealthy, Pid = null, ExitCode = exitCode });
+    }
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        if (Server is null)
+        {
+            return;
+        }
+
+        Update(s => s with { State = ResourceStates.Stopping });
+        if (_healthDataSource is not null)
+        {
+            await _healthDataSource.DisposeAsync();
+        }
+
+        await Server.DisposeAsync();
+        var exitCode = Server.ExitCode;
+        Update(s => s with { State = ResourceStates.Exited, Health = HealthStates.Unknown, Pid = null, ExitCode = exitCode ?? s.ExitCode });
+    }
+
+    public override async Task<bool> CheckHealthAsync(CancellationToken cancellationToken)
+    {
+        if (Server is not { IsRunning: true } || _healthDataSource is null)
+        {
+            return false;
+        }
+
+        try
+        {
+            await using var command = _healthDataSource.CreateCommand("SELECT 1");
+            await command.ExecuteScalarAsync(cancellationToken);
+            return true;
+        }
+        catch (Exception exception) when (exception is NpgsqlException or TimeoutException or InvalidOperationException)
+        {
+            return false;
+        }
+    }
+}

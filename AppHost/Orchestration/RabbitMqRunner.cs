@@ -1,0 +1,60 @@
+using Agentic.AppHost.Hosting;
+using Agentic.AppHost.Infrastructure;
+
+namespace Agentic.AppHost.Orchestration;
+
+public sealed class RabbitMqRunner(
+    RabbitMQServerResource resource,
+    StateDirectory stateDirectory,
+    ResourceStateStore states,
+    ResourceOutput output,
+    ILogger<RabbitMqRunner> logger) : ResourceRunner(resource, states)
+{
+    public RabbitMqServer? Server { get; private set; }
+
+    public override bool IsEssential => true;
+
+    public override async Task RunAsync(CancellationToken stoppingToken)
+    {
+        Update(s => s with { State = ResourceStates.Starting });
+        Server = new RabbitMqServer(stateDirectory.RabbitMqData, new RabbitMqServerOptions
+        {
+            Output = output.For(resource.Name),
+            Logger = logger,
+        });
+        await Server.StartAsync(stoppingToken);
+
+        resource.ConnectionString = Server.ConnectionString;
+        Update(s => s with { State = ResourceStates.Running, Health = HealthStates.Healthy, Pid = Server.Pid, Url = Server.Endpoint });
+        Ready.TrySetResult();
+
+        int exitCode;
+        try
+        {
+            exitCode = await Server.Completion.WaitAsync(stoppingToken);
+        }
+        catch (OperationCanceledException)
+        {
+            return;
+        }
+
+        OrchestratorLog.InfrastructureExited(logger, resource.Name, exitCode);
+        Update(s => s with { State = ResourceStates.Exited, Health = HealthStates.Unhealthy, Pid = null, ExitCode = exitCode });
+    }
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        if (Server is null)
+        {
+            return;
+        }
+
+        Update(s => s with { State = ResourceStates.Stopping });
+        await Server.DisposeAsync();
+        var exitCode = Server.ExitCode;
+        Update(s => s with { State = ResourceStates.Exited, Health = HealthStates.Unknown, Pid = null, ExitCode = exitCode ?? s.ExitCode });
+    }
+
+    public override async Task<bool> CheckHealthAsync(CancellationToken cancellationToken) =>
+        Server is { IsRunning: true } server && await RabbitMqServer.IsListeningAsync(server.Port, cancellationToken);
+}

@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Installs what the AppHost and the integration tests run on this machine, from Debian/Ubuntu packages:
+# PostgreSQL (initdb/postgres under /usr/lib/postgresql/*/bin), RabbitMQ, bubblewrap (the executor's sandbox) and git.
+# Installs only what is missing; does nothing (quietly) when everything is there. Servers are not started here:
+# the AppHost and the tests run their own instances, with their own data folders and ports.
+set -euo pipefail
+
+missing=()
+if ! compgen -G "/usr/lib/postgresql/*/bin/initdb" > /dev/null || ! compgen -G "/usr/lib/postgresql/*/bin/postgres" > /dev/null; then
+  missing+=(postgresql)
+fi
+if [ ! -x /usr/lib/rabbitmq/bin/rabbitmq-server ]; then
+  missing+=(rabbitmq-server)
+fi
+command -v bwrap > /dev/null 2>&1 || missing+=(bubblewrap)
+command -v git > /dev/null 2>&1 || missing+=(git)
+
+if [ ${#missing[@]} -eq 0 ]; then
+  exit 0
+fi
+
+if ! command -v apt-get > /dev/null 2>&1; then
+  echo "Missing: ${missing[*]}. apt-get is not available here: install them with your package manager." >&2
+  exit 1
+fi
+
+sudo=()
+if [ "$(id -u)" -ne 0 ]; then
+  if ! command -v sudo > /dev/null 2>&1; then
+    echo "Missing: ${missing[*]}. Run as root: apt-get update && apt-get install -y ${missing[*]}" >&2
+    exit 1
+  fi
+  sudo=(sudo)
+fi
+
+echo "Installing ${missing[*]} ..." >&2
+export DEBIAN_FRONTEND=noninteractive
+"${sudo[@]}" apt-get update -qq
+"${sudo[@]}" apt-get install -y -qq "${missing[@]}"
