@@ -1,48 +1,69 @@
+using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 
 namespace Agentic.AppHost.Infrastructure;
 
-/// <summary>Free TCP ports on 127.0.0.1: bind, read the port, release. Never hands out the same port twice in a process.</summary>
+/// <summary>
+/// Free TCP ports on 127.0.0.1, chosen <em>outside</em> the kernel's ephemeral range
+/// (<c>/proc/sys/net/ipv4/ip_local_port_range</c>): a port the kernel hands out for "bind to 0" is also the kind it
+/// gives outgoing connections, so between releasing it and the child binding it, any connect() (a service talking to
+/// PostgreSQL, say) could take it. Each candidate is test-bound; a process never hands out the same port twice.
+/// </summary>
 public static class FreePort
 {
+    private const int LowestPort = 10000;
     private static readonly HashSet<int> HandedOut = [];
     private static readonly Lock Gate = new();
+    private static readonly (int First, int Last) Ephemeral = ReadEphemeralRange();
 
-    /// <summary>A port the kernel picks (its ephemeral range).</summary>
-    public static int Find()
-    {
-        for (var attempt = 0; attempt < 100; attempt++)
-        {
-            var port = TryBind(0);
-            if (port > 0 && Claim(port))
-            {
-                return port;
-            }
-        }
-
-        throw new InvalidOperationException("No free TCP port on 127.0.0.1.");
-    }
+    /// <summary>A free port that outgoing connections will not take.</summary>
+    public static int Find() =>
+        Ephemeral.First - LowestPort >= 1000
+            ? FindInRange(LowestPort, Ephemeral.First)
+            : FindInRange(Math.Min(Ephemeral.Last + 1, 64535), 65536);
 
     /// <summary>
-    /// A free port in [<paramref name="minInclusive"/>, <paramref name="maxExclusive"/>): RabbitMQ derives its
-    /// distribution port as AMQP port + 20000 unless told otherwise, so its AMQP port stays below 45000.
+    /// A free port in [<paramref name="minInclusive"/>, <paramref name="maxExclusive"/>), avoiding the ephemeral range
+    /// where the two overlap. (RabbitMQ derives its distribution port as AMQP port + 20000 unless told otherwise, so its
+    /// AMQP port stays below 45000.)
     /// </summary>
     public static int FindInRange(int minInclusive, int maxExclusive)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(minInclusive, 1024);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(maxExclusive, 65536);
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(maxExclusive, minInclusive);
-        for (var attempt = 0; attempt < 200; attempt++)
+        if (minInclusive < Ephemeral.First && maxExclusive > Ephemeral.First)
+        {
+            maxExclusive = Ephemeral.First;
+        }
+
+        for (var attempt = 0; attempt < 500; attempt++)
         {
             var candidate = Random.Shared.Next(minInclusive, maxExclusive);
-            if (TryBind(candidate) == candidate && Claim(candidate))
+            if (IsFree(candidate) && Claim(candidate))
             {
                 return candidate;
             }
         }
 
         throw new InvalidOperationException($"No free TCP port on 127.0.0.1 between {minInclusive} and {maxExclusive}.");
+    }
+
+    /// <summary>True when nothing listens on (or holds) 127.0.0.1:<paramref name="port"/> right now.</summary>
+    public static bool IsFree(int port)
+    {
+        try
+        {
+            using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+            socket.Bind(new IPEndPoint(IPAddress.Loopback, port));
+            socket.Listen(1);
+            return true;
+        }
+        catch (SocketException)
+        {
+            return false;
+        }
     }
 
     private static bool Claim(int port)
@@ -53,18 +74,17 @@ public static class FreePort
         }
     }
 
-    private static int TryBind(int port)
+    private static (int First, int Last) ReadEphemeralRange()
     {
         try
         {
-            using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-            socket.Bind(new IPEndPoint(IPAddress.Loopback, port));
-            socket.Listen(1);
-            return ((IPEndPoint)socket.LocalEndPoint!).Port;
+            var parts = File.ReadAllText("/proc/sys/net/ipv4/ip_local_port_range")
+                .Split((char[])[' ', '\t', '\n'], StringSplitOptions.RemoveEmptyEntries);
+            return (int.Parse(parts[0], CultureInfo.InvariantCulture), int.Parse(parts[1], CultureInfo.InvariantCulture));
         }
-        catch (SocketException)
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException or FormatException or IndexOutOfRangeException)
         {
-            return 0;
+            return (32768, 60999);
         }
     }
 }

@@ -4,7 +4,7 @@ namespace Agentic.AppHost.Infrastructure;
 
 public sealed class RabbitMqServerOptions
 {
-    /// <summary>AMQP port on 127.0.0.1; 0 picks a free one below 45000.</summary>
+    /// <summary>AMQP port on 127.0.0.1; 0 picks a free one below 45000 (and below the ephemeral range).</summary>
     public int Port { get; init; }
 
     /// <summary>Receives every line the broker and its epmd write to stdout/stderr (the full log is in the data folder's <c>log</c>).</summary>

@@ -44,6 +44,9 @@ internal static partial class OrchestratorLog
     [LoggerMessage(15, LogLevel.Information, "Stopped {Resource} (pid {Pid}, exit code {ExitCode})")]
     public static partial void ResourceStopped(ILogger logger, string resource, int pid, int? exitCode);
 
+    [LoggerMessage(16, LogLevel.Warning, "{Resource}: port {Taken} is now taken; moving to port {Port}")]
+    public static partial void PortChanged(ILogger logger, string resource, int taken, int port);
+
     [LoggerMessage(14, LogLevel.Warning, "Stopping {Resource} failed: {Reason}")]
     public static partial void StopFailed(ILogger logger, string resource, string reason);
 }

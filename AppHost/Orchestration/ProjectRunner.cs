@@ -34,15 +34,21 @@ public sealed class ProjectRunner(
             return;
         }
 
-        var endpoint = resource.Annotations.OfType<EndpointAnnotation>().FirstOrDefault();
-        var port = endpoint?.Port ?? FreePort.Find();
-        resource.Url = new Uri(string.Create(CultureInfo.InvariantCulture, $"http://127.0.0.1:{port}"));
-        Update(s => s with { Url = resource.Url });
-
+        var fixedPort = resource.Annotations.OfType<EndpointAnnotation>().FirstOrDefault()?.Port;
+        var port = fixedPort ?? FreePort.Find();
         var consecutiveFailures = 0;
         while (!stoppingToken.IsCancellationRequested)
         {
-            Update(s => s with { State = ResourceStates.Starting, Health = HealthStates.Unknown, Pid = null });
+            if (resource.Url is not null && fixedPort is null && !FreePort.IsFree(port))
+            {
+                // Taken while the service was down: a restart on it would only fail again.
+                var taken = port;
+                port = FreePort.Find();
+                OrchestratorLog.PortChanged(logger, resource.Name, taken, port);
+            }
+
+            resource.Url = new Uri(string.Create(CultureInfo.InvariantCulture, $"http://127.0.0.1:{port}"));
+            Update(s => s with { State = ResourceStates.Starting, Health = HealthStates.Unknown, Pid = null, Url = resource.Url });
             try
             {
                 _process = await ChildProcess.StartAsync(StartInfo(), stoppingToken);

@@ -1,0 +1,20 @@
+using Agentic.Benchmarks;
+
+return args switch
+{
+    ["startup", .. var rest] => await StartupBenchmark.RunAsync(rest),
+    _ => Usage(),
+};
+
+static int Usage()
+{
+    Console.Error.WriteLine("""
+        Usage: dotnet run --project tests/Agentic.Benchmarks -c Release -- <benchmark> [options]
+
+        Benchmarks:
+          startup [--runs N] [--idle-seconds S]
+              Time from starting the AppHost to all resources healthy with a warm state folder (after one cold run),
+              and the resident memory of all its processes at idle.
+        """);
+    return 2;
+}

@@ -1,0 +1,102 @@
+using System.Diagnostics;
+using System.Globalization;
+using Agentic.AppHost.Remote;
+
+namespace Agentic.Benchmarks;
+
+/// <summary>Issue 2's figures: warm start-up to all-healthy, and total resident memory at idle. Targets: under 30 s, under 1.5 GiB.</summary>
+public static class StartupBenchmark
+{
+    public static async Task<int> RunAsync(IReadOnlyList<string> args)
+    {
+        var runs = IntOption(args, "--runs", 3);
+        var idleSeconds = IntOption(args, "--idle-seconds", 20);
+        var stateDirectory = Path.Combine(Path.GetTempPath(), "agentic-benchmark-state");
+        Console.WriteLine($"command: dotnet run --project tests/Agentic.Benchmarks -c Release -- startup --runs {runs} --idle-seconds {idleSeconds}");
+        Console.WriteLine($"machine: {Environment.ProcessorCount} cores, {Environment.OSVersion}, .NET {Environment.Version}");
+
+        // One cold run to create the state folder (initdb, RabbitMQ's first boot, migrations).
+        var cold = await MeasureAsync(stateDirectory, reset: true, idleSeconds: 0);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"cold start (fresh state folder): {cold.Elapsed.TotalSeconds:0.0} s"));
+
+        var warm = new List<double>();
+        Measurement last = cold;
+        for (var run = 1; run <= runs; run++)
+        {
+            last = await MeasureAsync(stateDirectory, reset: false, idleSeconds: run == runs ? idleSeconds : 0);
+            warm.Add(last.Elapsed.TotalSeconds);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"warm start {run}: {last.Elapsed.TotalSeconds:0.0} s"));
+        }
+
+        warm.Sort();
+        var median = warm[warm.Count / 2];
+        Console.WriteLine();
+        Console.WriteLine($"resident memory after {idleSeconds} s idle, by process:");
+        foreach (var (name, rss) in last.Memory.OrderByDescending(m => m.Rss))
+        {
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {rss / 1024.0 / 1024.0,8:0.0} MiB  {name}"));
+        }
+
+        var total = last.Memory.Sum(m => m.Rss) / 1024.0 / 1024.0;
+        Console.WriteLine();
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"RESULT warm start to all healthy: median {median:0.0} s (min {warm[0]:0.0}, max {warm[^1]:0.0}) over {runs} runs; target < 30 s"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"RESULT resident memory at idle: {total:0} MiB in {last.Memory.Count} processes; target < 1536 MiB"));
+        return 0;
+    }
+
+    private static async Task<Measurement> MeasureAsync(string stateDirectory, bool reset, int idleSeconds)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(5));
+        var clock = Stopwatch.StartNew();
+        await using var appHost = await AppHostProcess.StartAsync(stateDirectory, reset, output: null, timeout.Token);
+        await appHost.WaitUntilHealthyAsync(TimeSpan.FromMinutes(4), timeout.Token);
+        var elapsed = clock.Elapsed;
+
+        await Task.Delay(TimeSpan.FromSeconds(idleSeconds), timeout.Token);
+        var memory = appHost.ProcessIds().Select(pid => (Name: Describe(pid), Rss: ResidentBytes(pid))).Where(m => m.Rss > 0).ToList();
+        await appHost.InterruptAsync(TimeSpan.FromSeconds(90), timeout.Token);
+        return new Measurement(elapsed, memory);
+    }
+
+    private static long ResidentBytes(int pid)
+    {
+        try
+        {
+            var line = File.ReadLines($"/proc/{pid}/status").FirstOrDefault(l => l.StartsWith("VmRSS:", StringComparison.Ordinal));
+            return line is null ? 0 : long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) * 1024;
+        }
+        catch (IOException)
+        {
+            return 0;
+        }
+    }
+
+    private static string Describe(int pid)
+    {
+        try
+        {
+            var command = File.ReadAllText($"/proc/{pid}/cmdline").Replace('\0', ' ').Trim();
+            var name = command.Split(' ').FirstOrDefault(part => part.EndsWith(".dll", StringComparison.Ordinal)) ?? command;
+            return $"{pid,7} {Path.GetFileName(name.Length > 80 ? name[..80] : name)}";
+        }
+        catch (IOException)
+        {
+            return pid.ToString(CultureInfo.InvariantCulture);
+        }
+    }
+
+    private static int IntOption(IReadOnlyList<string> args, string name, int fallback)
+    {
+        for (var i = 0; i < args.Count - 1; i++)
+        {
+            if (args[i] == name && int.TryParse(args[i + 1], NumberStyles.Integer, CultureInfo.InvariantCulture, out var value))
+            {
+                return value;
+            }
+        }
+
+        return fallback;
+    }
+
+    private sealed record Measurement(TimeSpan Elapsed, IReadOnlyList<(string Name, long Rss)> Memory);
+}
