@@ -65,6 +65,12 @@ public sealed class DistributedApplication : IAsyncDisposable
             return 1;
         }
 
+        // Ctrl+C / SIGINT must stop the AppHost (gracefully) however it was launched, even as a background job.
+        if (OperatingSystem.IsLinux())
+        {
+            NativeMethods.RestoreDefaultDisposition(Signals.Interrupt);
+        }
+
         // RunAsync disposes the host's services when it returns: take what is needed afterwards first.
         var orchestrator = _app.Services.GetRequiredService<Orchestrator>();
         try
