@@ -28,13 +28,22 @@ public static class AgenticModel
         var database = postgres.AddDatabase(ResourceNames.Database).WithMigrations();
         var messaging = builder.AddRabbitMQ(ResourceNames.Messaging);
 
-        foreach (var name in ResourceNames.Services)
+        var workers = ResourceNames.Services.Where(name => name != ResourceNames.IngressGateway)
+            .Select(name => AddService(name).WithReference(database).WaitFor(database).WithReference(messaging).WaitFor(messaging))
+            .ToList();
+
+        // The edge opens last: on a first run, an event published before its consumers have bound their queues
+        // would be dropped by RabbitMQ, so the gateway waits until every worker is healthy.
+        var gateway = AddService(ResourceNames.IngressGateway).WithReference(database).WaitFor(database).WithReference(messaging).WaitFor(messaging);
+        foreach (var worker in workers)
+        {
+            gateway.WaitFor(worker);
+        }
+
+        IResourceBuilder<ProjectResource> AddService(string name)
         {
             var folder = ServiceFolders[name];
-            builder.AddProject(name, $"services/{folder}/Agentic.{folder}.csproj")
-                .WithHttpEndpoint()
-                .WithReference(database).WaitFor(database)
-                .WithReference(messaging).WaitFor(messaging);
+            return builder.AddProject(name, $"services/{folder}/Agentic.{folder}.csproj").WithHttpEndpoint();
         }
     }
 }

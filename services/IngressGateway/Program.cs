@@ -9,3 +9,4 @@ var app = builder.Build();
 app.MapDefaultEndpoints();
 app.MapIngressGateway();
 await app.RunAsync();
+public partial class Program;

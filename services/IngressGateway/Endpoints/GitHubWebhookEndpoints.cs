@@ -1,10 +1,10 @@
 using System.Text.Json;
+using Agentic.IngressGateway.Inbox;
 using Agentic.IngressGateway.Options;
-using Agentic.IngressGateway.Persistence;
 using Agentic.IngressGateway.Webhooks;
+using Agentic.IngressGateway.Webhooks.GitHub;
 using MassTransit;
 using Microsoft.Extensions.Options;
-using Npgsql;
 
 namespace Agentic.IngressGateway.Endpoints;
 
@@ -12,41 +12,41 @@ public static partial class GitHubWebhookEndpoints
 {
     public static IEndpointRouteBuilder MapGitHubWebhooks(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/webhooks/github", ReceiveAsync).DisableAntiforgery();
+        app.MapPost("/webhooks/github", ReceiveAsync).RequireRateLimiting(WebhookRateLimits.Policy);
         return app;
     }
 
-    /// <summary>
-    /// Verify, record durably, publish, answer. A delivery is never acknowledged with 2xx before it is in the inbox;
-    /// if the broker is away it stays there for the relay, and if the database is away GitHub gets 503 and may redeliver.
-    /// </summary>
+    /// <summary>Verify, record durably (inbox, group commit), publish with a confirm, answer.</summary>
     private static async Task<IResult> ReceiveAsync(
-        HttpRequest request,
-        IOptions<GitHubWebhookOptions> options,
-        DeliveryInbox inbox,
-        DeliveryPublisher publisher,
-        ILoggerFactory loggers,
-        CancellationToken cancellationToken)
+        HttpContext context,
+        IOptionsMonitor<GitHubWebhookOptions> gitHub,
+        IOptions<InboxOptions> inboxOptions,
+        WebhookNormalizers normalizers,
+        WebhookAcceptance acceptance,
+        ILogger<GitHubWebhookReceiver> logger)
     {
-        var logger = loggers.CreateLogger(typeof(GitHubWebhookEndpoints));
-        var settings = options.Value;
-        var body = await ReadBodyAsync(request, settings.MaxBodyBytes, cancellationToken);
+        var request = context.Request;
+        var cancellationToken = context.RequestAborted;
+        var maxBytes = inboxOptions.Value.MaxBodyBytes;
+        var body = await WebhookHttp.ReadBodyAsync(request, maxBytes, cancellationToken);
         if (body is null)
         {
-            return Results.Problem($"The body is larger than {settings.MaxBodyBytes} bytes.", statusCode: StatusCodes.Status413PayloadTooLarge);
+            return WebhookHttp.TooLarge(maxBytes);
         }
 
-        if (!GitHubSignature.IsValid(body, request.Headers["X-Hub-Signature-256"].ToString() is { Length: > 0 } s ? s : null, settings.Secrets))
+        var deliveryId = request.Headers["X-GitHub-Delivery"].ToString();
+        if (!GitHubSignature.IsValid(body, request.Headers["X-Hub-Signature-256"].FirstOrDefault(), gitHub.CurrentValue.Secrets))
         {
-            LogRejected(logger, request.Headers["X-GitHub-Delivery"].ToString());
-            return Results.Problem("Missing or invalid X-Hub-Signature-256.", statusCode: StatusCodes.Status401Unauthorized);
+            LogRejected(logger, deliveryId);
+            return WebhookHttp.Unauthorized(request.Headers.ContainsKey("X-Hub-Signature")
+                ? "Only X-Hub-Signature-256 is accepted; the SHA-1 X-Hub-Signature is not."
+                : "Missing or invalid X-Hub-Signature-256.");
         }
 
         var eventName = request.Headers["X-GitHub-Event"].ToString();
-        var deliveryId = request.Headers["X-GitHub-Delivery"].ToString();
-        if (eventName.Length == 0 || deliveryId.Length == 0 || deliveryId.Length > 100)
+        if (eventName.Length is 0 or > 100 || deliveryId.Length is 0 or > 100)
         {
-            return Results.Problem("The X-GitHub-Event and X-GitHub-Delivery headers are required.", statusCode: StatusCodes.Status400BadRequest);
+            return WebhookHttp.BadRequest("The X-GitHub-Event and X-GitHub-Delivery headers are required (at most 100 characters).");
         }
 
         object? message;
@@ -55,79 +55,32 @@ public static partial class GitHubWebhookEndpoints
         try
         {
             using var document = JsonDocument.Parse(body);
-            action = document.RootElement.ValueKind == JsonValueKind.Object && document.RootElement.TryGetProperty("action", out var a) ? a.GetString() : null;
-            message = GitHubEventNormalizer.Normalize(eventName, deliveryId, correlationId, document.RootElement);
+            action = document.RootElement.ValueKind == JsonValueKind.Object ? document.RootElement.OptionalString("action") : null;
+            message = normalizers.GitHub.Normalize(eventName, deliveryId, correlationId, document.RootElement);
         }
         catch (JsonException ex)
         {
-            return Results.Problem($"The body is not valid JSON: {ex.Message}", statusCode: StatusCodes.Status400BadRequest);
+            return WebhookHttp.BadRequest($"The body is not valid JSON: {ex.Message}");
         }
-        catch (Exception ex) when (ex is KeyNotFoundException or InvalidOperationException or FormatException)
+        catch (WebhookPayloadException ex)
         {
-            return Results.Problem($"The {eventName} payload lacks a field Agentic needs: {ex.Message}", statusCode: StatusCodes.Status400BadRequest);
+            return WebhookHttp.BadRequest($"The {eventName} payload is not usable: {ex.Message}.");
         }
 
-        var delivery = new InboxDelivery("github", deliveryId, eventName, action, correlationId, body, Ignored: message is null);
-        try
-        {
-            if (!await inbox.TryAcceptAsync(delivery, cancellationToken))
-            {
-                LogDuplicate(logger, deliveryId);
-                return Results.Ok(new { status = "duplicate", delivery = deliveryId });
-            }
-        }
-        catch (NpgsqlException ex)
-        {
-            LogDatabaseDown(logger, ex, deliveryId);
-            return Results.Problem("Agentic cannot record deliveries right now; please redeliver.", statusCode: StatusCodes.Status503ServiceUnavailable);
-        }
-
-        if (message is null)
-        {
-            LogIgnored(logger, eventName, action ?? "-", deliveryId);
-            return Results.Accepted(value: new { status = "ignored", delivery = deliveryId });
-        }
-
-        var published = await publisher.TryPublishAsync(delivery, cancellationToken);
-        LogAccepted(logger, eventName, action ?? "-", deliveryId, published);
-        return Results.Accepted(value: new { status = published ? "published" : "queued", delivery = deliveryId });
-    }
-
-    private static async Task<byte[]?> ReadBodyAsync(HttpRequest request, long maxBytes, CancellationToken cancellationToken)
-    {
-        if (request.ContentLength > maxBytes)
-        {
-            return null;
-        }
-
-        using var buffer = new MemoryStream(request.ContentLength is { } length ? (int)length : 16 * 1024);
-        var chunk = new byte[64 * 1024];
-        int read;
-        while ((read = await request.Body.ReadAsync(chunk, cancellationToken)) > 0)
-        {
-            if (buffer.Length + read > maxBytes)
-            {
-                return null;
-            }
-
-            buffer.Write(chunk, 0, read);
-        }
-
-        return buffer.ToArray();
+        var delivery = new InboxDelivery(WebhookSources.GitHub, deliveryId, eventName, action, correlationId, body, Ignored: message is null);
+        var outcome = await acceptance.AcceptAsync(delivery, message, cancellationToken);
+        LogOutcome(logger, eventName, action ?? "-", deliveryId, WebhookHttp.Status(outcome));
+        return eventName == "ping" && outcome == AcceptanceOutcome.Ignored
+            ? Results.Json(new { status = "pong", delivery = deliveryId }, statusCode: StatusCodes.Status202Accepted)
+            : WebhookHttp.Answer(context, outcome, deliveryId);
     }
 
     [LoggerMessage(1, LogLevel.Warning, "Rejected GitHub delivery {DeliveryId}: bad signature")]
     private static partial void LogRejected(ILogger logger, string deliveryId);
 
-    [LoggerMessage(2, LogLevel.Information, "GitHub delivery {DeliveryId} seen before; not published again")]
-    private static partial void LogDuplicate(ILogger logger, string deliveryId);
-
-    [LoggerMessage(3, LogLevel.Error, "GitHub delivery {DeliveryId} refused with 503: database unavailable")]
-    private static partial void LogDatabaseDown(ILogger logger, Exception exception, string deliveryId);
-
-    [LoggerMessage(4, LogLevel.Information, "GitHub {Event}.{Action} delivery {DeliveryId} recorded and ignored")]
-    private static partial void LogIgnored(ILogger logger, string @event, string action, string deliveryId);
-
-    [LoggerMessage(5, LogLevel.Information, "GitHub {Event}.{Action} delivery {DeliveryId} accepted (published: {Published})")]
-    private static partial void LogAccepted(ILogger logger, string @event, string action, string deliveryId, bool published);
+    [LoggerMessage(2, LogLevel.Debug, "GitHub {Event}.{Action} delivery {DeliveryId}: {Outcome}")]
+    private static partial void LogOutcome(ILogger logger, string @event, string action, string deliveryId, string outcome);
 }
+
+/// <summary>Logger category for the GitHub webhook endpoint.</summary>
+public sealed class GitHubWebhookReceiver;

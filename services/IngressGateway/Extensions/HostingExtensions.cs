@@ -1,7 +1,6 @@
 using Agentic.IngressGateway.Endpoints;
+using Agentic.IngressGateway.Inbox;
 using Agentic.IngressGateway.Options;
-using Agentic.IngressGateway.Persistence;
-using Agentic.IngressGateway.Webhooks;
 using Agentic.ServiceDefaults.Messaging;
 using Agentic.ServiceDefaults.Options;
 
@@ -11,18 +10,37 @@ public static class HostingExtensions
 {
     public static IHostApplicationBuilder AddIngressGateway(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddValidatedOptions<GitHubWebhookOptions, GitHubWebhookOptionsValidator>(GitHubWebhookOptions.SectionName);
-        builder.Services.AddSingleton<DeliveryInbox>();
-        builder.Services.AddScoped<DeliveryPublisher>();
-        builder.Services.AddHostedService<InboxRelay>();
-        builder.Services.AddProblemDetails();
+        var services = builder.Services;
+        services.AddValidatedOptions<GitHubWebhookOptions, GitHubWebhookOptionsValidator>(GitHubWebhookOptions.SectionName);
+        services.AddValidatedOptions<SlackWebhookOptions, SlackWebhookOptionsValidator>(SlackWebhookOptions.SectionName);
+        services.AddValidatedOptions<LinearWebhookOptions, LinearWebhookOptionsValidator>(LinearWebhookOptions.SectionName);
+        services.AddValidatedOptions<InboxOptions, InboxOptionsValidator>(InboxOptions.SectionName);
+
+        services.AddSingleton<DeliveryInbox>();
+        services.AddSingleton<InboxWriter>();
+        services.AddHostedService(sp => sp.GetRequiredService<InboxWriter>());
+        services.AddSingleton<WebhookNormalizers>();
+        services.AddSingleton<DeliveryPublisher>();
+        services.AddSingleton<WebhookAcceptance>();
+        services.AddSingleton<InboxRelay>();
+        services.AddHostedService(sp => sp.GetRequiredService<InboxRelay>());
+
+        services.AddProblemDetails();
+        services.AddWebhookRateLimits();
+        services.AddReverseProxy().LoadFromConfig(builder.Configuration.GetSection("ReverseProxy"));
         builder.AddAgenticMessaging();
         return builder;
     }
 
     public static WebApplication MapIngressGateway(this WebApplication app)
     {
+        app.UseRateLimiter();
         app.MapGitHubWebhooks();
+        app.MapSlackWebhooks();
+        app.MapLinearWebhooks();
+        app.MapDeliveryEndpoints();
+        // Everything else under one origin: the dashboard and API of the other services (routes in "ReverseProxy").
+        app.MapReverseProxy();
         return app;
     }
 }

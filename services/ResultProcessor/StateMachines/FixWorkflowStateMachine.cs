@@ -24,13 +24,14 @@ public sealed class FixWorkflowStateMachine : MassTransitStateMachine<FixWorkflo
         InstanceState(x => x.CurrentState);
 
         Event(() => Detected, x => x.CorrelateById(m => m.Message.CorrelationId));
-        Event(() => Analyzed, x => x.CorrelateById(m => m.Message.CorrelationId));
-        Event(() => AnalysisFailed, x => x.CorrelateById(m => m.Message.CorrelationId));
-        Event(() => Dispatched, x => x.CorrelateById(m => m.Message.CorrelationId));
-        Event(() => Rejected, x => x.CorrelateById(m => m.Message.CorrelationId));
-        Event(() => Executed, x => x.CorrelateById(m => m.Message.CorrelationId));
-        Event(() => Pushed, x => x.CorrelateById(m => m.Message.CorrelationId));
-        Event(() => Proposed, x => x.CorrelateById(m => m.Message.CorrelationId));
+        // A reply for an instance not (yet) visible faults, so the endpoint's retry tries again; never silently dropped.
+        Event(() => Analyzed, x => { x.CorrelateById(m => m.Message.CorrelationId); x.OnMissingInstance(m => m.Fault()); });
+        Event(() => AnalysisFailed, x => { x.CorrelateById(m => m.Message.CorrelationId); x.OnMissingInstance(m => m.Fault()); });
+        Event(() => Dispatched, x => { x.CorrelateById(m => m.Message.CorrelationId); x.OnMissingInstance(m => m.Fault()); });
+        Event(() => Rejected, x => { x.CorrelateById(m => m.Message.CorrelationId); x.OnMissingInstance(m => m.Fault()); });
+        Event(() => Executed, x => { x.CorrelateById(m => m.Message.CorrelationId); x.OnMissingInstance(m => m.Fault()); });
+        Event(() => Pushed, x => { x.CorrelateById(m => m.Message.CorrelationId); x.OnMissingInstance(m => m.Fault()); });
+        Event(() => Proposed, x => { x.CorrelateById(m => m.Message.CorrelationId); x.OnMissingInstance(m => m.Fault()); });
         Event(() => HeadMoved, x =>
         {
             x.CorrelateById(m => m.Message.CorrelationId);

@@ -30,7 +30,7 @@ public sealed class FixWorkflowAcrossServicesTests
     public async Task StartServices()
     {
         _database = await TestEnvironment.CreateMigratedDatabaseAsync("wiring");
-        var gatewayEnvironment = new Dictionary<string, string?> { ["GitHub__Webhooks__Secrets__0"] = Secret, ["GitHub__Webhooks__RelayInterval"] = "00:00:01" };
+        var gatewayEnvironment = new Dictionary<string, string?> { ["GitHub__Webhooks__Secrets__0"] = Secret, ["Inbox__RelayInterval"] = "00:00:01" };
         var started = await Task.WhenAll(
             ServiceProcess.StartAsync(ResourceNames.IngressGateway, "IngressGateway", _database, gatewayEnvironment),
             ServiceProcess.StartAsync(ResourceNames.PullRequestDiscovery, "PullRequestDiscovery", _database),
@@ -172,7 +172,10 @@ public sealed class FixWorkflowAcrossServicesTests
             await Task.Delay(200);
         }
 
-        Assert.Fail($"The '{checkName}' workflow did not finish.\n{_gateway.RecentOutput(20)}\n{_discovery.RecentOutput(20)}\n{_results.RecentOutput(30)}");
+        var saga = await connection.QuerySingleOrDefaultAsync<string>(
+            "SELECT current_state || ' ' || data::text FROM fix_workflow_sagas WHERE data->>'CheckName' = @checkName", new { checkName });
+        Assert.Fail($"The '{checkName}' workflow did not finish; saga: {saga ?? "none"}.\n{_gateway.RecentOutput(20)}\n{_discovery.RecentOutput(20)}\n" +
+                    $"{_results.RecentOutput(30)}\n{_analyzer.RecentOutput(20)}\n{_notifier.RecentOutput(20)}");
         return null!;
     }
 

@@ -1,43 +1,20 @@
 using System.Security.Cryptography;
 using System.Text;
 
-namespace Agentic.IngressGateway.Webhooks;
+namespace Agentic.IngressGateway.Webhooks.GitHub;
 
-/// <summary>GitHub's <c>X-Hub-Signature-256</c>: <c>sha256=</c> and the hex HMAC-SHA256 of the raw body, compared in constant time.</summary>
+/// <summary>GitHub's <c>X-Hub-Signature-256</c>: <c>sha256=</c> and the hex HMAC-SHA256 of the raw body. The SHA-1 header alone is not accepted.</summary>
 public static class GitHubSignature
 {
     private const string Prefix = "sha256=";
 
     public static bool IsValid(ReadOnlySpan<byte> body, string? header, IReadOnlyList<string> secrets)
     {
-        if (header is null || !header.StartsWith(Prefix, StringComparison.Ordinal) || header.Length != Prefix.Length + 64)
-        {
-            return false;
-        }
-
         Span<byte> expected = stackalloc byte[32];
-        try
-        {
-            if (Convert.FromHexString(header.AsSpan(Prefix.Length), expected, out _, out var written) != System.Buffers.OperationStatus.Done || written != 32)
-            {
-                return false;
-            }
-        }
-        catch (FormatException)
-        {
-            return false;
-        }
-
-        Span<byte> actual = stackalloc byte[32];
-        var valid = false;
-        foreach (var secret in secrets)
-        {
-            HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), body, actual);
-            // Check every secret, so timing does not reveal which one matched.
-            valid |= CryptographicOperations.FixedTimeEquals(actual, expected);
-        }
-
-        return valid;
+        return header is not null &&
+               header.StartsWith(Prefix, StringComparison.Ordinal) &&
+               HmacSha256.TryParseHex(header.AsSpan(Prefix.Length), expected) &&
+               HmacSha256.MatchesAny(body, expected, secrets);
     }
 
     public static string Sign(ReadOnlySpan<byte> body, string secret) =>

@@ -1,0 +1,63 @@
+using Agentic.IngressGateway.Inbox;
+
+namespace Agentic.IngressGateway.Endpoints;
+
+/// <summary>What the three webhook endpoints share: bounded body reads and the answers for each outcome.</summary>
+internal static class WebhookHttp
+{
+    /// <summary>The raw body, or null when it exceeds <paramref name="maxBytes"/>.</summary>
+    public static async Task<byte[]?> ReadBodyAsync(HttpRequest request, long maxBytes, CancellationToken cancellationToken)
+    {
+        if (request.ContentLength > maxBytes)
+        {
+            return null;
+        }
+
+        using var buffer = new MemoryStream(request.ContentLength is { } length ? (int)length : 16 * 1024);
+        var chunk = new byte[64 * 1024];
+        int read;
+        while ((read = await request.Body.ReadAsync(chunk, cancellationToken)) > 0)
+        {
+            if (buffer.Length + read > maxBytes)
+            {
+                return null;
+            }
+
+            buffer.Write(chunk, 0, read);
+        }
+
+        return buffer.ToArray();
+    }
+
+    public static IResult TooLarge(long maxBytes) =>
+        Results.Problem($"The body is larger than the {maxBytes} bytes accepted.", statusCode: StatusCodes.Status413PayloadTooLarge);
+
+    public static IResult BadRequest(string detail) => Results.Problem(detail, statusCode: StatusCodes.Status400BadRequest);
+
+    public static IResult Unauthorized(string detail) => Results.Problem(detail, statusCode: StatusCodes.Status401Unauthorized);
+
+    public static IResult NotConfigured(string provider) =>
+        Results.Problem($"{provider} webhooks are not configured on this gateway.", statusCode: StatusCodes.Status404NotFound);
+
+    /// <summary>The JSON answer for an outcome: 202 recorded, 200 duplicate, 503 (with Retry-After) unavailable.</summary>
+    public static IResult Answer(HttpContext context, AcceptanceOutcome outcome, string deliveryId)
+    {
+        if (outcome == AcceptanceOutcome.Unavailable)
+        {
+            context.Response.Headers.RetryAfter = "5";
+            return Results.Problem("Agentic cannot record deliveries right now; please redeliver.", statusCode: StatusCodes.Status503ServiceUnavailable);
+        }
+
+        var body = new { status = Status(outcome), delivery = deliveryId };
+        return outcome == AcceptanceOutcome.Duplicate ? Results.Ok(body) : Results.Json(body, statusCode: StatusCodes.Status202Accepted);
+    }
+
+    public static string Status(AcceptanceOutcome outcome) => outcome switch
+    {
+        AcceptanceOutcome.Published => "published",
+        AcceptanceOutcome.Queued => "queued",
+        AcceptanceOutcome.Ignored => "ignored",
+        AcceptanceOutcome.Duplicate => "duplicate",
+        _ => "unavailable",
+    };
+}

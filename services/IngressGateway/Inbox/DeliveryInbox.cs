@@ -1,0 +1,116 @@
+using Dapper;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace Agentic.IngressGateway.Inbox;
+
+/// <summary>SQL over <c>webhook_deliveries</c>, the durable inbox keyed by (source, delivery id).</summary>
+public sealed class DeliveryInbox(NpgsqlDataSource dataSource)
+{
+    /// <summary>Inserts a batch in one statement (one transaction, one commit); returns the keys that were new.</summary>
+    public async Task<HashSet<(string Source, string DeliveryId)>> InsertBatchAsync(IReadOnlyList<InboxDelivery> batch, CancellationToken cancellationToken)
+    {
+        const string sql = """
+            INSERT INTO webhook_deliveries (source, delivery_id, event, action, correlation_id, body, ignored)
+            SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::uuid[], $6::bytea[], $7::boolean[])
+            ON CONFLICT (source, delivery_id) DO NOTHING
+            RETURNING source, delivery_id
+            """;
+        await using var command = dataSource.CreateCommand(sql);
+        command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = batch.Select(d => d.Source).ToArray() });
+        command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = batch.Select(d => d.DeliveryId).ToArray() });
+        command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = batch.Select(d => d.Event).ToArray() });
+        command.Parameters.Add(new NpgsqlParameter<string?[]> { TypedValue = batch.Select(d => d.Action).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+        command.Parameters.Add(new NpgsqlParameter<Guid[]> { TypedValue = batch.Select(d => d.CorrelationId).ToArray() });
+        command.Parameters.Add(new NpgsqlParameter<byte[][]> { TypedValue = batch.Select(d => d.Body).ToArray() });
+        command.Parameters.Add(new NpgsqlParameter<bool[]> { TypedValue = batch.Select(d => d.Ignored).ToArray() });
+
+        var inserted = new HashSet<(string, string)>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            inserted.Add((reader.GetString(0), reader.GetString(1)));
+        }
+
+        return inserted;
+    }
+
+    public async Task MarkPublishedAsync(IReadOnlyList<(string Source, string DeliveryId)> keys, CancellationToken cancellationToken)
+    {
+        const string sql = """
+            UPDATE webhook_deliveries d
+            SET published_at = now(), publish_attempts = publish_attempts + 1, last_error = NULL
+            FROM unnest(@sources::text[], @ids::text[]) AS k(source, delivery_id)
+            WHERE d.source = k.source AND d.delivery_id = k.delivery_id AND d.published_at IS NULL
+            """;
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await connection.ExecuteAsync(new CommandDefinition(sql, new
+        {
+            sources = keys.Select(k => k.Source).ToArray(),
+            ids = keys.Select(k => k.DeliveryId).ToArray(),
+        }, cancellationToken: cancellationToken));
+    }
+
+    public async Task<InboxDelivery?> GetAsync(string source, string deliveryId, CancellationToken cancellationToken)
+    {
+        const string sql = """
+            SELECT source, delivery_id AS DeliveryId, event, action, correlation_id AS CorrelationId, body, ignored
+            FROM webhook_deliveries WHERE source = @source AND delivery_id = @deliveryId
+            """;
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        return await connection.QuerySingleOrDefaultAsync<InboxDelivery>(new CommandDefinition(sql, new { source, deliveryId }, cancellationToken: cancellationToken));
+    }
+
+    public async Task<IReadOnlyList<DeliverySummary>> ListRecentAsync(string? source, int limit, CancellationToken cancellationToken)
+    {
+        const string sql = """
+            SELECT source, delivery_id AS DeliveryId, event, action, correlation_id AS CorrelationId, octet_length(body) AS BodyBytes,
+                   ignored, received_at AS ReceivedAt, published_at AS PublishedAt, publish_attempts AS PublishAttempts, last_error AS LastError
+            FROM webhook_deliveries
+            WHERE @source::text IS NULL OR source = @source
+            ORDER BY received_at DESC
+            LIMIT @limit
+            """;
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        return (await connection.QueryAsync<DeliverySummary>(new CommandDefinition(sql, new { source, limit }, cancellationToken: cancellationToken))).ToList();
+    }
+
+    /// <summary>
+    /// Runs <paramref name="relay"/> over the oldest unpublished deliveries, locked (SKIP LOCKED, so several gateway
+    /// instances share the work) until the transaction ends; the ones it returns are marked published.
+    /// </summary>
+    public async Task<int> RelayUnpublishedAsync(
+        TimeSpan minAge, int limit, Func<IReadOnlyList<InboxDelivery>, Task<IReadOnlyList<InboxDelivery>>> relay, CancellationToken cancellationToken)
+    {
+        const string select = """
+            SELECT source, delivery_id AS DeliveryId, event, action, correlation_id AS CorrelationId, body, ignored
+            FROM webhook_deliveries
+            WHERE published_at IS NULL AND NOT ignored AND received_at < now() - @minAge
+            ORDER BY received_at
+            LIMIT @limit
+            FOR UPDATE SKIP LOCKED
+            """;
+        const string mark = """
+            UPDATE webhook_deliveries d
+            SET published_at = now(), publish_attempts = publish_attempts + 1, last_error = NULL
+            FROM unnest(@sources::text[], @ids::text[]) AS k(source, delivery_id)
+            WHERE d.source = k.source AND d.delivery_id = k.delivery_id
+            """;
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var pending = (await connection.QueryAsync<InboxDelivery>(new CommandDefinition(select, new { minAge, limit }, transaction, cancellationToken: cancellationToken))).ToList();
+        if (pending.Count == 0)
+        {
+            return 0;
+        }
+
+        var published = await relay(pending);
+        await connection.ExecuteAsync(new CommandDefinition(mark, new
+        {
+            sources = published.Select(d => d.Source).ToArray(),
+            ids = published.Select(d => d.DeliveryId).ToArray(),
+        }, transaction, cancellationToken: cancellationToken));
+        await transaction.CommitAsync(cancellationToken);
+        return published.Count;
+    }
+}
