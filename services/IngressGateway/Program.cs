@@ -9,4 +9,3 @@ var app = builder.Build();
 app.MapDefaultEndpoints();
 app.MapIngressGateway();
 await app.RunAsync();
-public partial class Program;

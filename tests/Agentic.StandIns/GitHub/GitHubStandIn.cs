@@ -186,6 +186,18 @@ public sealed class GitHubStandIn : IAsyncDisposable
         return (token, expiresAt);
     }
 
+    /// <summary>Revokes every token issued for an installation (as <c>DELETE /installation/token</c> or a key rotation would).</summary>
+    public void RevokeInstallationTokens(long installationId)
+    {
+        foreach (var (token, issued) in _tokens)
+        {
+            if (issued.InstallationId == installationId)
+            {
+                _tokens.TryRemove(token, out _);
+            }
+        }
+    }
+
     /// <summary>How many installation tokens were requested through the API for an installation.</summary>
     public int TokenRequests(long installationId) => _tokenRequests.TryGetValue(installationId, out var count) ? count : 0;
 

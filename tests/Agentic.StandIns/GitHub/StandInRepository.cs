@@ -241,11 +241,14 @@ public sealed class StandInRepository
             .ToDictionary(parts => parts[0], parts => parts[1], StringComparer.Ordinal);
     }
 
-    /// <summary>Commits <paramref name="files"/> (path → text; null deletes) on top of <paramref name="branch"/> (created when missing); returns the commit.</summary>
+    /// <summary>
+    /// Commits <paramref name="files"/> (path → text; null deletes) on top of <paramref name="branch"/>; a missing
+    /// branch starts from the default branch, as a branch made on github.com does. Returns the commit.
+    /// </summary>
     public async Task<string> CommitFilesAsync(string branch, IReadOnlyDictionary<string, string?> files, string message, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(files);
-        var parent = ReadRef(branch);
+        var parent = ReadRef(branch) ?? ReadRef(DefaultBranch);
         var index = Path.Combine(_server.WorkRoot, $"index-{Guid.NewGuid():N}");
         var env = new Dictionary<string, string> { ["GIT_INDEX_FILE"] = index };
         try
@@ -277,10 +280,10 @@ public sealed class StandInRepository
         }
     }
 
-    /// <summary>Commits the whole content of <paramref name="directory"/> as the new tree of <paramref name="branch"/>; returns the commit.</summary>
+    /// <summary>Commits the whole content of <paramref name="directory"/> as the new tree of <paramref name="branch"/> (a missing branch starts from the default branch); returns the commit.</summary>
     public async Task<string> CommitDirectoryAsync(string branch, string directory, string message, CancellationToken cancellationToken)
     {
-        var parent = ReadRef(branch);
+        var parent = ReadRef(branch) ?? ReadRef(DefaultBranch);
         var index = Path.Combine(_server.WorkRoot, $"index-{Guid.NewGuid():N}");
         var env = new Dictionary<string, string> { ["GIT_INDEX_FILE"] = index, ["GIT_WORK_TREE"] = Path.GetFullPath(directory) };
         try
