@@ -6,7 +6,7 @@ public sealed record InboxDelivery(string Source, string DeliveryId, string Even
 /// <summary>A delivery as the operator endpoints list it (no body).</summary>
 public sealed record DeliverySummary(
     string Source, string DeliveryId, string Event, string? Action, Guid CorrelationId, int BodyBytes, bool Ignored,
-    DateTimeOffset ReceivedAt, DateTimeOffset? PublishedAt, int PublishAttempts, string? LastError);
+    DateTime ReceivedAt, DateTime? PublishedAt, int PublishAttempts, string? LastError);
 
 public static class WebhookSources
 {

@@ -82,14 +82,14 @@ internal sealed class GitHubHttpPipeline : IDisposable
 
         while (true)
         {
-            var authorization = await credential.GetAuthorizationAsync(cancellationToken);
             ETagCache.Entry? cached = null;
             if (cacheKey is not null && _cache.TryGet(cacheKey, out var entry))
             {
                 cached = entry;
             }
 
-            var attempt = await SendOnceAsync(request, governor, isWrite, authorization, cached?.ETag, cancellationToken);
+            var attempt = await SendOnceAsync(request, governor, isWrite, credential, cached?.ETag, cancellationToken);
+            var authorization = attempt.Authorization;
 
             if (attempt.Error is { } error)
             {
@@ -273,11 +273,13 @@ internal sealed class GitHubHttpPipeline : IDisposable
         PipelineRequest request,
         RateLimitGovernor governor,
         bool isWrite,
-        AuthenticationHeaderValue? authorization,
+        GitHubCredential credential,
         string? etag,
         CancellationToken cancellationToken)
     {
         using var lease = await governor.AcquireAsync(isWrite, cancellationToken);
+        // After the governor's waits, which may outlast a token: ask for the Authorization only now.
+        var authorization = await credential.GetAuthorizationAsync(cancellationToken);
         using var message = new HttpRequestMessage(request.Method, request.Uri);
         message.Headers.TryAddWithoutValidation("User-Agent", _options.UserAgent);
         message.Headers.Accept.Add(_accept);
@@ -312,11 +314,12 @@ internal sealed class GitHubHttpPipeline : IDisposable
                 response.Headers.Location,
                 RetryAfter(response.Headers),
                 RemainingIsZero(response.Headers),
+                authorization,
                 null);
         }
         catch (Exception ex) when (IsNetworkError(ex, cancellationToken))
         {
-            return new Attempt(default, null, [], null, null, null, null, false, ex);
+            return new Attempt(default, null, [], null, null, null, null, false, authorization, ex);
         }
     }
 
@@ -397,5 +400,6 @@ internal sealed class GitHubHttpPipeline : IDisposable
         Uri? Location,
         TimeSpan? RetryAfter,
         bool RemainingIsZero,
+        AuthenticationHeaderValue? Authorization,
         Exception? Error);
 }

@@ -53,7 +53,7 @@ public sealed class AppAuthenticationTests
         var read = await github.Client.GetPullRequestAsync(GitHubHarness.Owner, GitHubHarness.Repo, pull.Number, CancellationToken.None);
 
         Assert.That(read.Number, Is.EqualTo(pull.Number));
-        Assert.That(github.RequestsTo($"/pulls/{pull.Number}").Select(r => r.Status), Is.EqualTo(new[] { 401, 200 }));
+        Assert.That(github.RequestsTo($"/pulls/{pull.Number}").Select(r => r.Status), Is.EqualTo(new List<int> { 401, 200 }));
         Assert.That(github.StandIn.TokenRequests(github.Installation.Id), Is.EqualTo(2));
         Assert.That(token.ToString(), Does.Not.Contain(token.Token), "ToString never shows the token");
     }

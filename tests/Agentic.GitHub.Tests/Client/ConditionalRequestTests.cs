@@ -17,7 +17,7 @@ public sealed class ConditionalRequestTests
         Assert.That((second.Title, second.Head.Sha, second.UpdatedAt), Is.EqualTo((first.Title, first.Head.Sha, first.UpdatedAt)));
         Assert.That(github.Client.Metrics.NotModified, Is.EqualTo(1));
         var requests = github.RequestsTo($"/pulls/{pull.Number}");
-        Assert.That(requests.Select(r => r.Status), Is.EqualTo(new[] { 200, 304 }));
+        Assert.That(requests.Select(r => r.Status), Is.EqualTo(new List<int> { 200, 304 }));
         Assert.That(github.StandIn.RateLimitOf($"installation:{github.Installation.Id}").Used, Is.EqualTo(used), "a 304 costs no rate limit");
     }
 

@@ -51,7 +51,7 @@ public sealed class OperationTests
         }, CancellationToken.None));
 
         Assert.That(error!.StatusCode, Is.EqualTo(HttpStatusCode.UnprocessableEntity));
-        Assert.That(error.Errors, Is.EqualTo(new[] { "Path could not be resolved" }));
+        Assert.That(error.Errors, Is.EqualTo(new List<string> { "Path could not be resolved" }));
     }
 
     [Test]

@@ -16,10 +16,10 @@ public sealed class PaginationTests
 
         var pulls = await github.Client.ListPullRequestsAsync(GitHubHarness.Owner, GitHubHarness.Repo, perPage: 3).ToListAsync();
 
-        Assert.That(pulls.Select(p => p.Number), Is.EqualTo(new[] { 7, 6, 5, 4, 3, 2, 1 }));
+        Assert.That(pulls.Select(p => p.Number), Is.EqualTo(new List<int> { 7, 6, 5, 4, 3, 2, 1 }));
         Assert.That(pulls.Select(p => p.Title), Does.Contain("Change 4"));
         var pages = github.RequestsTo("/pulls?");
-        Assert.That(pages.Select(p => p.PathAndQuery), Has.Count.EqualTo(3));
+        Assert.That(pages, Has.Count.EqualTo(3));
         Assert.That(pages[1].PathAndQuery, Does.Contain("per_page=3").And.Contain("page=2"));
         Assert.That(pages[2].PathAndQuery, Does.Contain("page=3"));
     }
@@ -36,7 +36,7 @@ public sealed class PaginationTests
 
         var runs = await github.Client.ListCheckRunsForRefAsync(GitHubHarness.Owner, GitHubHarness.Repo, sha, perPage: 2).ToListAsync();
 
-        Assert.That(runs.Select(r => r.Name), Is.EquivalentTo(new[] { "lint-1", "lint-2", "lint-3", "lint-4", "lint-5" }));
+        Assert.That(runs.Select(r => r.Name), Is.EquivalentTo(new List<string> { "lint-1", "lint-2", "lint-3", "lint-4", "lint-5" }));
         Assert.That(runs.All(r => r.HeadSha == sha && r.Conclusion == "failure"), Is.True);
         Assert.That(github.RequestsTo("/check-runs?"), Has.Count.EqualTo(3));
     }
@@ -61,8 +61,8 @@ public sealed class PaginationTests
         var comments = await github.Client.ListIssueCommentsAsync(GitHubHarness.Owner, GitHubHarness.Repo, pull.Number, perPage: 2).ToListAsync();
         var jobs = await github.Client.ListJobsForCheckSuiteAsync(GitHubHarness.Owner, GitHubHarness.Repo, run.CheckSuiteId).ToListAsync();
 
-        Assert.That(comments.Select(c => c.Body), Is.EqualTo(new[] { "comment 1", "comment 2", "comment 3", "comment 4", "comment 5" }));
-        Assert.That(jobs.Select(j => j.Name), Is.EqualTo(new[] { "build", "test", "lint" }));
+        Assert.That(comments.Select(c => c.Body), Is.EqualTo(new List<string> { "comment 1", "comment 2", "comment 3", "comment 4", "comment 5" }));
+        Assert.That(jobs.Select(j => j.Name), Is.EqualTo(new List<string> { "build", "test", "lint" }));
         Assert.That(jobs[0].Conclusion, Is.EqualTo("failure"));
         Assert.That(jobs[0].Steps.Single(s => s.Conclusion == "failure").Name, Is.EqualTo("Build"));
         Assert.That(jobs.All(j => j.RunId == run.Id), Is.True);

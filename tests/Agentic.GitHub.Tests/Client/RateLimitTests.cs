@@ -48,7 +48,7 @@ public sealed class RateLimitTests
         var repository = await github.Client.GetRepositoryAsync(GitHubHarness.Owner, GitHubHarness.Repo, CancellationToken.None);
 
         Assert.That(repository.FullName, Is.EqualTo($"{GitHubHarness.Owner}/{GitHubHarness.Repo}"));
-        Assert.That(github.RequestsTo($"/repos/{GitHubHarness.Owner}/{GitHubHarness.Repo}").Where(r => !r.PathAndQuery.Contains("/pulls", StringComparison.Ordinal)).Select(r => r.Status), Is.EqualTo(new[] { 200, 403, 200 }));
+        Assert.That(github.RequestsTo($"/repos/{GitHubHarness.Owner}/{GitHubHarness.Repo}").Where(r => !r.PathAndQuery.Contains("/pulls", StringComparison.Ordinal)).Select(r => r.Status), Is.EqualTo(new List<int> { 200, 403, 200 }));
         Assert.That(github.Client.Metrics.RateLimitWaits, Is.EqualTo(1));
         Assert.That(github.Clock.Waits.Max(), Is.GreaterThan(TimeSpan.FromMinutes(59)));
     }
@@ -86,8 +86,8 @@ public sealed class RateLimitTests
             await github.Client.CreateIssueCommentAsync(GitHubHarness.Owner, GitHubHarness.Repo, pull.Number, $"comment {i}", CancellationToken.None);
         }
 
-        Assert.That(github.Repository.IssueComments.Select(c => c.Body), Is.EqualTo(new[] { "comment 1", "comment 2", "comment 3" }));
-        Assert.That(github.RequestsTo("/comments", "POST").Select(r => r.Status), Is.EqualTo(new[] { 201, 201, 403, 201 }));
+        Assert.That(github.Repository.IssueComments.Select(c => c.Body), Is.EqualTo(new List<string> { "comment 1", "comment 2", "comment 3" }));
+        Assert.That(github.RequestsTo("/comments", "POST").Select(r => r.Status), Is.EqualTo(new List<int> { 201, 201, 403, 201 }));
         Assert.That(github.Clock.Waits, Does.Contain(TimeSpan.FromSeconds(60)));
     }
 
@@ -96,13 +96,26 @@ public sealed class RateLimitTests
     {
         await using var github = await GitHubHarness.StartAsync(clientSettings: new Dictionary<string, string?> { ["GitHub:Api:RateLimit:MinimumWriteInterval"] = "00:00:01" });
         var pull = github.Repository.AddPullRequest("feature");
+        await github.Client.AppTokens.GetInstallationTokenAsync(github.Installation.Id, CancellationToken.None);
+        github.Clock.AutoAdvance = false;
+        var start = github.Clock.GetUtcNow();
 
-        await Task.WhenAll(Enumerable.Range(1, 4).Select(i =>
+        var writes = Task.WhenAll(Enumerable.Range(1, 4).Select(i =>
             github.Client.CreateIssueCommentAsync(GitHubHarness.Owner, GitHubHarness.Repo, pull.Number, $"comment {i}", CancellationToken.None)));
+        for (var sent = 1; sent <= 4; sent++)
+        {
+            await Eventually.That(() => github.RequestsTo("/comments", "POST").Count == sent, $"write {sent} reached GitHub");
+            if (sent < 4)
+            {
+                await Eventually.That(() => github.Clock.PendingTimers == 1, $"write {sent + 1} waits for the clock");
+                github.Clock.Advance(TimeSpan.FromSeconds(1));
+            }
+        }
 
-        var times = github.RequestsTo("/comments", "POST").Select(r => r.At).Order().ToList();
-        Assert.That(times, Has.Count.EqualTo(4));
-        Assert.That(times.Zip(times.Skip(1), (a, b) => b - a), Has.All.GreaterThanOrEqualTo(TimeSpan.FromSeconds(1)));
+        await writes;
+
+        var times = github.RequestsTo("/comments", "POST").Select(r => r.At);
+        Assert.That(times, Is.EqualTo(Enumerable.Range(0, 4).Select(i => start + TimeSpan.FromSeconds(i))));
         Assert.That(github.Client.Metrics.ThrottledWrites, Is.EqualTo(3));
     }
 

@@ -2,6 +2,7 @@ using System.Net;
 using Agentic.GitHub.Models;
 using Agentic.GitHub.Tests.Infrastructure;
 using Agentic.StandIns.GitHub;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Agentic.GitHub.Tests.Client;
@@ -18,7 +19,7 @@ public sealed class RetryAndErrorTests
         var read = await github.Client.GetPullRequestAsync(GitHubHarness.Owner, GitHubHarness.Repo, pull.Number, CancellationToken.None);
 
         Assert.That(read.Number, Is.EqualTo(pull.Number));
-        Assert.That(github.RequestsTo($"/pulls/{pull.Number}").Select(r => r.Status), Is.EqualTo(new[] { 502, 502, 200 }));
+        Assert.That(github.RequestsTo($"/pulls/{pull.Number}").Select(r => r.Status), Is.EqualTo(new List<int> { 502, 502, 200 }));
         Assert.That(github.Client.Metrics.Retries, Is.EqualTo(2));
         var backoffs = github.Clock.Waits.Where(w => w < TimeSpan.FromMinutes(1)).ToList();
         Assert.That(backoffs, Has.Count.EqualTo(2));
@@ -96,7 +97,7 @@ public sealed class RetryAndErrorTests
         Assert.That(exists.GitHubMessage, Is.EqualTo("Reference already exists"));
         Assert.That(noBranch!.StatusCode, Is.EqualTo(HttpStatusCode.UnprocessableEntity));
         Assert.That(noBranch.GitHubMessage, Is.EqualTo("Validation Failed"));
-        Assert.That(noBranch.Errors, Is.EqualTo(new[] { "PullRequest.head: invalid" }));
+        Assert.That(noBranch.Errors, Is.EqualTo(new List<string> { "PullRequest.head: invalid" }));
     }
 
     [Test]
@@ -126,13 +127,13 @@ public sealed class RetryAndErrorTests
         Assert.That(repository.Name, Is.EqualTo(GitHubHarness.Repo));
         Assert.That(forbidden!.StatusCode, Is.EqualTo(HttpStatusCode.Forbidden));
         Assert.That(forbidden.GitHubMessage, Is.EqualTo("You must authenticate via a GitHub App."));
-        Assert.That(github.StandIn.Requests.Last().Identity, Is.EqualTo("user:octocat"));
+        Assert.That(github.StandIn.Requests[^1].Identity, Is.EqualTo("user:octocat"));
     }
 
     [Test]
     public void Should_refuse_to_start_when_the_options_are_invalid()
     {
-        var configuration = new Microsoft.Extensions.Configuration.ConfigurationBuilder()
+        var configuration = new ConfigurationBuilder()
             .AddInMemoryCollection(new Dictionary<string, string?> { ["GitHub:Api:App:AppId"] = "12", ["GitHub:Api:RateLimit:MaxConcurrentRequests"] = "500" })
             .Build();
         var services = new ServiceCollection().AddLogging();

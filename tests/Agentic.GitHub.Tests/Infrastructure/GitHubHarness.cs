@@ -9,7 +9,7 @@ namespace Agentic.GitHub.Tests.Infrastructure;
 /// <summary>
 /// A GitHub stand-in with an app, its installation on <see cref="Owner"/> and a seeded repository, plus a
 /// <see cref="GitHubClient"/> built through <c>AddGitHubClient</c> acting as that installation. Client and stand-in
-/// share a <see cref="SkippingTimeProvider"/>, so waits cost no real time and show up on the clock.
+/// share a <see cref="VirtualTimeProvider"/>, so waits cost no real time and show up on the clock.
 /// </summary>
 internal sealed class GitHubHarness : IAsyncDisposable
 {
@@ -18,7 +18,7 @@ internal sealed class GitHubHarness : IAsyncDisposable
 
     private readonly ServiceProvider _services;
 
-    private GitHubHarness(GitHubStandIn standIn, SkippingTimeProvider clock, StandInApp app, StandInInstallation installation, StandInRepository repository, ServiceProvider services, CapturingLoggerProvider logs)
+    private GitHubHarness(GitHubStandIn standIn, VirtualTimeProvider clock, StandInApp app, StandInInstallation installation, StandInRepository repository, ServiceProvider services, CapturingLoggerProvider logs)
     {
         StandIn = standIn;
         Clock = clock;
@@ -32,7 +32,7 @@ internal sealed class GitHubHarness : IAsyncDisposable
 
     public GitHubStandIn StandIn { get; }
 
-    public SkippingTimeProvider Clock { get; }
+    public VirtualTimeProvider Clock { get; }
 
     public StandInApp App { get; }
 
@@ -49,7 +49,7 @@ internal sealed class GitHubHarness : IAsyncDisposable
         IReadOnlyDictionary<string, string?>? clientSettings = null,
         bool privateRepository = false)
     {
-        var clock = new SkippingTimeProvider();
+        var clock = new VirtualTimeProvider();
         var options = new GitHubStandInOptions { TimeProvider = clock };
         configureStandIn?.Invoke(options);
         var standIn = new GitHubStandIn(options);

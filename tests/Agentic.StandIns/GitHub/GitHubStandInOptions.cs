@@ -5,7 +5,7 @@ namespace Agentic.StandIns.GitHub;
 /// <summary>How the GitHub stand-in behaves. Limits and latency may be changed while it runs.</summary>
 public sealed class GitHubStandInOptions
 {
-    /// <summary>The stand-in's clock: token expiry, JWT checks, rate-limit windows. Share a <see cref="SkippingTimeProvider"/> with the client under test.</summary>
+    /// <summary>The stand-in's clock: token expiry, JWT checks, rate-limit windows. Share a <see cref="VirtualTimeProvider"/> with the client under test.</summary>
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
 
     /// <summary>Added (in real time) to every API request, to make concurrency observable.</summary>

@@ -248,7 +248,8 @@ public sealed class StandInRepository
     public async Task<string> CommitFilesAsync(string branch, IReadOnlyDictionary<string, string?> files, string message, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(files);
-        var parent = ReadRef(branch) ?? ReadRef(DefaultBranch);
+        var current = ReadRef(branch);
+        var parent = current ?? ReadRef(DefaultBranch);
         var index = Path.Combine(_server.WorkRoot, $"index-{Guid.NewGuid():N}");
         var env = new Dictionary<string, string> { ["GIT_INDEX_FILE"] = index };
         try
@@ -272,7 +273,7 @@ public sealed class StandInRepository
             }
 
             (await GitAsync(["update-index", "--index-info"], cancellationToken, env, Encoding.UTF8.GetBytes(lines.ToString()))).EnsureSuccess("update-index");
-            return await CommitIndexAsync(branch, parent, message, env, cancellationToken);
+            return await CommitIndexAsync(branch, parent, current, message, env, cancellationToken);
         }
         finally
         {
@@ -283,13 +284,14 @@ public sealed class StandInRepository
     /// <summary>Commits the whole content of <paramref name="directory"/> as the new tree of <paramref name="branch"/> (a missing branch starts from the default branch); returns the commit.</summary>
     public async Task<string> CommitDirectoryAsync(string branch, string directory, string message, CancellationToken cancellationToken)
     {
-        var parent = ReadRef(branch) ?? ReadRef(DefaultBranch);
+        var current = ReadRef(branch);
+        var parent = current ?? ReadRef(DefaultBranch);
         var index = Path.Combine(_server.WorkRoot, $"index-{Guid.NewGuid():N}");
         var env = new Dictionary<string, string> { ["GIT_INDEX_FILE"] = index, ["GIT_WORK_TREE"] = Path.GetFullPath(directory) };
         try
         {
             (await GitAsync(["add", "--all", "--force", "."], cancellationToken, env, workingDirectory: Path.GetFullPath(directory))).EnsureSuccess("add");
-            return await CommitIndexAsync(branch, parent, message, env, cancellationToken);
+            return await CommitIndexAsync(branch, parent, current, message, env, cancellationToken);
         }
         finally
         {
@@ -349,7 +351,7 @@ public sealed class StandInRepository
         return GitCommand.RunAsync(workingDirectory ?? GitDirectory, arguments, cancellationToken, env, input);
     }
 
-    private async Task<string> CommitIndexAsync(string branch, string? parent, string message, Dictionary<string, string> env, CancellationToken cancellationToken)
+    private async Task<string> CommitIndexAsync(string branch, string? parent, string? current, string message, Dictionary<string, string> env, CancellationToken cancellationToken)
     {
         var tree = (await GitAsync(["write-tree"], cancellationToken, env)).EnsureSuccess("write-tree");
         List<string> commitArgs = ["commit-tree", tree, "-m", message];
@@ -360,7 +362,7 @@ public sealed class StandInRepository
 
         var commit = (await GitAsync(commitArgs, cancellationToken, env)).EnsureSuccess("commit-tree");
         var refName = branch.StartsWith("refs/", StringComparison.Ordinal) ? branch : $"refs/heads/{branch}";
-        (await GitAsync(["update-ref", refName, commit, parent ?? new string('0', 40)], cancellationToken)).EnsureSuccess("update-ref");
+        (await GitAsync(["update-ref", refName, commit, current ?? new string('0', 40)], cancellationToken)).EnsureSuccess("update-ref");
         return commit;
     }
 

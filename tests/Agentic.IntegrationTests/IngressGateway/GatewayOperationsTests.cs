@@ -1,0 +1,186 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+using Agentic.AppHost.Infrastructure;
+using Agentic.Contracts.Ingress;
+using Agentic.IntegrationTests.Infrastructure;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using RabbitMQ.Client;
+
+namespace Agentic.IntegrationTests.IngressGateway;
+
+/// <summary>How the gateway behaves when its dependencies fail, under load, and for operators.</summary>
+public sealed class GatewayOperationsTests
+{
+    [Test]
+    public async Task Should_accept_while_the_broker_is_down_and_publish_everything_when_it_returns()
+    {
+        var database = await TestEnvironment.CreateMigratedDatabaseAsync("gateway_broker");
+        await using var broker = new RabbitMqServer(Path.Combine(TestEnvironment.Root, $"rabbitmq-{Guid.NewGuid():N}"));
+        await broker.StartAsync(CancellationToken.None);
+        const string queue = "probe-broker-outage";
+        await BindDurableQueueAsync(broker.ConnectionString, queue, typeof(CheckRunCompleted));
+        await using var gateway = new GatewayHost(database, broker.ConnectionString);
+        _ = gateway.Server;
+        var deliveries = await SignedCheckRunsAsync(3);
+
+        await broker.StopAsync(CancellationToken.None);
+        var answers = new List<(HttpStatusCode Status, string Body)>();
+        foreach (var (deliveryId, body, signature) in deliveries)
+        {
+            using var response = await gateway.PostGitHubAsync("check_run", deliveryId, body, signature);
+            answers.Add((response.StatusCode, await response.Content.ReadAsStringAsync()));
+        }
+
+        await broker.StartAsync(CancellationToken.None);
+        var relayed = await CountMessagesAsync(broker.ConnectionString, queue, expected: 3, TimeSpan.FromSeconds(90));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(answers.Select(a => a.Status), Has.All.EqualTo(HttpStatusCode.Accepted), "accepted: durable in the inbox");
+            Assert.That(answers.Select(a => a.Body), Has.All.Contain("queued"));
+            Assert.That(relayed, Is.EqualTo(3), "every accepted delivery reaches the bus once the broker is back");
+        });
+    }
+
+    [Test]
+    public async Task Should_answer_503_with_retry_after_when_the_database_is_down()
+    {
+        var unreachable = $"Host=127.0.0.1;Port={FreePort.Find()};Database=agentic;Username=postgres;Timeout=2";
+        await using var gateway = new GatewayHost(unreachable, TestEnvironment.RabbitMq.ConnectionString);
+        var (deliveryId, body, signature) = (await SignedCheckRunsAsync(1))[0];
+
+        using var response = await gateway.PostGitHubAsync("check_run", deliveryId, body, signature);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.ServiceUnavailable));
+            Assert.That(response.Headers.RetryAfter, Is.Not.Null);
+        });
+    }
+
+    [Test]
+    public async Task Should_answer_429_with_retry_after_over_the_per_source_rate()
+    {
+        await using var gateway = new GatewayHost(await TestEnvironment.CreateMigratedDatabaseAsync("gateway_rate"), TestEnvironment.RabbitMq.ConnectionString,
+            new Dictionary<string, string?> { ["Inbox:PermitsPerSecond"] = "2" });
+        var deliveries = await SignedCheckRunsAsync(6);
+
+        var responses = await Task.WhenAll(deliveries.Select(d => gateway.PostGitHubAsync("check_run", d.DeliveryId, d.Body, d.Signature)));
+
+        var limited = responses.Where(r => r.StatusCode == HttpStatusCode.TooManyRequests).ToList();
+        Assert.Multiple(() =>
+        {
+            Assert.That(limited, Is.Not.Empty);
+            Assert.That(limited, Has.All.Matches<HttpResponseMessage>(r => r.Headers.RetryAfter != null));
+            Assert.That(responses.Count(r => r.StatusCode == HttpStatusCode.Accepted), Is.EqualTo(6 - limited.Count));
+        });
+    }
+
+    [Test]
+    public async Task Should_list_recent_deliveries_and_replay_one_for_an_operator()
+    {
+        await using var gateway = new GatewayHost(await TestEnvironment.CreateMigratedDatabaseAsync("gateway_ops"), TestEnvironment.RabbitMq.ConnectionString);
+        var (deliveryId, body, signature) = (await SignedCheckRunsAsync(1))[0];
+        using (var accepted = await gateway.PostGitHubAsync("check_run", deliveryId, body, signature))
+        {
+            Assert.That(accepted.StatusCode, Is.EqualTo(HttpStatusCode.Accepted));
+        }
+
+        var client = gateway.CreateClient();
+        using var anonymous = await client.GetAsync("/api/deliveries");
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", GatewayHost.OperatorKey);
+        var listed = JsonDocument.Parse(await client.GetStringAsync("/api/deliveries?source=github&limit=10")).RootElement;
+        await using var probe = await BusProbe.StartAsync(TestEnvironment.RabbitMq.ConnectionString, typeof(CheckRunCompleted));
+        using var replay = await client.PostAsync($"/api/deliveries/github/{deliveryId}/replay", null);
+        using var missing = await client.PostAsync("/api/deliveries/github/no-such-delivery/replay", null);
+
+        var replayed = await probe.WaitForAsync(1, m => m.Message.GetProperty("deliveryId").GetString() == deliveryId, TimeSpan.FromSeconds(10));
+        Assert.Multiple(() =>
+        {
+            Assert.That(anonymous.StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized));
+            Assert.That(listed.EnumerateArray().Select(d => d.GetProperty("deliveryId").GetString()), Does.Contain(deliveryId));
+            Assert.That(listed.EnumerateArray().First(d => d.GetProperty("deliveryId").GetString() == deliveryId).GetProperty("publishedAt").ValueKind, Is.Not.EqualTo(JsonValueKind.Null));
+            Assert.That(replay.StatusCode, Is.EqualTo(HttpStatusCode.Accepted));
+            Assert.That(missing.StatusCode, Is.EqualTo(HttpStatusCode.NotFound));
+            Assert.That(replayed, Has.Count.EqualTo(1));
+        });
+    }
+
+    [Test]
+    public async Task Should_front_other_http_surfaces_under_one_origin()
+    {
+        var backendPort = FreePort.Find();
+        var backendBuilder = WebApplication.CreateSlimBuilder();
+        backendBuilder.WebHost.UseUrls($"http://127.0.0.1:{backendPort}");
+        await using var backend = backendBuilder.Build();
+        backend.MapGet("/status", (HttpRequest request) => Results.Text($"dashboard says hello to {request.Headers["X-Forwarded-Host"]}"));
+        await backend.StartAsync();
+        await using var gateway = new GatewayHost(await TestEnvironment.CreateMigratedDatabaseAsync("gateway_proxy"), TestEnvironment.RabbitMq.ConnectionString,
+            new Dictionary<string, string?>
+            {
+                ["ReverseProxy:Routes:dashboard:ClusterId"] = "dashboard",
+                ["ReverseProxy:Routes:dashboard:Match:Path"] = "/dashboard/{**rest}",
+                ["ReverseProxy:Routes:dashboard:Transforms:0:PathRemovePrefix"] = "/dashboard",
+                ["ReverseProxy:Clusters:dashboard:Destinations:local:Address"] = $"http://127.0.0.1:{backendPort}/",
+            });
+
+        var text = await gateway.CreateClient().GetStringAsync("/dashboard/status");
+
+        Assert.That(text, Does.StartWith("dashboard says hello"));
+        await backend.StopAsync();
+    }
+
+    private static async Task<List<(string DeliveryId, byte[] Body, string Signature)>> SignedCheckRunsAsync(int count)
+    {
+        var bodies = Enumerable.Range(0, count).Select(_ =>
+        {
+            var payload = WebhookExamples.Get("check_run", "completed").First();
+            payload["check_run"]!["id"] = Random.Shared.NextInt64(1_000_000, long.MaxValue);
+            return Encoding.UTF8.GetBytes(payload.ToJsonString());
+        }).ToList();
+        var signatures = await GitHubSigner.SignAsync(GatewayHost.GitHubSecret, bodies);
+        return bodies.Select((body, i) => ($"ops-{Guid.NewGuid()}", body, signatures[i])).ToList();
+    }
+
+    private static async Task BindDurableQueueAsync(string connectionString, string queue, Type messageType)
+    {
+        await using var connection = await new ConnectionFactory { Uri = new Uri(connectionString) }.CreateConnectionAsync();
+        await using var channel = await connection.CreateChannelAsync();
+        var exchange = $"{messageType.Namespace}:{messageType.Name}";
+        await channel.ExchangeDeclareAsync(exchange, ExchangeType.Fanout, durable: true, autoDelete: false);
+        await channel.QueueDeclareAsync(queue, durable: true, exclusive: false, autoDelete: false);
+        await channel.QueueBindAsync(queue, exchange, string.Empty);
+    }
+
+    private static async Task<int> CountMessagesAsync(string connectionString, string queue, int expected, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        var count = 0u;
+        while (DateTime.UtcNow < deadline)
+        {
+            try
+            {
+                await using var connection = await new ConnectionFactory { Uri = new Uri(connectionString) }.CreateConnectionAsync();
+                await using var channel = await connection.CreateChannelAsync();
+                count = await channel.MessageCountAsync(queue);
+                if (count >= expected)
+                {
+                    await Task.Delay(1000);
+                    return (int)await channel.MessageCountAsync(queue);
+                }
+            }
+            catch (RabbitMQ.Client.Exceptions.BrokerUnreachableException)
+            {
+                // still coming back
+            }
+
+            await Task.Delay(500);
+        }
+
+        return (int)count;
+    }
+}
