@@ -108,7 +108,7 @@ public sealed class ChildProcessStartInfo
         return startInfo;
     }
 
-    internal static string? FindExecutable(string name)
+    public static string? FindExecutable(string name)
     {
         var path = System.Environment.GetEnvironmentVariable("PATH") ?? "/usr/local/bin:/usr/bin:/bin";
         return path.Split(':', StringSplitOptions.RemoveEmptyEntries)

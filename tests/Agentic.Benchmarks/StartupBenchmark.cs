@@ -9,8 +9,8 @@ public static class StartupBenchmark
 {
     public static async Task<int> RunAsync(IReadOnlyList<string> args)
     {
-        var runs = IntOption(args, "--runs", 3);
-        var idleSeconds = IntOption(args, "--idle-seconds", 20);
+        var runs = Options.Int(args, "--runs", 3);
+        var idleSeconds = Options.Int(args, "--idle-seconds", 20);
         var stateDirectory = Path.Combine(Path.GetTempPath(), "agentic-benchmark-state");
         Console.WriteLine($"command: dotnet run --project tests/Agentic.Benchmarks -c Release -- startup --runs {runs} --idle-seconds {idleSeconds}");
         Console.WriteLine($"machine: {Environment.ProcessorCount} cores, {Environment.OSVersion}, .NET {Environment.Version}");
@@ -83,19 +83,6 @@ public static class StartupBenchmark
         {
             return pid.ToString(CultureInfo.InvariantCulture);
         }
-    }
-
-    private static int IntOption(IReadOnlyList<string> args, string name, int fallback)
-    {
-        for (var i = 0; i < args.Count - 1; i++)
-        {
-            if (args[i] == name && int.TryParse(args[i + 1], NumberStyles.Integer, CultureInfo.InvariantCulture, out var value))
-            {
-                return value;
-            }
-        }
-
-        return fallback;
     }
 
     private sealed record Measurement(TimeSpan Elapsed, IReadOnlyList<(string Name, long Rss)> Memory);

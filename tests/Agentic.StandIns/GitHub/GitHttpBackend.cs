@@ -97,8 +97,24 @@ internal sealed class GitHttpBackend(GitHubStandIn server)
 
         using var process = new Process { StartInfo = GitCommand.CreateStartInfo(server.WorkRoot, ["http-backend"], environment) };
         process.Start();
+        try
+        {
+            return await BridgeAsync(http, process, cancellationToken);
+        }
+        finally
+        {
+            if (!process.HasExited)
+            {
+                // The client went away mid-request: do not leave git http-backend behind.
+                process.Kill(entireProcessTree: true);
+            }
+        }
+    }
+
+    private static async Task<int> BridgeAsync(HttpContext http, Process process, CancellationToken cancellationToken)
+    {
         var errors = process.StandardError.ReadToEndAsync(cancellationToken);
-        var input = PumpRequestAsync(request.Body, process.StandardInput.BaseStream, cancellationToken);
+        var input = PumpRequestAsync(http.Request.Body, process.StandardInput.BaseStream, cancellationToken);
         var output = process.StandardOutput.BaseStream;
 
         var (headers, remainder) = await ReadCgiHeadersAsync(output, cancellationToken);

@@ -448,7 +448,7 @@ internal sealed class GitHubShapes(GitHubStandIn server)
     public JsonObject Reference(StandInRepository repo, string name, string sha) => new()
     {
         ["ref"] = name,
-        ["node_id"] = NodeId("REF_", sha.GetHashCode(StringComparison.Ordinal)),
+        ["node_id"] = Convert.ToBase64String(Encoding.UTF8.GetBytes($"REF_{repo.Id.ToString(CultureInfo.InvariantCulture)}:{name}")),
         ["url"] = $"{RepoApi(repo)}/git/{name}",
         ["object"] = new JsonObject
         {

@@ -56,6 +56,7 @@ public sealed class GitHubStandIn : IAsyncDisposable
     private WebApplication? _logs;
     private long _lastId = 1_000_000;
     private int _concurrent;
+    private int _appCount;
     private int _maxConcurrent;
 
     public GitHubStandIn(GitHubStandInOptions? options = null)
@@ -145,7 +146,7 @@ public sealed class GitHubStandIn : IAsyncDisposable
     /// <summary>A GitHub App with a new RSA key pair.</summary>
     public StandInApp AddApp(string slug = "agentic", long? id = null)
     {
-        var app = new StandInApp(id ?? NextId(), slug, $"{char.ToUpperInvariant(slug[0])}{slug[1..]}");
+        var app = new StandInApp(id ?? NextId(), slug, $"{char.ToUpperInvariant(slug[0])}{slug[1..]}", AppKeys.For(Interlocked.Increment(ref _appCount) - 1));
         if (!_apps.TryAdd(app.Id, app))
         {
             app.Dispose();
@@ -451,6 +452,23 @@ public sealed class GitHubStandIn : IAsyncDisposable
     {
         var address = host.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
         return new Uri(address.EndsWith('/') ? address : address + "/");
+    }
+
+    /// <summary>
+    /// RSA-2048 key pairs, generated once per process and reused by every stand-in (the n-th app of each gets the
+    /// n-th key): generating one takes long enough to dominate a short test.
+    /// </summary>
+    private static class AppKeys
+    {
+        private static readonly ConcurrentDictionary<int, Lazy<string>> Keys = new();
+
+        public static string For(int ordinal) => Keys.GetOrAdd(ordinal, static _ => new Lazy<string>(Generate)).Value;
+
+        private static string Generate()
+        {
+            using var rsa = RSA.Create(2048);
+            return rsa.ExportRSAPrivateKeyPem();
+        }
     }
 
     private sealed record IssuedToken(long? InstallationId, string Login, DateTimeOffset ExpiresAt);

@@ -5,13 +5,14 @@ namespace Agentic.StandIns.GitHub;
 /// <summary>A GitHub App of the stand-in, with its RSA key pair; configure the client with <see cref="Id"/> and <see cref="PrivateKeyPem"/>.</summary>
 public sealed class StandInApp : IDisposable
 {
-    internal StandInApp(long id, string slug, string name)
+    internal StandInApp(long id, string slug, string name, string privateKeyPem)
     {
         Id = id;
         Slug = slug;
         Name = name;
-        Key = RSA.Create(2048);
-        PrivateKeyPem = Key.ExportRSAPrivateKeyPem();
+        Key = RSA.Create();
+        Key.ImportFromPem(privateKeyPem);
+        PrivateKeyPem = privateKeyPem;
     }
 
     public long Id { get; }
