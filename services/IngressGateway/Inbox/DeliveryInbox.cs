@@ -4,17 +4,24 @@ using NpgsqlTypes;
 
 namespace Agentic.IngressGateway.Inbox;
 
-/// <summary>SQL over <c>webhook_deliveries</c>, the durable inbox keyed by (source, delivery id).</summary>
+/// <summary>SQL over <c>webhook_deliveries</c>, the durable inbox keyed by (source, delivery id), and <c>webhook_outbox</c>, the deliveries whose event the broker has not confirmed yet.</summary>
 public sealed class DeliveryInbox(NpgsqlDataSource dataSource)
 {
     /// <summary>Inserts a batch in one statement (one transaction, one commit); returns the keys that were new.</summary>
     public async Task<HashSet<(string Source, string DeliveryId)>> InsertBatchAsync(IReadOnlyList<InboxDelivery> batch, CancellationToken cancellationToken)
     {
+        // New deliveries with an event to publish also get an outbox row, in the same statement and commit.
         const string sql = """
-            INSERT INTO webhook_deliveries (source, delivery_id, event, action, correlation_id, body, ignored)
-            SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::uuid[], $6::bytea[], $7::boolean[])
-            ON CONFLICT (source, delivery_id) DO NOTHING
-            RETURNING source, delivery_id
+            WITH inserted AS (
+                INSERT INTO webhook_deliveries (source, delivery_id, event, action, correlation_id, body, ignored)
+                SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::uuid[], $6::bytea[], $7::boolean[])
+                ON CONFLICT (source, delivery_id) DO NOTHING
+                RETURNING source, delivery_id, ignored, received_at
+            ), queued AS (
+                INSERT INTO webhook_outbox (source, delivery_id, received_at)
+                SELECT source, delivery_id, received_at FROM inserted WHERE NOT ignored
+            )
+            SELECT source, delivery_id FROM inserted
             """;
         await using var command = dataSource.CreateCommand(sql);
         command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = batch.Select(d => d.Source).ToArray() });
@@ -38,10 +45,9 @@ public sealed class DeliveryInbox(NpgsqlDataSource dataSource)
     public async Task MarkPublishedAsync(IReadOnlyList<(string Source, string DeliveryId)> keys, CancellationToken cancellationToken)
     {
         const string sql = """
-            UPDATE webhook_deliveries d
-            SET published_at = now(), publish_attempts = publish_attempts + 1, last_error = NULL
-            FROM unnest(@sources::text[], @ids::text[]) AS k(source, delivery_id)
-            WHERE d.source = k.source AND d.delivery_id = k.delivery_id AND d.published_at IS NULL
+            DELETE FROM webhook_outbox o
+            USING unnest(@sources::text[], @ids::text[]) AS k(source, delivery_id)
+            WHERE o.source = k.source AND o.delivery_id = k.delivery_id
             """;
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await connection.ExecuteAsync(new CommandDefinition(sql, new
@@ -64,11 +70,12 @@ public sealed class DeliveryInbox(NpgsqlDataSource dataSource)
     public async Task<IReadOnlyList<DeliverySummary>> ListRecentAsync(string? source, int limit, CancellationToken cancellationToken)
     {
         const string sql = """
-            SELECT source, delivery_id AS DeliveryId, event, action, correlation_id AS CorrelationId, octet_length(body) AS BodyBytes,
-                   ignored, received_at AS ReceivedAt, published_at AS PublishedAt, publish_attempts AS PublishAttempts, last_error AS LastError
-            FROM webhook_deliveries
-            WHERE @source::text IS NULL OR source = @source
-            ORDER BY received_at DESC
+            SELECT d.source, d.delivery_id AS DeliveryId, d.event, d.action, d.correlation_id AS CorrelationId, octet_length(d.body) AS BodyBytes,
+                   d.ignored, d.received_at AS ReceivedAt, (NOT d.ignored AND o.delivery_id IS NULL) AS Published
+            FROM webhook_deliveries d
+            LEFT JOIN webhook_outbox o ON o.source = d.source AND o.delivery_id = d.delivery_id
+            WHERE @source::text IS NULL OR d.source = @source
+            ORDER BY d.received_at DESC
             LIMIT @limit
             """;
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
@@ -83,18 +90,18 @@ public sealed class DeliveryInbox(NpgsqlDataSource dataSource)
         TimeSpan minAge, int limit, Func<IReadOnlyList<InboxDelivery>, Task<IReadOnlyList<InboxDelivery>>> relay, CancellationToken cancellationToken)
     {
         const string select = """
-            SELECT source, delivery_id AS DeliveryId, event, action, correlation_id AS CorrelationId, body, ignored
-            FROM webhook_deliveries
-            WHERE published_at IS NULL AND NOT ignored AND received_at < now() - @minAge
-            ORDER BY received_at
+            SELECT d.source, d.delivery_id AS DeliveryId, d.event, d.action, d.correlation_id AS CorrelationId, d.body, d.ignored
+            FROM webhook_outbox o
+            JOIN webhook_deliveries d ON d.source = o.source AND d.delivery_id = o.delivery_id
+            WHERE o.received_at < now() - @minAge
+            ORDER BY o.received_at
             LIMIT @limit
-            FOR UPDATE SKIP LOCKED
+            FOR UPDATE OF o SKIP LOCKED
             """;
         const string mark = """
-            UPDATE webhook_deliveries d
-            SET published_at = now(), publish_attempts = publish_attempts + 1, last_error = NULL
-            FROM unnest(@sources::text[], @ids::text[]) AS k(source, delivery_id)
-            WHERE d.source = k.source AND d.delivery_id = k.delivery_id
+            DELETE FROM webhook_outbox o
+            USING unnest(@sources::text[], @ids::text[]) AS k(source, delivery_id)
+            WHERE o.source = k.source AND o.delivery_id = k.delivery_id
             """;
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);

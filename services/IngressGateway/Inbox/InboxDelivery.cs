@@ -6,7 +6,7 @@ public sealed record InboxDelivery(string Source, string DeliveryId, string Even
 /// <summary>A delivery as the operator endpoints list it (no body).</summary>
 public sealed record DeliverySummary(
     string Source, string DeliveryId, string Event, string? Action, Guid CorrelationId, int BodyBytes, bool Ignored,
-    DateTime ReceivedAt, DateTime? PublishedAt, int PublishAttempts, string? LastError);
+    DateTime ReceivedAt, bool Published);
 
 public static class WebhookSources
 {

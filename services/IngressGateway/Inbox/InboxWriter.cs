@@ -1,7 +1,6 @@
 using System.Threading.Channels;
 using Agentic.IngressGateway.Options;
 using Microsoft.Extensions.Options;
-using Npgsql;
 
 namespace Agentic.IngressGateway.Inbox;
 
@@ -9,7 +8,7 @@ namespace Agentic.IngressGateway.Inbox;
 /// Group commit for the inbox: requests queue their delivery and wait; one writer takes whatever has queued up (to
 /// <see cref="InboxOptions.MaxBatchSize"/>) and inserts it in one statement and one commit, then answers each request:
 /// new or duplicate. While a batch commits the next one gathers, so batches grow with load and latency stays flat.
-/// Marking deliveries published is batched the same way, off the request path.
+/// Removing published deliveries from the outbox is batched the same way, off the request path.
 /// </summary>
 public sealed partial class InboxWriter(DeliveryInbox inbox, IOptions<InboxOptions> options, ILogger<InboxWriter> logger) : BackgroundService
 {
@@ -32,25 +31,28 @@ public sealed partial class InboxWriter(DeliveryInbox inbox, IOptions<InboxOptio
     /// <summary>Records (eventually, batched) that a delivery's event is on the bus; the relay skips it from then on.</summary>
     public void MarkPublished(InboxDelivery delivery) => _published.Writer.TryWrite((delivery.Source, delivery.DeliveryId));
 
+    // The loops run until their channel is completed (at shutdown) and drain what is queued first, so accepted
+    // requests get their answer and published deliveries leave the outbox before the process exits.
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
-        Task.WhenAll(WriteAcceptsAsync(stoppingToken), WritePublishedAsync(stoppingToken));
+        Task.WhenAll(Task.Run(WriteAcceptsAsync, CancellationToken.None), Task.Run(WritePublishedAsync, CancellationToken.None));
 
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
         _accepts.Writer.TryComplete();
         _published.Writer.TryComplete();
-        await base.StopAsync(cancellationToken);
-        while (_accepts.Reader.TryRead(out var pending))
+        if (ExecuteTask is { } running)
         {
-            pending.Completion.TrySetException(new InboxUnavailableException(new OperationCanceledException("the gateway is shutting down")));
+            await running.WaitAsync(cancellationToken);
         }
+
+        await base.StopAsync(cancellationToken);
     }
 
-    private async Task WriteAcceptsAsync(CancellationToken stoppingToken)
+    private async Task WriteAcceptsAsync()
     {
         var maxBatch = options.Value.MaxBatchSize;
         var batch = new List<PendingDelivery>(maxBatch);
-        while (await _accepts.Reader.WaitToReadAsync(stoppingToken))
+        while (await _accepts.Reader.WaitToReadAsync())
         {
             batch.Clear();
             while (batch.Count < maxBatch && _accepts.Reader.TryRead(out var pending))
@@ -60,14 +62,14 @@ public sealed partial class InboxWriter(DeliveryInbox inbox, IOptions<InboxOptio
 
             try
             {
-                var inserted = await inbox.InsertBatchAsync(batch.ConvertAll(p => p.Delivery), stoppingToken);
+                var inserted = await inbox.InsertBatchAsync(batch.ConvertAll(p => p.Delivery), CancellationToken.None);
                 foreach (var pending in batch)
                 {
                     // A key twice in one batch: the first request gets the acceptance, the second is the duplicate.
                     pending.Completion.TrySetResult(inserted.Remove((pending.Delivery.Source, pending.Delivery.DeliveryId)));
                 }
             }
-            catch (Exception ex) when (ex is NpgsqlException or TimeoutException or System.Net.Sockets.SocketException or InvalidOperationException)
+            catch (Exception ex)
             {
                 LogWriteFailed(logger, ex, batch.Count);
                 foreach (var pending in batch)
@@ -78,10 +80,10 @@ public sealed partial class InboxWriter(DeliveryInbox inbox, IOptions<InboxOptio
         }
     }
 
-    private async Task WritePublishedAsync(CancellationToken stoppingToken)
+    private async Task WritePublishedAsync()
     {
         var batch = new List<(string, string)>(1024);
-        while (await _published.Reader.WaitToReadAsync(stoppingToken))
+        while (await _published.Reader.WaitToReadAsync())
         {
             batch.Clear();
             while (batch.Count < 1024 && _published.Reader.TryRead(out var key))
@@ -91,9 +93,9 @@ public sealed partial class InboxWriter(DeliveryInbox inbox, IOptions<InboxOptio
 
             try
             {
-                await inbox.MarkPublishedAsync(batch, stoppingToken);
+                await inbox.MarkPublishedAsync(batch, CancellationToken.None);
             }
-            catch (Exception ex) when (ex is NpgsqlException or TimeoutException or System.Net.Sockets.SocketException)
+            catch (Exception ex)
             {
                 // Not fatal: the relay will publish these again; consumers are idempotent.
                 LogMarkFailed(logger, ex, batch.Count);

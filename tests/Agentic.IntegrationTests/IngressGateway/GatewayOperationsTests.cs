@@ -103,7 +103,7 @@ public sealed class GatewayOperationsTests
         {
             Assert.That(anonymous.StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized));
             Assert.That(listed.EnumerateArray().Select(d => d.GetProperty("deliveryId").GetString()), Does.Contain(deliveryId));
-            Assert.That(listed.EnumerateArray().First(d => d.GetProperty("deliveryId").GetString() == deliveryId).GetProperty("publishedAt").ValueKind, Is.Not.EqualTo(JsonValueKind.Null));
+            Assert.That(listed.EnumerateArray().First(d => d.GetProperty("deliveryId").GetString() == deliveryId).GetProperty("published").GetBoolean(), Is.True);
             Assert.That(replay.StatusCode, Is.EqualTo(HttpStatusCode.Accepted));
             Assert.That(missing.StatusCode, Is.EqualTo(HttpStatusCode.NotFound));
             Assert.That(replayed, Has.Count.EqualTo(1));

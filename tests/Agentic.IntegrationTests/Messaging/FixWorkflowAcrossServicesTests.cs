@@ -64,7 +64,8 @@ public sealed class FixWorkflowAcrossServicesTests
         var checkRun = await connection.QuerySingleAsync<(string Name, string Conclusion)>("SELECT name, conclusion FROM check_runs WHERE id = 9000001");
         var report = await connection.QuerySingleAsync<(int Sequence, string Status, string Target)>(
             "SELECT sequence, status, target FROM notifications WHERE workflow_id = @Id", new { workflow.Id });
-        var published = await connection.ExecuteScalarAsync<bool>("SELECT published_at IS NOT NULL FROM webhook_deliveries WHERE delivery_id = 'wiring-1'");
+        var published = await connection.ExecuteScalarAsync<bool>(
+            "SELECT EXISTS (SELECT 1 FROM webhook_deliveries WHERE delivery_id = 'wiring-1') AND NOT EXISTS (SELECT 1 FROM webhook_outbox WHERE delivery_id = 'wiring-1')");
         Assert.Multiple(() =>
         {
             Assert.That(published, Is.True);
