@@ -1,4 +1,6 @@
+using Agentic.GitHub;
 using Agentic.Notifier.Consumers;
+using Agentic.Notifier.Delivery;
 using Agentic.ServiceDefaults.Messaging;
 
 namespace Agentic.Notifier.Extensions;
@@ -7,6 +9,8 @@ public static class HostingExtensions
 {
     public static IHostApplicationBuilder AddNotifier(this IHostApplicationBuilder builder)
     {
+        builder.Services.AddGitHubClient(builder.Configuration);
+        builder.Services.AddSingleton<GitHubReportDelivery>();
         builder.AddAgenticMessaging(bus => bus.AddConsumer<PostWorkflowReportConsumer>());
         return builder;
     }
