@@ -12,6 +12,7 @@ public static class HostingExtensions
         builder.AddAgenticMessaging(bus =>
         {
             bus.AddConsumer<CheckRunCompletedConsumer>(typeof(CheckRunCompletedConsumerDefinition));
+            bus.AddConsumer<PullRequestChangedConsumer>();
         });
         return builder;
     }

@@ -6,6 +6,8 @@ using Npgsql;
 namespace Agentic.PullRequestDiscovery.Persistence;
 
 /// <summary>Pull request and check run state as PR Discovery knows it.</summary>
+public sealed record InFlightWorkflow(Guid Id, string HeadSha);
+
 public sealed class CheckRunStore(NpgsqlDataSource dataSource)
 {
     public async Task<NpgsqlConnection> OpenAsync(CancellationToken cancellationToken) => await dataSource.OpenConnectionAsync(cancellationToken);
@@ -59,6 +61,43 @@ public sealed class CheckRunStore(NpgsqlDataSource dataSource)
             pullRequest.HeadRef,
             pullRequest.BaseRef,
         }, transaction, cancellationToken: cancellationToken));
+    }
+
+    /// <summary>The PR as the latest event describes it; an older event (same head already recorded) changes nothing but title and state.</summary>
+    public static Task UpsertPullRequestAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, PullRequestChanged change, string state, CancellationToken cancellationToken)
+    {
+        const string sql = """
+            INSERT INTO pull_requests (repository_id, number, title, author, head_sha, head_ref, base_ref, state, draft, from_fork)
+            VALUES (@RepositoryId, @Number, @Title, @Author, @HeadSha, @HeadRef, @BaseRef, @State, @Draft, @FromFork)
+            ON CONFLICT (repository_id, number) DO UPDATE
+            SET title = excluded.title, head_sha = excluded.head_sha, head_ref = excluded.head_ref, base_ref = excluded.base_ref,
+                state = excluded.state, draft = excluded.draft, from_fork = excluded.from_fork, updated_at = now()
+            """;
+        var pr = change.PullRequest;
+        return connection.ExecuteAsync(new CommandDefinition(sql, new
+        {
+            pr.Repository.RepositoryId,
+            pr.Number,
+            change.Title,
+            change.Author,
+            pr.HeadSha,
+            pr.HeadRef,
+            pr.BaseRef,
+            State = state,
+            change.Draft,
+            change.FromFork,
+        }, transaction, cancellationToken: cancellationToken));
+    }
+
+    /// <summary>Fix workflows of a PR that have not finished.</summary>
+    public static async Task<IReadOnlyList<InFlightWorkflow>> ListInFlightWorkflowsAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, long repositoryId, int number, CancellationToken cancellationToken)
+    {
+        const string sql = """
+            SELECT id, head_sha AS HeadSha FROM workflows
+            WHERE kind = 'fix' AND repository_id = @repositoryId AND pr_number = @number AND finished_at IS NULL
+            """;
+        return (await connection.QueryAsync<InFlightWorkflow>(new CommandDefinition(sql, new { repositoryId, number }, transaction, cancellationToken: cancellationToken))).ToList();
     }
 
     /// <summary>Claims the fix workflow for (repository, head SHA, check); false when it was already detected.</summary>

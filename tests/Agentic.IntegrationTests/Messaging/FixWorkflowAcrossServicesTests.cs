@@ -138,6 +138,33 @@ public sealed class FixWorkflowAcrossServicesTests
         Assert.That(workflow.Outcome, Is.EqualTo("escalated"));
     }
 
+    [Test, Order(5)]
+    public async Task Should_supersede_an_in_flight_workflow_when_someone_pushes_to_the_pull_request()
+    {
+        await _analyzer.DisposeAsync();
+        var failed = FailedCheckRun("supersede-check", 9_000_005);
+        using (var response = await PostAsync(failed, "wiring-supersede", Secret))
+        {
+            Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Accepted));
+        }
+
+        await WaitForSagaStateAsync("supersede-check", "Analysing");
+        var push = WebhookExamples.Get("pull_request", "synchronize").First();
+        push["repository"] = failed["repository"]!.DeepClone();
+        push["number"] = 2;
+        push["pull_request"]!["number"] = 2;
+        push["pull_request"]!["head"]!["sha"] = "f00dfacef00dfacef00dfacef00dfacef00dface";
+        push["pull_request"]!["head"]!["repo"] = failed["repository"]!.DeepClone();
+        using (var response = await PostAsync(push, "wiring-synchronize", Secret, "pull_request"))
+        {
+            Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Accepted), await response.Content.ReadAsStringAsync());
+        }
+
+        var workflow = await WaitForFinishedWorkflowAsync("supersede-check");
+        _analyzer = await ServiceProcess.StartAsync(ResourceNames.CheckAnalyzer, "CheckAnalyzer", _database);
+        Assert.That(workflow.Outcome, Is.EqualTo("superseded"));
+    }
+
     private static JsonObject FailedCheckRun(string checkName, long checkRunId)
     {
         var payload = WebhookExamples.Get("check_run", "completed").First(p => (string?)p["check_run"]!["conclusion"] == "failure");
@@ -146,12 +173,12 @@ public sealed class FixWorkflowAcrossServicesTests
         return payload;
     }
 
-    private async Task<HttpResponseMessage> PostAsync(JsonObject payload, string deliveryId, string secret)
+    private async Task<HttpResponseMessage> PostAsync(JsonObject payload, string deliveryId, string secret, string eventName = "check_run")
     {
         var body = Encoding.UTF8.GetBytes(payload.ToJsonString());
         using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(_gateway.Url, "/webhooks/github")) { Content = new ByteArrayContent(body) };
         request.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
-        request.Headers.Add("X-GitHub-Event", "check_run");
+        request.Headers.Add("X-GitHub-Event", eventName);
         request.Headers.Add("X-GitHub-Delivery", deliveryId);
         request.Headers.Add("X-Hub-Signature-256", "sha256=" + Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), body)));
         return await _http.SendAsync(request);
