@@ -1,6 +1,8 @@
+using Agentic.GitHub;
 using Agentic.Persistence.Sagas;
 using Agentic.ResultProcessor.Consumers;
 using Agentic.ResultProcessor.Options;
+using Agentic.ResultProcessor.Publishing;
 using Agentic.ResultProcessor.StateMachines;
 using Agentic.ServiceDefaults.Messaging;
 using Agentic.ServiceDefaults.Options;
@@ -14,11 +16,14 @@ public static class HostingExtensions
     public static IHostApplicationBuilder AddResultProcessor(this IHostApplicationBuilder builder)
     {
         builder.Services.AddValidatedOptions<FixWorkflowOptions, FixWorkflowOptionsValidator>(FixWorkflowOptions.SectionName);
+        builder.Services.AddGitHubClient(builder.Configuration);
+        builder.Services.AddSingleton<FixPublisher>();
         builder.AddAgenticMessaging(bus =>
         {
             bus.AddSagaStateMachine<FixWorkflowStateMachine, FixWorkflowState>(typeof(FixWorkflowStateDefinition))
                 .PostgresRepository(FixWorkflowTable);
             bus.AddConsumer<WorkflowFinishedConsumer>();
+            bus.AddConsumer<PublishFixResultConsumer>();
         });
         return builder;
     }

@@ -1,0 +1,127 @@
+using Agentic.Contracts.Results;
+using Agentic.GitHub;
+using Agentic.GitHub.Models;
+using Microsoft.Extensions.Options;
+
+namespace Agentic.ResultProcessor.Publishing;
+
+/// <summary>
+/// Commits a validated patch outside the sandbox and pushes it, with the installation's token: to the PR branch
+/// (only if the branch is still at the validated head, so a human's push is never overwritten) or, when asked, to a
+/// new branch with a pull request against the PR branch. A redelivered command finds its own commit by its trailer.
+/// </summary>
+public sealed partial class FixPublisher(GitHubClient gitHub, IOptions<GitHubClientOptions> options, ILogger<FixPublisher> logger)
+{
+    public const string Trailer = "Agentic-Execution";
+
+    public bool IsConfigured => !string.IsNullOrWhiteSpace(options.Value.Token) || options.Value.App.AppId is not null;
+
+    public async Task<PublishedFix> PublishAsync(PublishFixResult command, CancellationToken cancellationToken)
+    {
+        var pr = command.PullRequest;
+        var repository = pr.Repository;
+        var usesApp = options.Value.App.AppId is not null && repository.InstallationId > 0;
+        var client = usesApp ? gitHub.ForInstallation(repository.InstallationId) : gitHub;
+        var token = usesApp
+            ? (await gitHub.AppTokens.GetInstallationTokenAsync(repository.InstallationId, cancellationToken)).Token
+            : options.Value.Token!;
+        var cloneUrl = (await client.GetRepositoryAsync(repository.Owner, repository.Name, cancellationToken)).CloneUrl
+            ?? throw new InvalidOperationException($"GitHub did not return a clone URL for {repository.Owner}/{repository.Name}.");
+        var auth = GitCommand.WithToken(token);
+        var marker = $"{Trailer}: {command.ExecutionId}";
+        var branch = command.OpenPullRequest ? $"agentic/fix-{command.ExecutionId:N}"[..20] : pr.HeadRef;
+
+        var workspace = Directory.CreateTempSubdirectory("agentic-publish-").FullName;
+        try
+        {
+            await Git(workspace, ["init", "-q"], null, null, cancellationToken);
+            await Git(workspace, ["fetch", "-q", "--depth=2", cloneUrl, pr.HeadSha, $"refs/heads/{branch}"], auth, null, cancellationToken, allowFailure: true);
+            var remoteHead = await RemoteHeadAsync(workspace, cloneUrl, branch, auth, cancellationToken);
+
+            // Already published by an earlier delivery of this command?
+            if (remoteHead is not null && remoteHead != pr.HeadSha)
+            {
+                await Git(workspace, ["fetch", "-q", "--depth=1", cloneUrl, remoteHead], auth, null, cancellationToken);
+                var message = await Git(workspace, ["log", "-1", "--format=%B", remoteHead], null, null, cancellationToken);
+                if (message.Contains(marker, StringComparison.Ordinal))
+                {
+                    LogAlreadyPublished(logger, command.CorrelationId, branch);
+                    return await FinishAsync(client, command, branch, remoteHead, cancellationToken);
+                }
+
+                if (!command.OpenPullRequest)
+                {
+                    throw new BranchMovedException(branch, pr.HeadSha, remoteHead);
+                }
+            }
+
+            await Git(workspace, ["fetch", "-q", "--depth=1", cloneUrl, pr.HeadSha], auth, null, cancellationToken);
+            await Git(workspace, ["checkout", "-q", "--detach", pr.HeadSha], null, null, cancellationToken);
+            await Git(workspace, ["apply", "--index", "--whitespace=nowarn", "-"], null, command.Patch, cancellationToken);
+            await Git(workspace, ["-c", "user.name=agentic[bot]", "-c", "user.email=agentic[bot]@users.noreply.github.com",
+                "commit", "-q", "-m", $"{command.CommitMessage}\n\n{marker}"], null, null, cancellationToken);
+            var commit = await Git(workspace, ["rev-parse", "HEAD"], null, null, cancellationToken);
+
+            // The lease makes the push fail if someone moved the branch since the fix was validated.
+            var lease = command.OpenPullRequest ? $"--force-with-lease=refs/heads/{branch}:" : $"--force-with-lease=refs/heads/{branch}:{pr.HeadSha}";
+            await Git(workspace, ["push", "-q", lease, cloneUrl, $"{commit}:refs/heads/{branch}"], auth, null, cancellationToken);
+            LogPushed(logger, command.CorrelationId, repository.Owner, repository.Name, branch, commit);
+            return await FinishAsync(client, command, branch, commit, cancellationToken);
+        }
+        finally
+        {
+            Directory.Delete(workspace, recursive: true);
+        }
+    }
+
+    private static async Task<PublishedFix> FinishAsync(GitHubClient client, PublishFixResult command, string branch, string commit, CancellationToken cancellationToken)
+    {
+        if (!command.OpenPullRequest)
+        {
+            return new PublishedFix(commit, null);
+        }
+
+        var pr = command.PullRequest;
+        var existing = await client.ListPullRequestsAsync(pr.Repository.Owner, pr.Repository.Name, state: "open", cancellationToken: cancellationToken)
+            .FirstOrDefaultAsync(p => p.Head?.Ref == branch, cancellationToken);
+        var number = existing?.Number ?? (await client.CreatePullRequestAsync(pr.Repository.Owner, pr.Repository.Name, new NewPullRequest
+        {
+            Title = command.CommitMessage.Split('\n')[0],
+            Head = branch,
+            Base = pr.HeadRef,
+            Body = $"Validated fix for #{pr.Number}, proposed by Agentic because pushing to the pull request's branch is not allowed.",
+        }, cancellationToken)).Number;
+        return new PublishedFix(commit, number);
+    }
+
+    private static async Task<string?> RemoteHeadAsync(string workspace, string cloneUrl, string branch, IReadOnlyDictionary<string, string> auth, CancellationToken cancellationToken)
+    {
+        var line = await Git(workspace, ["ls-remote", cloneUrl, $"refs/heads/{branch}"], auth, null, cancellationToken);
+        return line.Length >= 40 ? line[..40] : null;
+    }
+
+    private static async Task<string> Git(
+        string workspace, IReadOnlyList<string> arguments, IReadOnlyDictionary<string, string>? environment, string? input, CancellationToken cancellationToken, bool allowFailure = false)
+    {
+        try
+        {
+            return await GitCommand.RunAsync(workspace, arguments, environment, input, cancellationToken);
+        }
+        catch (GitCommandException) when (allowFailure)
+        {
+            return string.Empty;
+        }
+    }
+
+    [LoggerMessage(1, LogLevel.Information, "Workflow {WorkflowId}: pushed {Commit} to {Owner}/{Repository}:{Branch}")]
+    private static partial void LogPushed(ILogger logger, Guid workflowId, string owner, string repository, string branch, string commit);
+
+    [LoggerMessage(2, LogLevel.Information, "Workflow {WorkflowId}: the fix is already on {Branch}")]
+    private static partial void LogAlreadyPublished(ILogger logger, Guid workflowId, string branch);
+}
+
+public sealed record PublishedFix(string CommitSha, int? ProposalNumber);
+
+/// <summary>The PR branch moved after the fix was validated: a human pushed; the fix is not pushed over it.</summary>
+public sealed class BranchMovedException(string branch, string expected, string actual)
+    : Exception($"Branch {branch} moved from {expected} to {actual} after the fix was validated; not pushing over it.");
