@@ -24,6 +24,7 @@ public static class HostingExtensions
                 .PostgresRepository(FixWorkflowTable);
             bus.AddConsumer<WorkflowFinishedConsumer>();
             bus.AddConsumer<PublishFixResultConsumer>();
+            bus.AddConsumer<RerunRequestedConsumer>();
         });
         return builder;
     }

@@ -13,7 +13,7 @@ namespace Agentic.ResultProcessor.StateMachines;
 
 /// <summary>
 /// The fix workflow: detected → analysing → dispatching → executing (which includes validation) → publishing →
-/// pushed | proposed | escalated | abandoned | superseded. Attempts and budget are capped; a new head or a closed PR
+/// pushed | proposed | escalated | abandoned | superseded | rerun. Attempts and budget are capped; a new head or a closed PR
 /// ends it. Terminal states keep their row and ignore every later message, so a late duplicate never restarts work.
 /// </summary>
 public sealed class FixWorkflowStateMachine : MassTransitStateMachine<FixWorkflowState>
@@ -86,10 +86,21 @@ public sealed class FixWorkflowStateMachine : MassTransitStateMachine<FixWorkflo
                     withinBudget => withinBudget.IfElse(context => context.Message.Strategy == FixStrategy.Escalate,
                         escalate => escalate.Finish(Escalated, WorkflowOutcome.Escalated,
                             c => "Diagnosed; no safe automatic fix: " + c.Message.RootCause),
-                        fix => fix
-                            .Then(context => context.Saga.Attempts = 1)
-                            .TransitionTo(Dispatching)
-                            .Publish(context => Dispatch(context.Saga)))),
+                        act => act.IfElse(context => context.Message.Strategy == FixStrategy.Rerun,
+                            // Infrastructure trouble or a flaky test: no code changes, the failed job runs again.
+                            rerun => rerun
+                                .Publish(context => new RerunRequested
+                                {
+                                    CorrelationId = context.Saga.CorrelationId,
+                                    PullRequest = context.Saga.PullRequest!,
+                                    JobId = context.Saga.JobId ?? 0,
+                                })
+                                .Finish(RerunStarted, WorkflowOutcome.Rerun,
+                                    c => $"{c.Message.Category}: {c.Message.RootCause} No code was changed; the failed job was re-run."),
+                            fix => fix
+                                .Then(context => context.Saga.Attempts = 1)
+                                .TransitionTo(Dispatching)
+                                .Publish(context => Dispatch(context.Saga))))),
             When(AnalysisFailed)
                 .Then(context => context.Saga.LastFailure = context.Message.Reason)
                 .Finish(Escalated, WorkflowOutcome.Escalated, c => "The failure could not be analysed: " + c.Message.Reason),
@@ -159,7 +170,7 @@ public sealed class FixWorkflowStateMachine : MassTransitStateMachine<FixWorkflo
             When(Closed)
                 .Finish(Abandoned, WorkflowOutcome.Abandoned, c => c.Message.Merged ? "The pull request was merged." : "The pull request was closed."));
 
-        During([Escalated, PushedFix, ProposedFix, Abandoned, Superseded],
+        During([Escalated, PushedFix, ProposedFix, Abandoned, Superseded, RerunStarted],
             Ignore(Detected), Ignore(Analyzed), Ignore(AnalysisFailed), Ignore(Dispatched), Ignore(Rejected),
             Ignore(Executed), Ignore(Pushed), Ignore(Proposed), Ignore(HeadMoved), Ignore(Closed));
     }
@@ -173,6 +184,7 @@ public sealed class FixWorkflowStateMachine : MassTransitStateMachine<FixWorkflo
     public State Escalated { get; private set; } = null!;
     public State Abandoned { get; private set; } = null!;
     public State Superseded { get; private set; } = null!;
+    public State RerunStarted { get; private set; } = null!;
 
     public Event<CheckFailureDetected> Detected { get; private set; } = null!;
     public Event<CheckFailureAnalyzed> Analyzed { get; private set; } = null!;

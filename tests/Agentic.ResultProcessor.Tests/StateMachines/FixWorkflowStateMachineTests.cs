@@ -166,6 +166,24 @@ public sealed class FixWorkflowStateMachineTests
         Assert.That(_harness.Published.Select<DispatchCommand>(m => m.Context.Message.CorrelationId == id).Any(), Is.False);
     }
 
+    [Test]
+    public async Task Should_rerun_the_job_without_changing_code_when_the_failure_is_infrastructure()
+    {
+        var id = NewId.NextGuid();
+        await _harness.Bus.Publish(Detected(id) with { JobId = 555 });
+        Assert.That(await _saga.Exists(id, m => m.Analysing), Is.Not.Null);
+
+        await _harness.Bus.Publish(Analyzed(id, FixStrategy.Rerun) with { Category = FailureCategory.Infrastructure, RootCause = "The runner lost communication." });
+
+        Assert.That(await _saga.Exists(id, m => m.RerunStarted), Is.Not.Null);
+        Assert.Multiple(() =>
+        {
+            Assert.That(_harness.Published.Select<RerunRequested>(m => m.Context.Message.CorrelationId == id).Single().Context.Message.JobId, Is.EqualTo(555));
+            Assert.That(_harness.Published.Select<DispatchCommand>(m => m.Context.Message.CorrelationId == id).Any(), Is.False, "no code change");
+            Assert.That(_harness.Published.Select<WorkflowFinished>(m => m.Context.Message.CorrelationId == id).Single().Context.Message.Outcome, Is.EqualTo(WorkflowOutcome.Rerun));
+        });
+    }
+
     private static PullRequestRef PullRequest() => new()
     {
         Repository = new RepositoryRef { InstallationId = 1, RepositoryId = 42, Owner = "octo", Name = "widgets" },
