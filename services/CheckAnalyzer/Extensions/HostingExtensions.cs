@@ -1,5 +1,14 @@
+using Agentic.CheckAnalyzer.Analysis;
 using Agentic.CheckAnalyzer.Consumers;
+using Agentic.CheckAnalyzer.Evidence;
+using Agentic.CheckAnalyzer.Llm;
+using Agentic.CheckAnalyzer.Options;
+using Agentic.CheckAnalyzer.Persistence;
+using Agentic.GitHub;
 using Agentic.ServiceDefaults.Messaging;
+using Agentic.ServiceDefaults.Options;
+using MassTransit;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Agentic.CheckAnalyzer.Extensions;
 
@@ -7,7 +16,25 @@ public static class HostingExtensions
 {
     public static IHostApplicationBuilder AddCheckAnalyzer(this IHostApplicationBuilder builder)
     {
-        builder.AddAgenticMessaging(bus => bus.AddConsumer<AnalyzeCheckFailureConsumer>());
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.AddCheckAnalyzerServices(builder.Configuration);
+        builder.AddAgenticMessaging(bus => bus.AddConsumer<AnalyzeCheckFailureConsumer, AnalyzeCheckFailureConsumerDefinition>());
         return builder;
+    }
+
+    /// <summary>
+    /// Everything but the bus: options, the GitHub client, the evidence source, the LLM (none by default) and the
+    /// analyses store. A store or evidence source registered before is kept (tests).
+    /// </summary>
+    public static IServiceCollection AddCheckAnalyzerServices(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddValidatedOptions<CheckAnalyzerOptions, CheckAnalyzerOptionsValidator>(CheckAnalyzerOptions.SectionName);
+        services.AddGitHubClient(configuration);
+        services.TryAddSingleton<IEvidenceSource, GitHubEvidenceSource>();
+        services.TryAddSingleton<IAnalysisStore, PostgresAnalysisStore>();
+        services.TryAddSingleton<LlmChatClientProvider>();
+        services.TryAddSingleton<LlmAnalyzer>();
+        services.TryAddSingleton<FailureAnalysisService>();
+        return services;
     }
 }

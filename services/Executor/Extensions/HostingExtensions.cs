@@ -1,5 +1,17 @@
+using Agentic.Executor.Commands;
 using Agentic.Executor.Consumers;
+using Agentic.Executor.Execution;
+using Agentic.Executor.Options;
+using Agentic.Executor.Patches;
+using Agentic.Executor.Persistence;
+using Agentic.Executor.Processes;
+using Agentic.Executor.Sandbox;
+using Agentic.Executor.Validation;
+using Agentic.Executor.Workspaces;
+using Agentic.GitHub;
 using Agentic.ServiceDefaults.Messaging;
+using Agentic.ServiceDefaults.Options;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Agentic.Executor.Extensions;
 
@@ -7,7 +19,33 @@ public static class HostingExtensions
 {
     public static IHostApplicationBuilder AddExecutor(this IHostApplicationBuilder builder)
     {
-        builder.AddAgenticMessaging(bus => bus.AddConsumer<ExecuteCommandConsumer>());
+        builder.Services.AddGitHubClient(builder.Configuration);
+        builder.Services.AddExecutorCore();
+        builder.Services.TryAddSingleton<IRepositoryAccess, GitHubRepositoryAccess>();
+        builder.Services.TryAddSingleton<ICommandExecutionStore, PostgresCommandExecutionStore>();
+        builder.AddAgenticMessaging(bus => bus.AddConsumer<ExecuteCommandConsumer>(typeof(ExecuteCommandConsumerDefinition)));
         return builder;
+    }
+
+    /// <summary>Workspaces, sandbox, command library, validation and the pipeline (no GitHub, database or bus).</summary>
+    public static IServiceCollection AddExecutorCore(this IServiceCollection services)
+    {
+        services.AddValidatedOptions<ExecutorOptions, ExecutorOptionsValidator>(ExecutorOptions.SectionName);
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<ProcessRunner>();
+        services.TryAddSingleton<GitCli>();
+        services.TryAddSingleton<WorkspaceManager>();
+        services.TryAddSingleton<CgroupLimits>();
+        services.TryAddSingleton<SandboxRunner>();
+        services.TryAddSingleton<PatchBuilder>();
+        services.TryAddSingleton<ValidationRunner>();
+        services.AddSingleton<ILibraryCommand, DotnetFormatCommand>();
+        services.AddSingleton<ILibraryCommand, PrettierWriteCommand>();
+        services.AddSingleton<ILibraryCommand, EslintFixCommand>();
+        services.AddSingleton<ILibraryCommand, ApplyDiffCommand>();
+        services.AddSingleton<ILibraryCommand, ValidateCommand>();
+        services.TryAddSingleton<CommandLibrary>();
+        services.TryAddSingleton<ExecutionPipeline>();
+        return services;
     }
 }

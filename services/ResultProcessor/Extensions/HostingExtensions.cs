@@ -25,6 +25,7 @@ public static class HostingExtensions
             bus.AddConsumer<WorkflowFinishedConsumer>();
             bus.AddConsumer<PublishFixResultConsumer>();
             bus.AddConsumer<RerunRequestedConsumer>();
+            bus.AddConsumer<LoadRepositoryConfigConsumer>();
         });
         return builder;
     }

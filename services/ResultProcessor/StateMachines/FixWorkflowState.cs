@@ -22,6 +22,15 @@ public sealed class FixWorkflowState : SagaStateMachineInstance, ISagaVersion
 
     public DateTimeOffset DetectedAt { get; set; }
 
+    /// <summary>From <c>.github/agentic.yml</c>: false means diagnose and report, never change code.</summary>
+    public bool AutoFix { get; set; } = true;
+
+    public int? MaxAttempts { get; set; }
+
+    public decimal? BudgetUsd { get; set; }
+
+    public bool OpenPullRequest { get; set; }
+
     public FailureCategory? Category { get; set; }
 
     public FixStrategy? Strategy { get; set; }

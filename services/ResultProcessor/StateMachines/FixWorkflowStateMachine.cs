@@ -5,6 +5,7 @@ using Agentic.Contracts.Dispatch;
 using Agentic.Contracts.Execution;
 using Agentic.Contracts.Notifications;
 using Agentic.Contracts.Results;
+using Agentic.Contracts.Workflows;
 using Agentic.ResultProcessor.Options;
 using MassTransit;
 using Microsoft.Extensions.Options;
@@ -12,7 +13,7 @@ using Microsoft.Extensions.Options;
 namespace Agentic.ResultProcessor.StateMachines;
 
 /// <summary>
-/// The fix workflow: detected → analysing → dispatching → executing (which includes validation) → publishing →
+/// The fix workflow: detected → configuring (.github/agentic.yml) → analysing → dispatching → executing (which includes validation) → publishing →
 /// pushed | proposed | escalated | abandoned | superseded | rerun. Attempts and budget are capped; a new head or a closed PR
 /// ends it. Terminal states keep their row and ignore every later message, so a late duplicate never restarts work.
 /// </summary>
@@ -24,6 +25,7 @@ public sealed class FixWorkflowStateMachine : MassTransitStateMachine<FixWorkflo
         InstanceState(x => x.CurrentState);
 
         Event(() => Detected, x => x.CorrelateById(m => m.Message.CorrelationId));
+        Event(() => ConfigLoaded, x => { x.CorrelateById(m => m.Message.CorrelationId); x.OnMissingInstance(m => m.Fault()); });
         // A reply for an instance not (yet) visible faults, so the endpoint's retry tries again; never silently dropped.
         Event(() => Analyzed, x => { x.CorrelateById(m => m.Message.CorrelationId); x.OnMissingInstance(m => m.Fault()); });
         Event(() => AnalysisFailed, x => { x.CorrelateById(m => m.Message.CorrelationId); x.OnMissingInstance(m => m.Fault()); });
@@ -54,6 +56,24 @@ public sealed class FixWorkflowStateMachine : MassTransitStateMachine<FixWorkflo
                     context.Saga.JobId = message.JobId;
                     context.Saga.DetectedAt = message.DetectedAt;
                 })
+                .TransitionTo(Configuring)
+                .Publish(context => new LoadRepositoryConfig { CorrelationId = context.Saga.CorrelationId, PullRequest = context.Saga.PullRequest! })
+                .Then(context => context.Saga.ReportSequence++)
+                .Publish(context => FixWorkflowReport.Create(context.Saga, "in_progress")));
+
+        During(Configuring,
+            When(ConfigLoaded, context => context.Message.Problems.Count > 0)
+                .Then(context => context.Saga.LastFailure = string.Join("; ", context.Message.Problems))
+                .Finish(Escalated, WorkflowOutcome.Escalated,
+                    c => ".github/agentic.yml is invalid, so nothing was attempted:\n" + string.Join("\n", c.Message.Problems.Select(p => "- " + p))),
+            When(ConfigLoaded, context => context.Message.Problems.Count == 0)
+                .Then(context =>
+                {
+                    context.Saga.AutoFix = context.Message.AutoFix;
+                    context.Saga.MaxAttempts = context.Message.MaxAttempts;
+                    context.Saga.BudgetUsd = context.Message.BudgetUsd;
+                    context.Saga.OpenPullRequest = context.Message.OpenPullRequest;
+                })
                 .TransitionTo(Analysing)
                 .Publish(context => new AnalyzeCheckFailure
                 {
@@ -62,10 +82,9 @@ public sealed class FixWorkflowStateMachine : MassTransitStateMachine<FixWorkflo
                     CheckRunId = context.Saga.CheckRunId,
                     CheckName = context.Saga.CheckName,
                     JobId = context.Saga.JobId,
-                    BudgetUsd = caps.BudgetUsd,
-                })
-                .Then(context => context.Saga.ReportSequence++)
-                .Publish(context => FixWorkflowReport.Create(context.Saga, "in_progress")));
+                    BudgetUsd = context.Saga.BudgetUsd ?? caps.BudgetUsd,
+                }),
+            Ignore(Detected));
 
         During(Analysing,
             When(Analyzed)
@@ -80,12 +99,14 @@ public sealed class FixWorkflowStateMachine : MassTransitStateMachine<FixWorkflo
                     context.Saga.Files = [.. message.Files];
                     context.Saga.CostUsd += message.Usage.CostUsd;
                 })
-                .IfElse(context => context.Saga.CostUsd > caps.BudgetUsd,
+                .IfElse(context => context.Saga.CostUsd > (context.Saga.BudgetUsd ?? caps.BudgetUsd),
                     overBudget => overBudget.Finish(Escalated, WorkflowOutcome.Escalated,
-                        c => $"The analysis alone cost ${c.Saga.CostUsd:0.00}, over the ${caps.BudgetUsd:0.00} budget; no fix was attempted."),
-                    withinBudget => withinBudget.IfElse(context => context.Message.Strategy == FixStrategy.Escalate,
+                        c => $"The analysis alone cost ${c.Saga.CostUsd:0.00}, over the ${c.Saga.BudgetUsd ?? caps.BudgetUsd:0.00} budget; no fix was attempted."),
+                    withinBudget => withinBudget.IfElse(context => context.Message.Strategy == FixStrategy.Escalate || !context.Saga.AutoFix,
                         escalate => escalate.Finish(Escalated, WorkflowOutcome.Escalated,
-                            c => "Diagnosed; no safe automatic fix: " + c.Message.RootCause),
+                            c => c.Saga.AutoFix
+                                ? "Diagnosed; no safe automatic fix: " + c.Message.RootCause
+                                : "Diagnosed (auto_fix is off in .github/agentic.yml, so no change was attempted): " + c.Message.RootCause),
                         act => act.IfElse(context => context.Message.Strategy == FixStrategy.Rerun,
                             // Infrastructure trouble or a flaky test: no code changes, the failed job runs again.
                             rerun => rerun
@@ -104,7 +125,8 @@ public sealed class FixWorkflowStateMachine : MassTransitStateMachine<FixWorkflo
             When(AnalysisFailed)
                 .Then(context => context.Saga.LastFailure = context.Message.Reason)
                 .Finish(Escalated, WorkflowOutcome.Escalated, c => "The failure could not be analysed: " + c.Message.Reason),
-            Ignore(Detected));
+            Ignore(Detected),
+            Ignore(ConfigLoaded));
 
         During(Dispatching,
             When(Dispatched)
@@ -139,12 +161,12 @@ public sealed class FixWorkflowStateMachine : MassTransitStateMachine<FixWorkflo
                             ExecutionId = context.Message.ExecutionId,
                             Patch = context.Message.Patch!,
                             CommitMessage = $"agentic: fix {context.Saga.CheckName}\n\n{context.Saga.RootCause}",
-                            OpenPullRequest = false,
+                            OpenPullRequest = context.Saga.OpenPullRequest,
                         }),
                     notValidated => notValidated
                         .Then(context => context.Saga.LastFailure = context.Message.Error ?? context.Message.Outcome.ToString())
                         .IfElse(context => context.Message.Outcome is ExecutionOutcome.ValidationFailed or ExecutionOutcome.NoChange or ExecutionOutcome.TimedOut
-                                           && context.Saga.Attempts < caps.MaxAttempts,
+                                           && context.Saga.Attempts < (context.Saga.MaxAttempts ?? caps.MaxAttempts),
                             retry => retry
                                 .Then(context => context.Saga.Attempts++)
                                 .TransitionTo(Dispatching)
@@ -164,17 +186,18 @@ public sealed class FixWorkflowStateMachine : MassTransitStateMachine<FixWorkflo
             Ignore(Detected),
             Ignore(Executed));
 
-        During(Analysing, Dispatching, Executing, Publishing,
+        During([Configuring, Analysing, Dispatching, Executing, Publishing],
             When(HeadMoved)
                 .Finish(Superseded, WorkflowOutcome.Superseded, c => $"{c.Message.PushedBy} pushed {c.Message.PullRequest.HeadSha[..Math.Min(7, c.Message.PullRequest.HeadSha.Length)]}; this attempt was dropped."),
             When(Closed)
                 .Finish(Abandoned, WorkflowOutcome.Abandoned, c => c.Message.Merged ? "The pull request was merged." : "The pull request was closed."));
 
         During([Escalated, PushedFix, ProposedFix, Abandoned, Superseded, RerunStarted],
-            Ignore(Detected), Ignore(Analyzed), Ignore(AnalysisFailed), Ignore(Dispatched), Ignore(Rejected),
+            Ignore(Detected), Ignore(ConfigLoaded), Ignore(Analyzed), Ignore(AnalysisFailed), Ignore(Dispatched), Ignore(Rejected),
             Ignore(Executed), Ignore(Pushed), Ignore(Proposed), Ignore(HeadMoved), Ignore(Closed));
     }
 
+    public State Configuring { get; private set; } = null!;
     public State Analysing { get; private set; } = null!;
     public State Dispatching { get; private set; } = null!;
     public State Executing { get; private set; } = null!;
@@ -187,6 +210,7 @@ public sealed class FixWorkflowStateMachine : MassTransitStateMachine<FixWorkflo
     public State RerunStarted { get; private set; } = null!;
 
     public Event<CheckFailureDetected> Detected { get; private set; } = null!;
+    public Event<RepositoryConfigLoaded> ConfigLoaded { get; private set; } = null!;
     public Event<CheckFailureAnalyzed> Analyzed { get; private set; } = null!;
     public Event<CheckFailureAnalysisFailed> AnalysisFailed { get; private set; } = null!;
     public Event<CommandDispatched> Dispatched { get; private set; } = null!;

@@ -5,6 +5,7 @@ using Agentic.Contracts.Dispatch;
 using Agentic.Contracts.Execution;
 using Agentic.Contracts.Notifications;
 using Agentic.Contracts.Results;
+using Agentic.Contracts.Workflows;
 using Agentic.ResultProcessor.Options;
 using Agentic.ResultProcessor.StateMachines;
 using MassTransit;
@@ -44,6 +45,9 @@ public sealed class FixWorkflowStateMachineTests
     {
         var id = NewId.NextGuid();
         await _harness.Bus.Publish(Detected(id));
+        Assert.That(await _saga.Exists(id, m => m.Configuring), Is.Not.Null);
+        Assert.That(await _harness.Published.Any<LoadRepositoryConfig>(m => m.Context.Message.CorrelationId == id), Is.True);
+        await _harness.Bus.Publish(Loaded(id));
 
         Assert.That(await _saga.Exists(id, m => m.Analysing), Is.Not.Null);
         Assert.That(await _harness.Published.Any<AnalyzeCheckFailure>(m => m.Context.Message.CorrelationId == id), Is.True);
@@ -60,8 +64,7 @@ public sealed class FixWorkflowStateMachineTests
     public async Task Should_escalate_with_the_reason_when_analysis_fails()
     {
         var id = NewId.NextGuid();
-        await _harness.Bus.Publish(Detected(id));
-        Assert.That(await _saga.Exists(id, m => m.Analysing), Is.Not.Null);
+        await StartAsync(Detected(id));
 
         await _harness.Bus.Publish(new CheckFailureAnalysisFailed { CorrelationId = id, Reason = "log expired" });
 
@@ -86,8 +89,7 @@ public sealed class FixWorkflowStateMachineTests
     public async Task Should_start_one_workflow_when_the_detection_arrives_twice()
     {
         var id = NewId.NextGuid();
-        await _harness.Bus.Publish(Detected(id));
-        Assert.That(await _saga.Exists(id, m => m.Analysing), Is.Not.Null);
+        await StartAsync(Detected(id));
 
         await _harness.Bus.Publish(Detected(id));
         Assert.That(await _harness.Consumed.Any<CheckFailureDetected>(m => m.Context.Message.CorrelationId == id), Is.True);
@@ -100,8 +102,7 @@ public sealed class FixWorkflowStateMachineTests
     public async Task Should_retry_up_to_the_cap_then_escalate_when_validation_keeps_failing()
     {
         var id = NewId.NextGuid();
-        await _harness.Bus.Publish(Detected(id));
-        Assert.That(await _saga.Exists(id, m => m.Analysing), Is.Not.Null);
+        await StartAsync(Detected(id));
         await _harness.Bus.Publish(Analyzed(id, FixStrategy.LlmEdit));
         Assert.That(await _saga.Exists(id, m => m.Dispatching), Is.Not.Null);
 
@@ -133,8 +134,7 @@ public sealed class FixWorkflowStateMachineTests
     {
         var id = NewId.NextGuid();
         var execution = NewId.NextGuid();
-        await _harness.Bus.Publish(Detected(id));
-        Assert.That(await _saga.Exists(id, m => m.Analysing), Is.Not.Null);
+        await StartAsync(Detected(id));
         await _harness.Bus.Publish(Analyzed(id, FixStrategy.Deterministic));
         Assert.That(await _saga.Exists(id, m => m.Dispatching), Is.Not.Null);
         await _harness.Bus.Publish(new CommandDispatched { CorrelationId = id, ExecutionId = execution, Command = "dotnet-format", Arguments = new Dictionary<string, string>(), Attempt = 1 });
@@ -154,8 +154,7 @@ public sealed class FixWorkflowStateMachineTests
     public async Task Should_stop_as_superseded_when_someone_pushes_a_new_head()
     {
         var id = NewId.NextGuid();
-        await _harness.Bus.Publish(Detected(id));
-        Assert.That(await _saga.Exists(id, m => m.Analysing), Is.Not.Null);
+        await StartAsync(Detected(id));
 
         await _harness.Bus.Publish(new PullRequestHeadMoved { CorrelationId = id, PullRequest = PullRequest() with { HeadSha = "feedface" }, PreviousHeadSha = "abc1234", PushedBy = "octocat" });
 
@@ -170,8 +169,7 @@ public sealed class FixWorkflowStateMachineTests
     public async Task Should_rerun_the_job_without_changing_code_when_the_failure_is_infrastructure()
     {
         var id = NewId.NextGuid();
-        await _harness.Bus.Publish(Detected(id) with { JobId = 555 });
-        Assert.That(await _saga.Exists(id, m => m.Analysing), Is.Not.Null);
+        await StartAsync(Detected(id) with { JobId = 555 });
 
         await _harness.Bus.Publish(Analyzed(id, FixStrategy.Rerun) with { Category = FailureCategory.Infrastructure, RootCause = "The runner lost communication." });
 
@@ -183,6 +181,57 @@ public sealed class FixWorkflowStateMachineTests
             Assert.That(_harness.Published.Select<WorkflowFinished>(m => m.Context.Message.CorrelationId == id).Single().Context.Message.Outcome, Is.EqualTo(WorkflowOutcome.Rerun));
         });
     }
+
+    [Test]
+    public async Task Should_report_every_problem_and_attempt_nothing_when_the_repository_config_is_invalid()
+    {
+        var id = NewId.NextGuid();
+        await _harness.Bus.Publish(Detected(id));
+        Assert.That(await _saga.Exists(id, m => m.Configuring), Is.Not.Null);
+
+        await _harness.Bus.Publish(Loaded(id) with { Problems = [".github/agentic.yml line 3: 'max_attempts' must be a whole number from 1 to 10"] });
+
+        Assert.That(await _saga.Exists(id, m => m.Escalated), Is.Not.Null);
+        var report = _harness.Published.Select<PostWorkflowReport>(m => m.Context.Message.CorrelationId == id).Last().Context.Message;
+        Assert.Multiple(() =>
+        {
+            Assert.That(report.Markdown, Does.Contain("line 3: 'max_attempts' must be a whole number from 1 to 10"));
+            Assert.That(_harness.Published.Select<AnalyzeCheckFailure>(m => m.Context.Message.CorrelationId == id).Any(), Is.False);
+        });
+    }
+
+    [Test]
+    public async Task Should_diagnose_but_change_nothing_when_the_repository_turned_auto_fix_off()
+    {
+        var id = NewId.NextGuid();
+        await StartAsync(Detected(id), Loaded(id) with { AutoFix = false });
+
+        await _harness.Bus.Publish(Analyzed(id, FixStrategy.Deterministic));
+
+        Assert.That(await _saga.Exists(id, m => m.Escalated), Is.Not.Null);
+        Assert.Multiple(() =>
+        {
+            Assert.That(_harness.Published.Select<DispatchCommand>(m => m.Context.Message.CorrelationId == id).Any(), Is.False);
+            Assert.That(_harness.Published.Select<WorkflowFinished>(m => m.Context.Message.CorrelationId == id).Single().Context.Message.Summary, Does.Contain("auto_fix is off"));
+        });
+    }
+
+    private async Task StartAsync(CheckFailureDetected detected, RepositoryConfigLoaded? loaded = null)
+    {
+        await _harness.Bus.Publish(detected);
+        Assert.That(await _saga.Exists(detected.CorrelationId, m => m.Configuring), Is.Not.Null);
+        await _harness.Bus.Publish(loaded ?? Loaded(detected.CorrelationId));
+        Assert.That(await _saga.Exists(detected.CorrelationId, m => m.Analysing), Is.Not.Null);
+    }
+
+    private static RepositoryConfigLoaded Loaded(Guid id) => new()
+    {
+        CorrelationId = id,
+        Found = false,
+        AutoFix = true,
+        OpenPullRequest = false,
+        Problems = [],
+    };
 
     private static PullRequestRef PullRequest() => new()
     {

@@ -1,0 +1,143 @@
+using System.Globalization;
+using System.Net;
+using System.Text;
+using Agentic.CheckAnalyzer.Logs;
+using Agentic.CheckAnalyzer.Parsers;
+using Agentic.Contracts.Analysis;
+using Agentic.GitHub;
+using Microsoft.Extensions.Options;
+
+namespace Agentic.CheckAnalyzer.Evidence;
+
+/// <summary>
+/// Fetches evidence from GitHub: the Actions job log (streamed through the 302 to log storage and reduced on the fly)
+/// when the request names a job, otherwise the check run's output and annotations (other CI systems). Also asks
+/// whether the same check passed on the same head SHA in another run or attempt (flakiness).
+/// </summary>
+public sealed partial class GitHubEvidenceSource(GitHubClient github, IOptions<GitHubClientOptions> options, ILogger<GitHubEvidenceSource> logger) : IEvidenceSource
+{
+    private const int MaxAnnotations = 500;
+
+    public bool IsConfigured => options.Value.App.AppId is not null || !string.IsNullOrWhiteSpace(options.Value.Token);
+
+    public async Task<FailureEvidence> FetchAsync(AnalyzeCheckFailure request, LogReductionSettings settings, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(settings);
+        if (!IsConfigured)
+        {
+            throw new EvidenceUnavailableException("GitHub access is not configured");
+        }
+
+        var repository = request.PullRequest.Repository;
+        var client = options.Value.App.AppId is not null ? github.ForInstallation(repository.InstallationId) : github;
+        try
+        {
+            var (source, log) = request.JobId is { } jobId
+                ? ("job-log", await ReduceJobLogAsync(client, repository.Owner, repository.Name, jobId, settings, cancellationToken))
+                : ("check-run-output", await ReduceCheckRunAsync(client, repository.Owner, repository.Name, request.CheckRunId, settings, cancellationToken));
+            var passedElsewhere = await PassedElsewhereAsync(client, request, cancellationToken);
+            return new FailureEvidence(source, log, passedElsewhere);
+        }
+        catch (GitHubApiException ex)
+        {
+            var what = request.JobId is null ? "check run output" : "job log";
+            var status = ex.StatusCode is { } code ? ((int)code).ToString(CultureInfo.InvariantCulture) : "error";
+            var reason = ex.StatusCode is HttpStatusCode.NotFound or HttpStatusCode.Gone
+                ? $"the {what} is no longer available on GitHub ({status})"
+                : $"GitHub refused the {what} request ({status}: {ex.GitHubMessage ?? ex.Message})";
+            throw new EvidenceUnavailableException(reason, ex);
+        }
+        catch (HttpRequestException ex)
+        {
+            throw new EvidenceUnavailableException($"GitHub could not be reached for the failure evidence ({ex.HttpRequestError})", ex);
+        }
+    }
+
+    private static async Task<ReducedLog> ReduceJobLogAsync(GitHubClient client, string owner, string repo, long jobId, LogReductionSettings settings, CancellationToken cancellationToken)
+    {
+        await using var stream = await client.DownloadJobLogsAsync(owner, repo, jobId, cancellationToken);
+        using var reader = new StreamReader(stream, Encoding.UTF8, detectEncodingFromByteOrderMarks: true, bufferSize: 64 * 1024);
+        return await LogReducer.ReduceAsync(reader, settings, cancellationToken);
+    }
+
+    private static async Task<ReducedLog> ReduceCheckRunAsync(GitHubClient client, string owner, string repo, long checkRunId, LogReductionSettings settings, CancellationToken cancellationToken)
+    {
+        var checkRun = await client.GetCheckRunAsync(owner, repo, checkRunId, cancellationToken);
+        var text = new StringBuilder();
+        var extra = new FindingCollector();
+        AppendLine(text, checkRun.Output.Title);
+        AppendLine(text, checkRun.Output.Summary);
+        if (checkRun.Output.Text is { Length: > 0 } body)
+        {
+            if (TestResultXmlParser.LooksLikeTestResults(body))
+            {
+                extra.AddRange(TestResultXmlParser.Parse(body));
+            }
+            else
+            {
+                AppendLine(text, body);
+            }
+        }
+
+        var count = 0;
+        await foreach (var annotation in client.ListCheckRunAnnotationsAsync(owner, repo, checkRunId, cancellationToken: cancellationToken))
+        {
+            if (++count > MaxAnnotations)
+            {
+                break;
+            }
+
+            var level = annotation.AnnotationLevel ?? "failure";
+            var path = PathNormalizer.Normalize(annotation.Path);
+            var message = annotation.Message ?? annotation.Title ?? "";
+            text.Append(CultureInfo.InvariantCulture, $"{path}:{annotation.StartLine}: {(level == "failure" ? "error" : level)}: {(string.IsNullOrEmpty(annotation.Title) ? "" : annotation.Title + ": ")}{message}").Append('\n');
+            if (level == "failure" && annotation.Path is { Length: > 0 } && annotation.Path != ".github")
+            {
+                var parsed = new FindingCollector();
+                LogParsers.ParseText(message, parsed);
+                extra.AddRange(parsed.Findings);
+                if (parsed.Total == 0)
+                {
+                    extra.Add(new Finding(FindingKind.Other, "annotation", path, annotation.StartLine, annotation.StartColumn, annotation.Title, message));
+                }
+            }
+        }
+
+        var reduced = await LogReducer.ReduceAsync(text.ToString(), settings, cancellationToken);
+        reduced.Findings.AddRange(extra.Findings);
+        return reduced;
+    }
+
+    private async Task<bool> PassedElsewhereAsync(GitHubClient client, AnalyzeCheckFailure request, CancellationToken cancellationToken)
+    {
+        var repository = request.PullRequest.Repository;
+        try
+        {
+            await foreach (var run in client.ListCheckRunsForRefAsync(repository.Owner, repository.Name, request.PullRequest.HeadSha, request.CheckName, filter: "all", cancellationToken: cancellationToken))
+            {
+                if (run.Id != request.CheckRunId && run.Name == request.CheckName && run.Conclusion == "success")
+                {
+                    return true;
+                }
+            }
+        }
+        catch (GitHubApiException ex)
+        {
+            LogFlakyLookupFailed(logger, request.CorrelationId, ex.StatusCode is { } code ? (int)code : 0);
+        }
+
+        return false;
+    }
+
+    private static void AppendLine(StringBuilder text, string? value)
+    {
+        if (!string.IsNullOrWhiteSpace(value))
+        {
+            text.Append(value).Append('\n');
+        }
+    }
+
+    [LoggerMessage(20, LogLevel.Warning, "Workflow {WorkflowId}: could not list the check runs of the head commit (status {Status}); flakiness not assessed")]
+    private static partial void LogFlakyLookupFailed(ILogger logger, Guid workflowId, int status);
+}

@@ -1,0 +1,94 @@
+using Agentic.Contracts.Common;
+using Dapper;
+using Npgsql;
+
+namespace Agentic.CheckAnalyzer.Persistence;
+
+/// <summary>A row of <c>analyses</c>: one per workflow (its id is the workflow's correlation id).</summary>
+public sealed record StoredAnalysis(
+    Guid WorkflowId,
+    string? LogHash,
+    FailureCategory Category,
+    FixStrategy Strategy,
+    double Confidence,
+    string RootCause,
+    int LlmCalls,
+    int InputTokens,
+    int OutputTokens,
+    decimal CostUsd);
+
+public interface IAnalysisStore
+{
+    Task<StoredAnalysis?> FindByWorkflowAsync(Guid workflowId, CancellationToken cancellationToken);
+
+    /// <summary>The latest analysis an LLM produced for the same reduced log, if any.</summary>
+    Task<StoredAnalysis?> FindLlmAnalysisByLogHashAsync(string logHash, CancellationToken cancellationToken);
+
+    /// <summary>Records the analysis; false when the workflow already has one (a redelivery).</summary>
+    Task<bool> InsertAsync(StoredAnalysis analysis, CancellationToken cancellationToken);
+}
+
+/// <summary><see cref="IAnalysisStore"/> over the <c>analyses</c> table.</summary>
+public sealed class PostgresAnalysisStore(NpgsqlDataSource dataSource) : IAnalysisStore
+{
+    private const string Columns = """
+        id AS WorkflowId, log_hash AS LogHash, category, strategy, confidence, root_cause AS RootCause,
+        llm_calls AS LlmCalls, input_tokens AS InputTokens, output_tokens AS OutputTokens, cost_usd AS CostUsd
+        """;
+
+    public async Task<StoredAnalysis?> FindByWorkflowAsync(Guid workflowId, CancellationToken cancellationToken)
+    {
+        const string sql = $"SELECT {Columns} FROM analyses WHERE id = @workflowId";
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        var row = await connection.QuerySingleOrDefaultAsync<Row>(new CommandDefinition(sql, new { workflowId }, cancellationToken: cancellationToken));
+        return row?.ToStored();
+    }
+
+    public async Task<StoredAnalysis?> FindLlmAnalysisByLogHashAsync(string logHash, CancellationToken cancellationToken)
+    {
+        const string sql = $"SELECT {Columns} FROM analyses WHERE log_hash = @logHash AND llm_calls > 0 ORDER BY created_at DESC LIMIT 1";
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        var row = await connection.QuerySingleOrDefaultAsync<Row>(new CommandDefinition(sql, new { logHash }, cancellationToken: cancellationToken));
+        return row?.ToStored();
+    }
+
+    public async Task<bool> InsertAsync(StoredAnalysis analysis, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(analysis);
+        const string sql = """
+            INSERT INTO analyses (id, workflow_id, log_hash, category, strategy, confidence, root_cause, llm_calls, input_tokens, output_tokens, cost_usd)
+            VALUES (@WorkflowId, @WorkflowId, @LogHash, @Category, @Strategy, @Confidence, @RootCause, @LlmCalls, @InputTokens, @OutputTokens, @CostUsd)
+            ON CONFLICT (id) DO NOTHING
+            """;
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        var inserted = await connection.ExecuteAsync(new CommandDefinition(sql, new
+        {
+            analysis.WorkflowId,
+            analysis.LogHash,
+            Category = analysis.Category.ToString(),
+            Strategy = analysis.Strategy.ToString(),
+            analysis.Confidence,
+            analysis.RootCause,
+            analysis.LlmCalls,
+            analysis.InputTokens,
+            analysis.OutputTokens,
+            analysis.CostUsd,
+        }, cancellationToken: cancellationToken));
+        return inserted == 1;
+    }
+
+    private sealed record Row(Guid WorkflowId, string? LogHash, string Category, string Strategy, double Confidence, string RootCause, int LlmCalls, int InputTokens, int OutputTokens, decimal CostUsd)
+    {
+        public StoredAnalysis ToStored() => new(
+            WorkflowId,
+            LogHash,
+            Enum.TryParse<FailureCategory>(Category, out var category) ? category : FailureCategory.Unknown,
+            Enum.TryParse<FixStrategy>(Strategy, out var strategy) ? strategy : FixStrategy.Escalate,
+            Confidence,
+            RootCause,
+            LlmCalls,
+            InputTokens,
+            OutputTokens,
+            CostUsd);
+    }
+}

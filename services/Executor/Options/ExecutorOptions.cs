@@ -1,0 +1,93 @@
+using FluentValidation;
+
+namespace Agentic.Executor.Options;
+
+/// <summary>Where workspaces live, what the sandbox allows and how large a patch may be.</summary>
+public sealed class ExecutorOptions
+{
+    public const string SectionName = "Executor";
+
+    /// <summary>Mirrors (<c>mirrors/</c>) and per-attempt working copies (<c>work/</c>); default <c>$TMPDIR/agentic-executor</c>.</summary>
+    public string WorkspaceRoot { get; set; } = Path.Combine(Path.GetTempPath(), "agentic-executor");
+
+    /// <summary>Time allowed for one git operation on the host (clone, fetch).</summary>
+    public TimeSpan GitTimeout { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>Time allowed for each validation command (build, test, lint).</summary>
+    public TimeSpan ValidationTimeout { get; set; } = TimeSpan.FromMinutes(15);
+
+    /// <summary>Used when an <c>ExecuteCommand</c> names no timeout.</summary>
+    public TimeSpan DefaultCommandTimeout { get; set; } = TimeSpan.FromMinutes(10);
+
+    public SandboxOptions Sandbox { get; set; } = new();
+
+    public PatchLimits Patch { get; set; } = new();
+}
+
+/// <summary>Limits for every command run under bubblewrap.</summary>
+public sealed class SandboxOptions
+{
+    public string BwrapPath { get; set; } = "bwrap";
+
+    /// <summary>Memory of the whole process tree (cgroup <c>memory</c> limit); 0 = no limit.</summary>
+    public long MemoryBytes { get; set; } = 4L * 1024 * 1024 * 1024;
+
+    /// <summary>Processes and threads of the whole tree (cgroup <c>pids.max</c>); 0 = no limit.</summary>
+    public int MaxProcesses { get; set; } = 512;
+
+    /// <summary>Largest file a command may write (RLIMIT_FSIZE).</summary>
+    public long MaxFileSizeBytes { get; set; } = 256L * 1024 * 1024;
+
+    /// <summary>Open files per process (RLIMIT_NOFILE).</summary>
+    public int MaxOpenFiles { get; set; } = 4096;
+
+    /// <summary>Output (stdout + stderr) a command may produce before it is killed.</summary>
+    public long MaxOutputBytes { get; set; } = 16L * 1024 * 1024;
+
+    /// <summary>The tail of the output kept in results.</summary>
+    public int OutputTailBytes { get; set; } = 16 * 1024;
+
+    /// <summary>Run as uid/gid 1000 inside a user namespace (root outside is not root inside).</summary>
+    public bool UnshareUser { get; set; } = true;
+
+    /// <summary>cgroup v1 controllers (pids, memory) root, or a cgroup v2 mount; a child group is made per command when writable.</summary>
+    public string CgroupRoot { get; set; } = "/sys/fs/cgroup";
+
+    /// <summary>The host's NuGet package folder, bound read-only (and used offline) when it exists.</summary>
+    public string? NuGetPackages { get; set; } = Environment.GetEnvironmentVariable("NUGET_PACKAGES")
+        ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages");
+
+    /// <summary>The host's npm cache, bound read-only when it exists.</summary>
+    public string? NpmCache { get; set; } = Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".npm");
+}
+
+/// <summary>Patches over any of these caps are refused.</summary>
+public sealed class PatchLimits
+{
+    public int MaxFilesChanged { get; set; } = 50;
+
+    public int MaxLinesChanged { get; set; } = 2000;
+
+    public long MaxBytes { get; set; } = 1024 * 1024;
+}
+
+public sealed class ExecutorOptionsValidator : AbstractValidator<ExecutorOptions>
+{
+    public ExecutorOptionsValidator()
+    {
+        RuleFor(o => o.WorkspaceRoot).NotEmpty().Must(Path.IsPathFullyQualified).WithMessage("must be an absolute path");
+        RuleFor(o => o.GitTimeout).GreaterThan(TimeSpan.Zero);
+        RuleFor(o => o.ValidationTimeout).GreaterThan(TimeSpan.Zero);
+        RuleFor(o => o.DefaultCommandTimeout).GreaterThan(TimeSpan.Zero);
+        RuleFor(o => o.Sandbox.BwrapPath).NotEmpty();
+        RuleFor(o => o.Sandbox.MemoryBytes).GreaterThanOrEqualTo(0);
+        RuleFor(o => o.Sandbox.MaxProcesses).GreaterThanOrEqualTo(0);
+        RuleFor(o => o.Sandbox.MaxFileSizeBytes).GreaterThan(0);
+        RuleFor(o => o.Sandbox.MaxOpenFiles).GreaterThan(0);
+        RuleFor(o => o.Sandbox.MaxOutputBytes).GreaterThan(0);
+        RuleFor(o => o.Sandbox.OutputTailBytes).InclusiveBetween(256, 1024 * 1024);
+        RuleFor(o => o.Patch.MaxFilesChanged).GreaterThan(0);
+        RuleFor(o => o.Patch.MaxLinesChanged).GreaterThan(0);
+        RuleFor(o => o.Patch.MaxBytes).GreaterThan(0);
+    }
+}

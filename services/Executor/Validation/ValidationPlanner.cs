@@ -1,0 +1,109 @@
+using System.Text.Json;
+
+namespace Agentic.Executor.Validation;
+
+/// <summary>One validation command: its kind (build, test, lint) and argv.</summary>
+public sealed record ValidationCommand(string Kind, IReadOnlyList<string> Arguments)
+{
+    public string CommandLine => Validation.CommandLine.Join(Arguments);
+}
+
+/// <summary>
+/// The repository's own build, test and lint commands: from <c>.github/agentic.yml</c> where declared, otherwise
+/// detected per ecosystem (.NET solution or project, package.json scripts, pytest).
+/// </summary>
+public static class ValidationPlanner
+{
+    private static readonly string[] Kinds = ["build", "test", "lint"];
+    private static readonly string[] PythonMarkers = ["pytest.ini", "pyproject.toml", "setup.cfg", "tox.ini", "conftest.py"];
+
+    public static IReadOnlyList<ValidationCommand> Plan(string workspace, RepositoryConfig config)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        var detected = Detect(workspace);
+        var plan = new List<ValidationCommand>();
+        foreach (var kind in Kinds)
+        {
+            if (config.Commands.TryGetValue(kind, out var declared))
+            {
+                plan.AddRange(declared.Select(argv => new ValidationCommand(kind, argv)));
+            }
+            else
+            {
+                plan.AddRange(detected.Where(c => c.Kind == kind));
+            }
+        }
+
+        return plan;
+    }
+
+    public static IReadOnlyList<ValidationCommand> Detect(string workspace)
+    {
+        var commands = new List<ValidationCommand>();
+        if (DotnetTarget(workspace) is { } target)
+        {
+            commands.Add(new("build", ["dotnet", "build", target, "--nologo", "-v", "q"]));
+            if (HasDotnetTests(workspace))
+            {
+                commands.Add(new("test", ["dotnet", "test", target, "--nologo", "--no-build", "-v", "q"]));
+            }
+        }
+
+        var packageJson = Path.Combine(workspace, "package.json");
+        if (File.Exists(packageJson))
+        {
+            foreach (var script in NodeScripts(packageJson))
+            {
+                commands.Add(new(script, ["npm", "run", "--silent", script]));
+            }
+        }
+
+        if (PythonMarkers.Any(f => File.Exists(Path.Combine(workspace, f)))
+            && (Directory.Exists(Path.Combine(workspace, "tests")) || File.Exists(Path.Combine(workspace, "pytest.ini")) || File.Exists(Path.Combine(workspace, "conftest.py"))))
+        {
+            commands.Add(new("test", ["python3", "-m", "pytest", "-q"]));
+        }
+
+        return commands;
+    }
+
+    /// <summary>The root solution, or the only project within two levels, relative to the workspace.</summary>
+    public static string? DotnetTarget(string workspace)
+    {
+        var solutions = Directory.EnumerateFiles(workspace, "*.sln").Concat(Directory.EnumerateFiles(workspace, "*.slnx")).Order(StringComparer.Ordinal).ToList();
+        if (solutions.Count > 0)
+        {
+            return Path.GetFileName(solutions[0]);
+        }
+
+        var projects = Directory.EnumerateFiles(workspace, "*.csproj").ToList();
+        if (projects.Count == 0)
+        {
+            projects = [.. Directory.EnumerateDirectories(workspace).Where(d => !Path.GetFileName(d).StartsWith('.')).SelectMany(d => Directory.EnumerateFiles(d, "*.csproj"))];
+        }
+
+        return projects.Count == 1 ? Path.GetRelativePath(workspace, projects[0]) : null;
+    }
+
+    private static bool HasDotnetTests(string workspace) =>
+        EnumerateProjects(workspace).Any(p => File.ReadAllText(p).Contains("Microsoft.NET.Test.Sdk", StringComparison.OrdinalIgnoreCase)
+            || Path.GetFileNameWithoutExtension(p).EndsWith("Tests", StringComparison.OrdinalIgnoreCase));
+
+    private static IEnumerable<string> EnumerateProjects(string workspace) =>
+        Directory.EnumerateFiles(workspace, "*.csproj", new EnumerationOptions { RecurseSubdirectories = true, MaxRecursionDepth = 4, AttributesToSkip = FileAttributes.ReparsePoint });
+
+    private static List<string> NodeScripts(string packageJson)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(File.ReadAllText(packageJson));
+            return document.RootElement.TryGetProperty("scripts", out var scripts) && scripts.ValueKind == JsonValueKind.Object
+                ? [.. Kinds.Where(s => scripts.TryGetProperty(s, out var v) && v.ValueKind == JsonValueKind.String)]
+                : [];
+        }
+        catch (JsonException)
+        {
+            return [];
+        }
+    }
+}

@@ -1,0 +1,51 @@
+using Agentic.Contracts.Workflows;
+using Agentic.GitHub;
+using Agentic.RepositoryConfig;
+using MassTransit;
+using Microsoft.Extensions.Options;
+
+namespace Agentic.ResultProcessor.Consumers;
+
+/// <summary>
+/// Reads <c>.github/agentic.yml</c> from the repository's default branch (a pull request cannot loosen its own
+/// rules) and answers with its settings or every problem in it. Without GitHub access, or without the file, the
+/// defaults apply and the answer says the file was not found.
+/// </summary>
+public sealed partial class LoadRepositoryConfigConsumer(GitHubClient gitHub, IOptions<GitHubClientOptions> options, ILogger<LoadRepositoryConfigConsumer> logger)
+    : IConsumer<LoadRepositoryConfig>
+{
+    public async Task Consume(ConsumeContext<LoadRepositoryConfig> context)
+    {
+        var repository = context.Message.PullRequest.Repository;
+        var settings = options.Value;
+        string? yaml = null;
+        if (!string.IsNullOrWhiteSpace(settings.Token) || settings.App.AppId is not null)
+        {
+            var client = settings.App.AppId is not null && repository.InstallationId > 0 ? gitHub.ForInstallation(repository.InstallationId) : gitHub;
+            var defaultBranch = (await client.GetRepositoryAsync(repository.Owner, repository.Name, context.CancellationToken)).DefaultBranch;
+            var file = await client.GetFileContentAsync(repository.Owner, repository.Name, AgenticYaml.Path, defaultBranch, context.CancellationToken);
+            yaml = file?.GetText();
+        }
+
+        var (config, problems) = yaml is null ? (AgenticYaml.Default, []) : AgenticYaml.Parse(yaml);
+        if (problems.Count > 0)
+        {
+            LogInvalid(logger, context.Message.CorrelationId, repository.Owner, repository.Name, problems.Count);
+        }
+
+        var effective = config ?? AgenticYaml.Default;
+        await context.Publish(new RepositoryConfigLoaded
+        {
+            CorrelationId = context.Message.CorrelationId,
+            Found = yaml is not null,
+            AutoFix = effective.AutoFix,
+            MaxAttempts = effective.MaxAttempts,
+            BudgetUsd = effective.BudgetUsd,
+            OpenPullRequest = effective.OpenPullRequest,
+            Problems = problems,
+        }, context.CancellationToken);
+    }
+
+    [LoggerMessage(1, LogLevel.Warning, "Workflow {WorkflowId}: .github/agentic.yml of {Owner}/{Repository} has {Count} problem(s); reporting them")]
+    private static partial void LogInvalid(ILogger logger, Guid workflowId, string owner, string repository, int count);
+}

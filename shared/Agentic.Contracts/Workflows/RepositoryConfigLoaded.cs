@@ -1,0 +1,18 @@
+namespace Agentic.Contracts.Workflows;
+
+/// <summary>The repository's settings for a workflow, or the exact problems that make its <c>.github/agentic.yml</c> invalid.</summary>
+public sealed record RepositoryConfigLoaded
+{
+    public required Guid CorrelationId { get; init; }
+
+    /// <summary>False when the repository has no <c>.github/agentic.yml</c> (or GitHub could not be asked): defaults apply.</summary>
+    public required bool Found { get; init; }
+
+    public required bool AutoFix { get; init; }
+    public int? MaxAttempts { get; init; }
+    public decimal? BudgetUsd { get; init; }
+    public required bool OpenPullRequest { get; init; }
+
+    /// <summary>Every problem with its line; non-empty means the file is invalid and nothing else here applies.</summary>
+    public required IReadOnlyList<string> Problems { get; init; }
+}

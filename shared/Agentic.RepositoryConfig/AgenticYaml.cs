@@ -1,0 +1,185 @@
+using System.Globalization;
+using YamlDotNet.Core;
+using YamlDotNet.RepresentationModel;
+
+namespace Agentic.RepositoryConfig;
+
+/// <summary>
+/// <c>.github/agentic.yml</c>, read from the default branch (so a pull request cannot loosen its own rules):
+/// <code>
+/// auto_fix: true              # false: report the diagnosis, never change code
+/// max_attempts: 3             # fix attempts per head SHA and failing check (1-10)
+/// budget_usd: 0.50            # LLM spend per workflow
+/// push: direct                # direct (commit to the PR branch) | pull_request (open a fix PR against it)
+/// build: dotnet build         # validation commands: a command string, an argv list, or a list of commands
+/// test: [dotnet, test]
+/// lint: npm run lint
+/// protected_paths: [ "deploy/**", "*.pem" ]
+/// </code>
+/// Invalid files are not ignored: <see cref="Parse"/> returns every problem with its line.
+/// </summary>
+public sealed record AgenticYaml
+{
+    public const string Path = ".github/agentic.yml";
+
+    public static IReadOnlySet<string> Keys { get; } = new HashSet<string>(StringComparer.Ordinal)
+    {
+        "auto_fix", "max_attempts", "budget_usd", "push", "build", "test", "lint", "protected_paths",
+    };
+
+    public static AgenticYaml Default { get; } = new();
+
+    public bool AutoFix { get; init; } = true;
+
+    public int? MaxAttempts { get; init; }
+
+    public decimal? BudgetUsd { get; init; }
+
+    /// <summary>True: open a fix pull request against the PR branch instead of pushing to it.</summary>
+    public bool OpenPullRequest { get; init; }
+
+    /// <summary>Validation commands by kind (build, test, lint) as argv lists; absent kinds are detected by the Executor.</summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<IReadOnlyList<string>>> Commands { get; init; } =
+        new Dictionary<string, IReadOnlyList<IReadOnlyList<string>>>();
+
+    public IReadOnlyList<string> ProtectedPaths { get; init; } = [];
+
+    /// <summary>The configuration, or the problems that make it invalid (never both).</summary>
+    public static (AgenticYaml? Config, IReadOnlyList<string> Problems) Parse(string yaml)
+    {
+        ArgumentNullException.ThrowIfNull(yaml);
+        var stream = new YamlStream();
+        try
+        {
+            stream.Load(new StringReader(yaml));
+        }
+        catch (YamlException e)
+        {
+            return (null, [$"{Path} line {e.Start.Line}: not valid YAML: {e.Message}"]);
+        }
+
+        if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is YamlScalarNode { Value: null or "" })
+        {
+            return (Default, []);
+        }
+
+        if (stream.Documents[0].RootNode is not YamlMappingNode root)
+        {
+            return (null, [$"{Path}: the document must be a mapping of keys to values"]);
+        }
+
+        var problems = new List<string>();
+        var config = Default;
+        var commands = new Dictionary<string, IReadOnlyList<IReadOnlyList<string>>>(StringComparer.Ordinal);
+        foreach (var (keyNode, value) in root.Children)
+        {
+            var key = (keyNode as YamlScalarNode)?.Value ?? string.Empty;
+            var where = $"{Path} line {keyNode.Start.Line}";
+            switch (key)
+            {
+                case "auto_fix":
+                    if (Scalar(value) is "true" or "false" && bool.TryParse(Scalar(value), out var autoFix))
+                    {
+                        config = config with { AutoFix = autoFix };
+                    }
+                    else
+                    {
+                        problems.Add($"{where}: 'auto_fix' must be true or false");
+                    }
+
+                    break;
+                case "max_attempts":
+                    if (int.TryParse(Scalar(value), NumberStyles.None, CultureInfo.InvariantCulture, out var attempts) && attempts is >= 1 and <= 10)
+                    {
+                        config = config with { MaxAttempts = attempts };
+                    }
+                    else
+                    {
+                        problems.Add($"{where}: 'max_attempts' must be a whole number from 1 to 10");
+                    }
+
+                    break;
+                case "budget_usd":
+                    if (decimal.TryParse(Scalar(value), NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var budget) && budget <= 100m)
+                    {
+                        config = config with { BudgetUsd = budget };
+                    }
+                    else
+                    {
+                        problems.Add($"{where}: 'budget_usd' must be a number from 0 to 100");
+                    }
+
+                    break;
+                case "push":
+                    switch (Scalar(value))
+                    {
+                        case "direct":
+                            config = config with { OpenPullRequest = false };
+                            break;
+                        case "pull_request":
+                            config = config with { OpenPullRequest = true };
+                            break;
+                        default:
+                            problems.Add($"{where}: 'push' must be 'direct' or 'pull_request'");
+                            break;
+                    }
+
+                    break;
+                case "build" or "test" or "lint":
+                    if (ReadCommands(value) is { } argvs)
+                    {
+                        commands[key] = argvs;
+                    }
+                    else
+                    {
+                        problems.Add($"{where}: '{key}' must be a command string, an argv list, or a list of commands (no shell operators)");
+                    }
+
+                    break;
+                case "protected_paths":
+                    if (value is YamlSequenceNode globs && globs.Children.All(c => c is YamlScalarNode { Value.Length: > 0 }))
+                    {
+                        config = config with { ProtectedPaths = [.. globs.Children.Select(c => ((YamlScalarNode)c).Value!)] };
+                    }
+                    else if (Scalar(value) is { Length: > 0 } single)
+                    {
+                        config = config with { ProtectedPaths = [single] };
+                    }
+                    else
+                    {
+                        problems.Add($"{where}: 'protected_paths' must be a list of path globs");
+                    }
+
+                    break;
+                default:
+                    problems.Add($"{where}: unknown key '{key}' (known: {string.Join(", ", Keys.Order(StringComparer.Ordinal))})");
+                    break;
+            }
+        }
+
+        return problems.Count > 0 ? (null, problems) : (config with { Commands = commands }, []);
+    }
+
+    private static string? Scalar(YamlNode node) => (node as YamlScalarNode)?.Value;
+
+    private static List<IReadOnlyList<string>>? ReadCommands(YamlNode node)
+    {
+        try
+        {
+            return node switch
+            {
+                YamlScalarNode { Value: { Length: > 0 } line } => [CommandLine.Split(line)],
+                YamlSequenceNode argv when argv.Children.All(c => c is YamlScalarNode) && argv.Children.Count > 0 &&
+                                           !argv.Children.All(c => ((YamlScalarNode)c).Value?.Contains(' ', StringComparison.Ordinal) == true) =>
+                    [argv.Children.Select(c => ((YamlScalarNode)c).Value ?? string.Empty).ToList()],
+                YamlSequenceNode lines when lines.Children.All(c => c is YamlScalarNode { Value.Length: > 0 }) =>
+                    [.. lines.Children.Select(c => CommandLine.Split(((YamlScalarNode)c).Value!))],
+                _ => null,
+            };
+        }
+        catch (FormatException)
+        {
+            return null;
+        }
+    }
+}

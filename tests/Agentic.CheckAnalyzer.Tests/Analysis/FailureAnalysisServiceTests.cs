@@ -1,0 +1,171 @@
+using Agentic.CheckAnalyzer.Analysis;
+using Agentic.CheckAnalyzer.Tests.Infrastructure;
+using Agentic.Contracts.Common;
+using Agentic.StandIns.GitHub;
+using Agentic.StandIns.Llm;
+
+namespace Agentic.CheckAnalyzer.Tests.Analysis;
+
+public sealed class FailureAnalysisServiceTests
+{
+    private const string ValidAnswer = """{"root_cause":"OrderService uses an undeclared variable customerId","strategy":"llm_edit","confidence":0.82,"files":["src/Shop.Api/Orders/OrderService.cs"]}""";
+
+    [Test]
+    public async Task Should_use_the_llm_verdict_and_record_tokens_when_the_answer_is_valid()
+    {
+        await using var harness = await AnalyzerHarness.StartAsync(withLlm: true);
+        harness.Llm!.Enqueue(new OpenAiScriptedReply(ValidAnswer, PromptTokens: 1200, CompletionTokens: 60));
+        var request = harness.AddFailedJob(Fixture.Read("actions-dotnet.log"));
+
+        var outcome = await harness.Analyzer.AnalyzeAsync(request, CancellationToken.None);
+
+        var analyzed = outcome.Analyzed!;
+        Assert.That(analyzed.Category, Is.EqualTo(FailureCategory.Compile));
+        Assert.That(analyzed.Strategy, Is.EqualTo(FixStrategy.LlmEdit));
+        Assert.That(analyzed.RootCause, Is.EqualTo("OrderService uses an undeclared variable customerId"));
+        Assert.That(analyzed.Confidence, Is.EqualTo(0.82));
+        Assert.That(analyzed.Files, Is.EqualTo(new List<string> { "src/Shop.Api/Orders/OrderService.cs" }));
+        Assert.That(analyzed.Usage.Calls, Is.EqualTo(1));
+        Assert.That(analyzed.Usage.InputTokens, Is.EqualTo(1200));
+        Assert.That(analyzed.Usage.OutputTokens, Is.EqualTo(60));
+        Assert.That(analyzed.Usage.CostUsd, Is.EqualTo(0.000216m));
+        var sent = harness.Llm.Requests.Single();
+        Assert.That(sent.Authorization, Is.EqualTo("Bearer sk-test-secret"));
+        Assert.That(sent.Model, Is.EqualTo("gpt-test"));
+        Assert.That(sent.Messages[1], Does.Contain("error CS0103"));
+        Assert.That(sent.Messages[1], Does.Not.Contain("Shop.Domain15.dll"));
+        Assert.That(harness.Store.Rows.Single().InputTokens, Is.EqualTo(1200));
+    }
+
+    [Test]
+    public async Task Should_fetch_the_job_log_through_the_redirect_without_credentials_when_the_check_is_an_actions_job()
+    {
+        await using var harness = await AnalyzerHarness.StartAsync(withLlm: false);
+        var request = harness.AddFailedJob(Fixture.Read("actions-dotnet.log"));
+
+        var outcome = await harness.Analyzer.AnalyzeAsync(request, CancellationToken.None);
+
+        Assert.That(outcome.Analyzed!.Evidence, Does.Contain("error CS0103"));
+        Assert.That(harness.GitHub.LogDownloads.Single(), Is.EqualTo(new StandInLogDownload(request.JobId!.Value, 200, false)));
+        Assert.That(outcome.Analyzed.Strategy, Is.EqualTo(FixStrategy.Escalate), "compile without an LLM escalates with the diagnosis");
+        Assert.That(outcome.Analyzed.Usage.Calls, Is.Zero);
+    }
+
+    [Test]
+    public async Task Should_fall_back_to_the_rules_when_the_llm_answer_is_not_valid_json()
+    {
+        await using var harness = await AnalyzerHarness.StartAsync(withLlm: true);
+        harness.Llm!.Enqueue("Sure! The problem is a missing variable. {root_cause: oops");
+        var request = harness.AddFailedJob(Fixture.Read("actions-dotnet.log"));
+
+        var outcome = await harness.Analyzer.AnalyzeAsync(request, CancellationToken.None);
+
+        var analyzed = outcome.Analyzed!;
+        Assert.That(harness.Llm.Requests, Has.Count.EqualTo(1));
+        Assert.That(analyzed.Category, Is.EqualTo(FailureCategory.Compile));
+        Assert.That(analyzed.RootCause, Does.Contain("CS0103"));
+        Assert.That(analyzed.Files, Is.EqualTo(new List<string> { "src/Shop.Api/Orders/OrderService.cs" }));
+        Assert.That(analyzed.Usage.Calls, Is.EqualTo(1), "the rejected call still cost tokens");
+    }
+
+    [Test]
+    public async Task Should_make_no_llm_call_when_the_failure_is_format_or_lint()
+    {
+        await using var harness = await AnalyzerHarness.StartAsync(withLlm: true);
+        var request = harness.AddFailedJob(Fixture.Read("prettier.log"), checkName: "format");
+
+        var outcome = await harness.Analyzer.AnalyzeAsync(request, CancellationToken.None);
+
+        Assert.That(outcome.Analyzed!.Category, Is.EqualTo(FailureCategory.FormatOrLint));
+        Assert.That(outcome.Analyzed.Strategy, Is.EqualTo(FixStrategy.Deterministic));
+        Assert.That(harness.Llm!.Requests, Is.Empty);
+    }
+
+    [Test]
+    public async Task Should_make_no_llm_call_when_the_same_reduced_log_was_analysed_before()
+    {
+        await using var harness = await AnalyzerHarness.StartAsync(withLlm: true);
+        harness.Llm!.Enqueue(ValidAnswer);
+        var first = harness.AddFailedJob(Fixture.Read("actions-dotnet.log"));
+        var second = harness.AddFailedJob(Fixture.Read("actions-dotnet.log").Replace("2024-05-01T12", "2024-05-02T08", StringComparison.Ordinal), checkName: "build-linux");
+        await harness.Analyzer.AnalyzeAsync(first, CancellationToken.None);
+
+        var outcome = await harness.Analyzer.AnalyzeAsync(second, CancellationToken.None);
+
+        Assert.That(harness.Llm.Requests, Has.Count.EqualTo(1));
+        Assert.That(outcome.Analyzed!.RootCause, Is.EqualTo("OrderService uses an undeclared variable customerId"));
+        Assert.That(outcome.Analyzed.Usage.Calls, Is.Zero);
+    }
+
+    [Test]
+    public async Task Should_republish_the_stored_verdict_without_an_llm_call_when_the_request_is_redelivered()
+    {
+        await using var harness = await AnalyzerHarness.StartAsync(withLlm: true);
+        harness.Llm!.Enqueue(ValidAnswer);
+        var request = harness.AddFailedJob(Fixture.Read("actions-dotnet.log"));
+        var first = await harness.Analyzer.AnalyzeAsync(request, CancellationToken.None);
+
+        var again = await harness.Analyzer.AnalyzeAsync(request, CancellationToken.None);
+
+        Assert.That(harness.Llm.Requests, Has.Count.EqualTo(1));
+        Assert.That(harness.Store.Rows, Has.Count.EqualTo(1));
+        Assert.That(again.Analyzed!.RootCause, Is.EqualTo(first.Analyzed!.RootCause));
+        Assert.That((again.Analyzed.Usage.Calls, again.Analyzed.Usage.InputTokens, again.Analyzed.Usage.CostUsd), Is.EqualTo((first.Analyzed.Usage.Calls, first.Analyzed.Usage.InputTokens, first.Analyzed.Usage.CostUsd)));
+    }
+
+    [Test]
+    public async Task Should_classify_flaky_when_the_same_check_passed_in_another_attempt_on_the_same_commit()
+    {
+        await using var harness = await AnalyzerHarness.StartAsync(withLlm: true);
+        var request = harness.AddFailedJob(Fixture.Read("pytest.log"), checkName: "test", passedInAnotherAttempt: true);
+
+        var outcome = await harness.Analyzer.AnalyzeAsync(request, CancellationToken.None);
+
+        Assert.That(outcome.Analyzed!.Category, Is.EqualTo(FailureCategory.Flaky));
+        Assert.That(outcome.Analyzed.Strategy, Is.EqualTo(FixStrategy.Rerun));
+        Assert.That(harness.Llm!.Requests, Is.Empty);
+    }
+
+    [Test]
+    public async Task Should_read_output_and_annotations_when_the_check_is_from_another_ci()
+    {
+        await using var harness = await AnalyzerHarness.StartAsync(withLlm: false);
+        var checkRun = harness.Repository.AddCheckRun("external/lint", AnalyzerHarness.HeadSha, annotations:
+        [
+            new StandInAnnotation { Path = "src/components/Cart.tsx", StartLine = 4, EndLine = 4, Message = "'useMemo' is defined but never used", Title = "@typescript-eslint/no-unused-vars" },
+            new StandInAnnotation { Path = "src/components/Cart.tsx", StartLine = 27, EndLine = 27, Message = "src/components/Cart.tsx(27,11): error TS2322: Type 'string' is not assignable to type 'number'." },
+        ]);
+        var request = harness.Request(checkRun.Id, null, "external/lint");
+
+        var outcome = await harness.Analyzer.AnalyzeAsync(request, CancellationToken.None);
+
+        Assert.That(outcome.Analyzed!.Category, Is.EqualTo(FailureCategory.Compile));
+        Assert.That(outcome.Analyzed.Evidence, Does.Contain("never used"));
+        Assert.That(outcome.Analyzed.Files, Does.Contain("src/components/Cart.tsx"));
+        Assert.That(harness.GitHub.LogDownloads, Is.Empty);
+    }
+
+    [Test]
+    public async Task Should_fail_with_a_clear_reason_when_the_job_log_is_gone()
+    {
+        await using var harness = await AnalyzerHarness.StartAsync(withLlm: false);
+        var request = harness.Request(checkRunId: 999_999, jobId: 999_999, checkName: "build");
+
+        var outcome = await harness.Analyzer.AnalyzeAsync(request, CancellationToken.None);
+
+        Assert.That(outcome.Analyzed, Is.Null);
+        Assert.That(outcome.Failed!.Reason, Does.StartWith("Could not fetch the failure evidence").And.Contain("404"));
+    }
+
+    [Test]
+    public async Task Should_answer_not_configured_when_github_has_no_credentials()
+    {
+        await using var harness = await AnalyzerHarness.StartAsync(withLlm: false, configureGitHub: false);
+        var request = harness.AddFailedJob(Fixture.Read("msbuild.log"));
+
+        var outcome = await harness.Analyzer.AnalyzeAsync(request, CancellationToken.None);
+
+        Assert.That(outcome.Failed!.Reason, Is.EqualTo(FailureAnalysisService.NotConfiguredReason));
+        Assert.That(harness.GitHub.Requests, Is.Empty);
+    }
+}

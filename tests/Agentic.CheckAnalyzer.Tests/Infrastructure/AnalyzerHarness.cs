@@ -1,0 +1,137 @@
+using System.Globalization;
+using Agentic.CheckAnalyzer.Analysis;
+using Agentic.CheckAnalyzer.Extensions;
+using Agentic.CheckAnalyzer.Persistence;
+using Agentic.Contracts.Analysis;
+using Agentic.Contracts.Common;
+using Agentic.StandIns.GitHub;
+using Agentic.StandIns.Llm;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Agentic.CheckAnalyzer.Tests.Infrastructure;
+
+/// <summary>The analyzer wired as the service wires it, against the GitHub stand-in and optionally the OpenAI-compatible stand-in.</summary>
+internal sealed class AnalyzerHarness : IAsyncDisposable
+{
+    public const string Owner = "acme";
+    public const string Repo = "shop";
+    public const string HeadSha = "4f1c0a7d9e2b3c4d5e6f708192a3b4c5d6e7f809";
+
+    private AnalyzerHarness(GitHubStandIn gitHub, OpenAiStandIn? llm, StandInInstallation installation, StandInRepository repository, ServiceProvider services, InMemoryAnalysisStore store)
+    {
+        GitHub = gitHub;
+        Llm = llm;
+        Installation = installation;
+        Repository = repository;
+        Services = services;
+        Store = store;
+    }
+
+    public GitHubStandIn GitHub { get; }
+
+    public OpenAiStandIn? Llm { get; }
+
+    public StandInInstallation Installation { get; }
+
+    public StandInRepository Repository { get; }
+
+    public ServiceProvider Services { get; }
+
+    public InMemoryAnalysisStore Store { get; }
+
+    public FailureAnalysisService Analyzer => Services.GetRequiredService<FailureAnalysisService>();
+
+    public static async Task<AnalyzerHarness> StartAsync(bool withLlm, bool configureGitHub = true, IReadOnlyDictionary<string, string?>? extra = null)
+    {
+        var gitHub = new GitHubStandIn();
+        await gitHub.StartAsync();
+        var app = gitHub.AddApp("agentic");
+        var installation = gitHub.AddInstallation(app, Owner);
+        var repository = await gitHub.CreateRepositoryAsync(Owner, Repo, files: new Dictionary<string, string?> { ["README.md"] = "# shop\n" });
+        OpenAiStandIn? llm = null;
+        var settings = new Dictionary<string, string?>
+        {
+            ["GitHub:Api:BaseUrl"] = gitHub.BaseUri.AbsoluteUri,
+            ["GitHub:Api:Retry:MaxRetries"] = "0",
+        };
+        if (configureGitHub)
+        {
+            settings["GitHub:Api:App:AppId"] = app.Id.ToString(CultureInfo.InvariantCulture);
+            settings["GitHub:Api:App:PrivateKey"] = app.PrivateKeyPem;
+        }
+
+        if (withLlm)
+        {
+            llm = new OpenAiStandIn { ApiKey = "sk-test-secret" };
+            await llm.StartAsync();
+            settings["CheckAnalyzer:Llm:Provider"] = "openai";
+            settings["CheckAnalyzer:Llm:Endpoint"] = llm.BaseUri.AbsoluteUri;
+            settings["CheckAnalyzer:Llm:ApiKey"] = "sk-test-secret";
+            settings["CheckAnalyzer:Llm:Model"] = "gpt-test";
+            settings["CheckAnalyzer:Llm:InputCostPer1KTokens"] = "0.00015";
+            settings["CheckAnalyzer:Llm:OutputCostPer1KTokens"] = "0.0006";
+        }
+
+        foreach (var (key, value) in extra ?? new Dictionary<string, string?>())
+        {
+            settings[key] = value;
+        }
+
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
+        var store = new InMemoryAnalysisStore();
+        var services = new ServiceCollection();
+        services.AddSingleton<IConfiguration>(configuration);
+        services.AddLogging(b => b.SetMinimumLevel(LogLevel.Warning));
+        services.AddSingleton<IAnalysisStore>(store);
+        services.AddCheckAnalyzerServices(configuration);
+        return new AnalyzerHarness(gitHub, llm, installation, repository, services.BuildServiceProvider(), store);
+    }
+
+    /// <summary>A failed GitHub Actions job with this log (and, optionally, a passing attempt of the same check on the same commit).</summary>
+    public AnalyzeCheckFailure AddFailedJob(string log, string checkName = "build", bool passedInAnotherAttempt = false)
+    {
+        var run = Repository.AddWorkflowRun(new WorkflowRunSeed
+        {
+            HeadSha = HeadSha,
+            HeadBranch = "feature",
+            Jobs = [new JobSeed { Name = checkName, Conclusion = "failure", Log = log }],
+        });
+        if (passedInAnotherAttempt)
+        {
+            Repository.AddWorkflowRun(new WorkflowRunSeed { HeadSha = HeadSha, HeadBranch = "feature", Jobs = [new JobSeed { Name = checkName, Conclusion = "success", Log = "ok" }] });
+        }
+
+        var job = run.Jobs[0];
+        return Request(job.Id, job.Id, checkName);
+    }
+
+    public AnalyzeCheckFailure Request(long checkRunId, long? jobId, string checkName) => new()
+    {
+        CorrelationId = Guid.NewGuid(),
+        PullRequest = new PullRequestRef
+        {
+            Repository = new RepositoryRef { InstallationId = Installation.Id, RepositoryId = Repository.Id, Owner = Owner, Name = Repo },
+            Number = 7,
+            HeadSha = HeadSha,
+            HeadRef = "feature",
+            BaseRef = "main",
+        },
+        CheckRunId = checkRunId,
+        JobId = jobId,
+        CheckName = checkName,
+        BudgetUsd = 1m,
+    };
+
+    public async ValueTask DisposeAsync()
+    {
+        await Services.DisposeAsync();
+        if (Llm is not null)
+        {
+            await Llm.DisposeAsync();
+        }
+
+        await GitHub.DisposeAsync();
+    }
+}

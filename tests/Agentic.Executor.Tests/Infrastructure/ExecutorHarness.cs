@@ -1,0 +1,114 @@
+using System.Globalization;
+using Agentic.Contracts.Common;
+using Agentic.Contracts.Execution;
+using Agentic.Executor.Execution;
+using Agentic.Executor.Extensions;
+using Agentic.Executor.Sandbox;
+using Agentic.Executor.Workspaces;
+using Agentic.GitHub;
+using Agentic.StandIns.GitHub;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Agentic.Executor.Tests.Infrastructure;
+
+/// <summary>The executor's services (no bus, no database) over a GitHub stand-in with one App installed on <see cref="Owner"/>.</summary>
+public sealed class ExecutorHarness : IAsyncDisposable
+{
+    public const string Owner = "octo-org";
+
+    private ExecutorHarness(GitHubStandIn standIn, StandInInstallation installation, ServiceProvider services, string root)
+    {
+        StandIn = standIn;
+        Installation = installation;
+        Services = services;
+        Root = root;
+    }
+
+    public GitHubStandIn StandIn { get; }
+
+    public StandInInstallation Installation { get; }
+
+    public ServiceProvider Services { get; }
+
+    public string Root { get; }
+
+    public ExecutionPipeline Pipeline => Services.GetRequiredService<ExecutionPipeline>();
+
+    public WorkspaceManager Workspaces => Services.GetRequiredService<WorkspaceManager>();
+
+    public SandboxRunner Sandbox => Services.GetRequiredService<SandboxRunner>();
+
+    public static async Task<ExecutorHarness> StartAsync(bool configureGitHub = true, IReadOnlyDictionary<string, string?>? settings = null)
+    {
+        var standIn = new GitHubStandIn();
+        await standIn.StartAsync();
+        var app = standIn.AddApp("agentic");
+        var installation = standIn.AddInstallation(app, Owner);
+        var root = Path.Combine(Path.GetTempPath(), "agentic-executor-tests", Guid.NewGuid().ToString("N"));
+        var values = new Dictionary<string, string?>
+        {
+            ["GitHub:Api:BaseUrl"] = standIn.BaseUri.AbsoluteUri,
+            ["Executor:WorkspaceRoot"] = root,
+        };
+        if (configureGitHub)
+        {
+            values["GitHub:Api:App:AppId"] = app.Id.ToString(CultureInfo.InvariantCulture);
+            values["GitHub:Api:App:PrivateKey"] = app.PrivateKeyPem;
+        }
+
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        {
+            values[key] = value;
+        }
+
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(values).Build();
+        var services = new ServiceCollection();
+        services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
+        services.AddSingleton<IConfiguration>(configuration);
+        services.AddGitHubClient(configuration);
+        services.AddExecutorCore();
+        services.AddSingleton<IRepositoryAccess, GitHubRepositoryAccess>();
+        return new ExecutorHarness(standIn, installation, services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true }), root);
+    }
+
+    public Task<StandInRepository> CreateRepositoryAsync(string name, IReadOnlyDictionary<string, string?> files, bool isPrivate = true) =>
+        StandIn.CreateRepositoryAsync(Owner, name, isPrivate, "main", null, files);
+
+    public static async Task<string> HeadAsync(StandInRepository repository) =>
+        await repository.ResolveCommitAsync("main", CancellationToken.None) ?? throw new InvalidOperationException("no main");
+
+    public ExecuteCommand Command(StandInRepository repository, string headSha, string command, IReadOnlyDictionary<string, string>? arguments = null, TimeSpan? timeout = null) => new()
+    {
+        CorrelationId = Guid.NewGuid(),
+        ExecutionId = Guid.NewGuid(),
+        PullRequest = new PullRequestRef
+        {
+            Repository = new RepositoryRef { InstallationId = Installation.Id, RepositoryId = repository.Id, Owner = repository.Owner, Name = repository.Name },
+            Number = 1,
+            HeadSha = headSha,
+            HeadRef = "main",
+            BaseRef = "main",
+        },
+        Command = command,
+        Arguments = arguments ?? new Dictionary<string, string>(),
+        Attempt = 1,
+        Timeout = timeout ?? TimeSpan.FromMinutes(2),
+    };
+
+    public async Task<RepositorySource> SourceAsync(StandInRepository repository) =>
+        await Services.GetRequiredService<IRepositoryAccess>().GetAsync(
+            new RepositoryRef { InstallationId = Installation.Id, RepositoryId = repository.Id, Owner = repository.Owner, Name = repository.Name },
+            CancellationToken.None);
+
+    public async ValueTask DisposeAsync()
+    {
+        await Services.DisposeAsync();
+        await StandIn.DisposeAsync();
+        if (Directory.Exists(Root))
+        {
+            Directory.Delete(Root, recursive: true);
+        }
+    }
+}

@@ -1,0 +1,181 @@
+using System.Net;
+using System.Net.Sockets;
+using Agentic.Executor.Sandbox;
+using Agentic.Executor.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Agentic.Executor.Tests.Sandbox;
+
+[NonParallelizable]
+public sealed class SandboxRunnerTests
+{
+    private ExecutorHarness _harness = null!;
+    private string _workspace = null!;
+
+    [OneTimeSetUp]
+    public async Task StartAsync() => _harness = await ExecutorHarness.StartAsync(settings: new Dictionary<string, string?>
+    {
+        ["Executor:Sandbox:MaxOutputBytes"] = "65536",
+        ["Executor:Sandbox:MaxProcesses"] = "40",
+    });
+
+    [OneTimeTearDown]
+    public async Task StopAsync() => await _harness.DisposeAsync();
+
+    [SetUp]
+    public void CreateWorkspace()
+    {
+        _workspace = Path.Combine(_harness.Root, "ws-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(_workspace);
+    }
+
+    private Task<SandboxResult> RunAsync(string[] argv, TimeSpan? timeout = null) =>
+        _harness.Sandbox.RunAsync(new SandboxRequest { Workspace = _workspace, Arguments = argv, Timeout = timeout ?? TimeSpan.FromSeconds(30) }, CancellationToken.None);
+
+    [Test]
+    public async Task Should_run_in_the_workspace_when_writing_there()
+    {
+        var result = await RunAsync(["sh", "-c", "echo hello > made-inside.txt && pwd && id -u"]);
+
+        Assert.That(result.ExitCode, Is.Zero, result.OutputTail);
+        Assert.That(File.ReadAllText(Path.Combine(_workspace, "made-inside.txt")), Is.EqualTo("hello\n"));
+        Assert.That(result.OutputTail, Does.Contain(SandboxRunner.WorkspaceMount));
+    }
+
+    [Test]
+    public async Task Should_fail_to_connect_when_the_command_has_no_network()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+
+        var inside = await RunAsync(["bash", "-c", "exec 3<>/dev/tcp/127.0.0.1/$0 && echo connected", port.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        var outside = await _harness.Sandbox.RunAsync(new SandboxRequest
+        {
+            Workspace = _workspace,
+            Arguments = ["bash", "-c", "exec 3<>/dev/tcp/127.0.0.1/$0 && echo connected", port.ToString(System.Globalization.CultureInfo.InvariantCulture)],
+            Timeout = TimeSpan.FromSeconds(30),
+            AllowNetwork = true,
+        }, CancellationToken.None);
+
+        Assert.That(inside.ExitCode, Is.Not.Zero);
+        Assert.That(inside.OutputTail, Does.Not.Contain("connected\n"));
+        Assert.That(outside.ExitCode, Is.Zero, "the same connect works when the policy allows network: " + outside.OutputTail);
+    }
+
+    [TestCase("/etc/agentic-sandbox-probe")]
+    [TestCase("/work/agentic-sandbox-probe")]
+    [TestCase("/usr/local/bin/agentic-sandbox-probe")]
+    public async Task Should_refuse_writes_when_the_path_is_outside_the_workspace(string path)
+    {
+        var result = await RunAsync(["sh", "-c", "echo x > \"$0\"", path]);
+
+        Assert.That(result.ExitCode, Is.Not.Zero);
+        Assert.That(File.Exists(path), Is.False);
+        Assert.That(result.OutputTail, Does.Contain("Read-only file system").Or.Contain("Permission denied"));
+    }
+
+    [Test]
+    public async Task Should_keep_git_metadata_read_only_when_the_workspace_is_a_repository()
+    {
+        Directory.CreateDirectory(Path.Combine(_workspace, ".git"));
+
+        var result = await RunAsync(["sh", "-c", "echo evil > .git/config"]);
+
+        Assert.That(result.ExitCode, Is.Not.Zero);
+        Assert.That(File.Exists(Path.Combine(_workspace, ".git", "config")), Is.False);
+    }
+
+    [Test]
+    public async Task Should_hide_secrets_when_the_service_environment_has_them()
+    {
+        Environment.SetEnvironmentVariable("GitHub__Api__Token", "ghp_fakefakefakefakefakefakefake123456");
+        Environment.SetEnvironmentVariable("ConnectionStrings__agentic", "Host=db;Password=hunter2");
+        try
+        {
+            var result = await RunAsync(["env"]);
+
+            Assert.That(result.ExitCode, Is.Zero);
+            Assert.That(result.OutputTail, Does.Not.Contain("GitHub__Api__Token"));
+            Assert.That(result.OutputTail, Does.Not.Contain("ConnectionStrings"));
+            Assert.That(result.OutputTail, Does.Not.Contain("hunter2"));
+            Assert.That(result.OutputTail, Does.Contain("HOME=/tmp/home"));
+            Assert.That(result.OutputTail, Does.Contain("DOTNET_CLI_TELEMETRY_OPTOUT=1"));
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable("GitHub__Api__Token", null);
+            Environment.SetEnvironmentVariable("ConnectionStrings__agentic", null);
+        }
+    }
+
+    [Test]
+    public async Task Should_not_see_the_host_home_when_it_holds_credentials()
+    {
+        var home = Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
+
+        var result = await RunAsync(["ls", "-A", home]);
+
+        Assert.That(result.OutputTail.Trim(), Is.Empty.Or.Not.Contain(".bash_history"));
+    }
+
+    [Test]
+    public async Task Should_kill_the_whole_tree_when_the_timeout_passes()
+    {
+        var started = DateTime.UtcNow;
+
+        var result = await RunAsync(["sh", "-c", "sleep 600 & sleep 600 & wait"], TimeSpan.FromSeconds(1));
+
+        Assert.That(result.TimedOut, Is.True);
+        Assert.That(DateTime.UtcNow - started, Is.LessThan(TimeSpan.FromSeconds(10)));
+        var leftovers = Directory.EnumerateDirectories("/proc").Where(d => int.TryParse(Path.GetFileName(d), out _)).Count(d =>
+        {
+            try
+            {
+                return File.ReadAllText(Path.Combine(d, "cmdline")).Contains("sleep\0600", StringComparison.Ordinal)
+                    && File.ReadAllText(Path.Combine(d, "environ")).Contains("HOME=/tmp/home", StringComparison.Ordinal);
+            }
+            catch (IOException)
+            {
+                return false;
+            }
+            catch (UnauthorizedAccessException)
+            {
+                return false;
+            }
+        });
+        Assert.That(leftovers, Is.Zero, "no sandboxed sleep survives");
+    }
+
+    [Test]
+    public async Task Should_stop_the_command_when_its_output_exceeds_the_cap()
+    {
+        var result = await RunAsync(["yes", "agentic"], TimeSpan.FromSeconds(30));
+
+        Assert.That(result.OutputLimitExceeded, Is.True);
+        Assert.That(result.Succeeded, Is.False);
+        Assert.That(result.OutputTail.Length, Is.LessThanOrEqualTo(16 * 1024 + 1));
+    }
+
+    [Test]
+    public async Task Should_refuse_more_processes_when_the_cgroup_limit_is_reached()
+    {
+        var cgroups = _harness.Services.GetRequiredService<CgroupLimits>();
+        await RunAsync(["true"]);
+        Assume.That(cgroups.Available, Does.Contain("pids"), "cgroups are not writable here");
+
+        var result = await RunAsync(["sh", "-c", "i=0; while [ $i -lt 100 ]; do sleep 5 & i=$((i+1)); done; echo all started"], TimeSpan.FromSeconds(20));
+
+        Assert.That(result.OutputTail, Does.Not.Contain("all started"));
+        Assert.That(result.ExitCode, Is.Not.Zero);
+    }
+
+    [Test]
+    public async Task Should_scrub_tokens_when_a_command_prints_them()
+    {
+        var result = await RunAsync(["echo", "token ghs_abcdefghijklmnopqrstuvwxyz0123456789 and https://x-access-token:secretvalue@github.com/o/r"]);
+
+        Assert.That(result.OutputTail, Does.Not.Contain("ghs_abcdefghijklmnopqrstuvwxyz"));
+        Assert.That(result.OutputTail, Does.Not.Contain("secretvalue"));
+    }
+}
