@@ -39,9 +39,13 @@ public static class HostingExtensions
         services.TryAddSingleton<SandboxRunner>();
         services.TryAddSingleton<PatchBuilder>();
         services.TryAddSingleton<ValidationRunner>();
-        services.AddSingleton<ILibraryCommand, DotnetFormatCommand>();
-        services.AddSingleton<ILibraryCommand, PrettierWriteCommand>();
-        services.AddSingleton<ILibraryCommand, EslintFixCommand>();
+        services.TryAddSingleton<DotnetFormatCommand>();
+        services.TryAddSingleton<PrettierWriteCommand>();
+        services.TryAddSingleton<EslintFixCommand>();
+        services.AddSingleton<ILibraryCommand>(sp => sp.GetRequiredService<DotnetFormatCommand>());
+        services.AddSingleton<ILibraryCommand>(sp => sp.GetRequiredService<PrettierWriteCommand>());
+        services.AddSingleton<ILibraryCommand>(sp => sp.GetRequiredService<EslintFixCommand>());
+        services.AddSingleton<ILibraryCommand, FormatCommand>();
         services.AddSingleton<ILibraryCommand, ApplyDiffCommand>();
         services.AddSingleton<ILibraryCommand, ValidateCommand>();
         services.TryAddSingleton<CommandLibrary>();

@@ -47,6 +47,8 @@ public sealed partial class CheckRunCompletedConsumer(CheckRunStore store, TimeP
                     CheckRunId = checkRun.CheckRunId,
                     CheckName = checkRun.Name,
                     Conclusion = checkRun.Conclusion,
+                    // An Actions job's check run has the job's id, which is what its log is fetched by.
+                    JobId = checkRun.AppSlug == "github-actions" ? checkRun.CheckRunId : null,
                     DetectedAt = clock.GetUtcNow(),
                 }, cancellationToken);
                 detected++;

@@ -1,0 +1,194 @@
+using System.Globalization;
+using System.Net;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json.Nodes;
+using Agentic.IntegrationTests.Infrastructure;
+using Agentic.Notifier.Delivery;
+using Agentic.ResultProcessor.Publishing;
+using Agentic.ServiceDefaults;
+using Agentic.StandIns.GitHub;
+using Dapper;
+using Npgsql;
+
+namespace Agentic.IntegrationTests.Workflows;
+
+/// <summary>
+/// The fix workflow end to end, every service a real process: a failed formatting check on a pull request (a real
+/// small C# repository behind the GitHub stand-in) arrives as a signed webhook, is analysed from its Actions log,
+/// fixed by `dotnet format` in the bubblewrap sandbox, validated with `dotnet build`, pushed to the PR branch with the
+/// installation's token, and reported on the PR. No LLM is configured: none is needed.
+/// </summary>
+[NonParallelizable]
+public sealed class FixWorkflowEndToEndTests
+{
+    private const string WebhookSecret = "end-to-end-webhook-secret";
+
+    private const string Project = """
+        <Project Sdk="Microsoft.NET.Sdk">
+          <PropertyGroup>
+            <TargetFramework>net10.0</TargetFramework>
+            <Nullable>enable</Nullable>
+          </PropertyGroup>
+        </Project>
+
+        """;
+
+    private const string BadlyFormatted = "namespace Tiny;\n\npublic static class Greeter\n{\n        public static string Hello(  string name  )   =>    \"Hello \" + name;\n   }\n";
+
+    private const string FormatLog = """
+        2026-11-21T10:00:01.0000000Z ##[group]Run dotnet format --verify-no-changes
+        2026-11-21T10:00:09.1000000Z /home/runner/work/tiny/tiny/Greeter.cs(5,1): error WHITESPACE: Fix whitespace formatting. Replace 8 characters with '\s\s\s\s'. [/home/runner/work/tiny/tiny/Tiny.csproj]
+        2026-11-21T10:00:09.1000000Z /home/runner/work/tiny/tiny/Greeter.cs(6,1): error WHITESPACE: Fix whitespace formatting. Delete 3 characters. [/home/runner/work/tiny/tiny/Tiny.csproj]
+        2026-11-21T10:00:09.2000000Z ##[error]Process completed with exit code 2.
+        """;
+
+    private readonly List<ServiceProcess> _services = [];
+    private GitHubStandIn _gitHub = null!;
+    private string _database = null!;
+    private string _workspaces = null!;
+
+    [OneTimeSetUp]
+    public async Task Start()
+    {
+        _gitHub = new GitHubStandIn();
+        await _gitHub.StartAsync();
+        _database = await TestEnvironment.CreateMigratedDatabaseAsync("end_to_end");
+        _workspaces = Path.Combine(TestEnvironment.Root, $"workspaces-{Guid.NewGuid():N}");
+    }
+
+    [OneTimeTearDown]
+    public async Task Stop()
+    {
+        foreach (var service in _services)
+        {
+            await service.DisposeAsync();
+        }
+
+        await _gitHub.DisposeAsync();
+    }
+
+    [Test]
+    public async Task Should_fix_validate_push_and_report_a_formatting_failure_without_an_llm()
+    {
+        var app = _gitHub.AddApp("agentic");
+        var installation = _gitHub.AddInstallation(app, "octo");
+        var repository = await _gitHub.CreateRepositoryAsync("octo", "tiny", files: new Dictionary<string, string?>
+        {
+            ["Tiny.csproj"] = Project,
+            [".gitignore"] = "bin/\nobj/\n",
+            ["Greeter.cs"] = "namespace Tiny;\n\npublic static class Greeter\n{\n}\n",
+        });
+        var head = await repository.CommitFilesAsync("feature", new Dictionary<string, string?> { ["Greeter.cs"] = BadlyFormatted }, "Add a greeting", CancellationToken.None);
+        var pullRequest = repository.AddPullRequest("feature", "Add a greeting", headSha: head);
+        var run = repository.AddWorkflowRun(new WorkflowRunSeed
+        {
+            HeadSha = head,
+            HeadBranch = "feature",
+            Jobs = [new JobSeed { Name = "format", Conclusion = "failure", Log = FormatLog, FailedStep = "Build" }],
+        });
+        var job = run.Jobs.Single();
+        await StartServicesAsync(app);
+
+        using (var response = await PostCheckRunAsync(repository, installation.Id, pullRequest.Number, head, job.Id))
+        {
+            Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Accepted), await response.Content.ReadAsStringAsync());
+        }
+
+        var workflow = await WaitForFinishedAsync("format", TimeSpan.FromMinutes(5));
+        var pushed = repository.ReadRef("refs/heads/feature");
+        var commit = await repository.GetCommitAsync(pushed!, CancellationToken.None);
+        var greeter = Encoding.UTF8.GetString((await repository.ReadFileAsync(pushed!, "Greeter.cs", CancellationToken.None))!);
+        var comment = repository.IssueComments.SingleOrDefault(c => c.Body.Contains(GitHubReportDelivery.Marker(workflow.Id), StringComparison.Ordinal));
+        var checkRun = repository.CheckRuns.SingleOrDefault(c => c.Name == GitHubReportDelivery.CheckRunName);
+        Assert.Multiple(() =>
+        {
+            Assert.That(workflow.Outcome, Is.EqualTo("pushed"), workflow.Summary);
+            Assert.That(commit.Parents, Is.EqualTo(new[] { head }), "one commit on top of the validated head");
+            Assert.That(commit.Message, Does.Contain(FixPublisher.Trailer));
+            Assert.That(greeter, Does.Contain("\n    public static string Hello(string name) => \"Hello \" + name;\n}"));
+            Assert.That(comment?.Body, Does.Contain("fix pushed"));
+            Assert.That(checkRun?.Conclusion, Is.EqualTo("success"));
+        });
+    }
+
+    private async Task StartServicesAsync(StandInApp app)
+    {
+        var gitHub = new Dictionary<string, string?>
+        {
+            ["GitHub__Api__BaseUrl"] = _gitHub.BaseUri.ToString(),
+            ["GitHub__Api__App__AppId"] = app.Id.ToString(CultureInfo.InvariantCulture),
+            ["GitHub__Api__App__PrivateKey"] = app.PrivateKeyPem,
+            ["GitHub__Api__RateLimit__MinimumWriteInterval"] = "00:00:00",
+            ["Executor__WorkspaceRoot"] = _workspaces,
+            ["GitHub__Webhooks__Secrets__0"] = WebhookSecret,
+        };
+        var started = await Task.WhenAll(
+            ServiceProcess.StartAsync(ResourceNames.PullRequestDiscovery, "PullRequestDiscovery", _database, gitHub),
+            ServiceProcess.StartAsync(ResourceNames.CheckAnalyzer, "CheckAnalyzer", _database, gitHub),
+            ServiceProcess.StartAsync(ResourceNames.CommandDispatcher, "CommandDispatcher", _database, gitHub),
+            ServiceProcess.StartAsync(ResourceNames.Executor, "Executor", _database, gitHub),
+            ServiceProcess.StartAsync(ResourceNames.ResultProcessor, "ResultProcessor", _database, gitHub),
+            ServiceProcess.StartAsync(ResourceNames.Notifier, "Notifier", _database, gitHub));
+        _services.AddRange(started);
+        _services.Add(await ServiceProcess.StartAsync(ResourceNames.IngressGateway, "IngressGateway", _database, gitHub));
+    }
+
+    private async Task<HttpResponseMessage> PostCheckRunAsync(StandInRepository repository, long installationId, int number, string head, long jobId)
+    {
+        var payload = WebhookExamples.Get("check_run", "completed").First(p => (string?)p["check_run"]!["conclusion"] == "failure");
+        var repositoryJson = new JsonObject
+        {
+            ["id"] = repository.Id,
+            ["name"] = repository.Name,
+            ["full_name"] = repository.FullName,
+            ["owner"] = new JsonObject { ["login"] = repository.Owner },
+        };
+        payload["repository"] = repositoryJson;
+        payload["installation"] = new JsonObject { ["id"] = installationId };
+        var checkRun = payload["check_run"]!;
+        checkRun["id"] = jobId;
+        checkRun["name"] = "format";
+        checkRun["head_sha"] = head;
+        checkRun["app"]!["slug"] = "github-actions";
+        checkRun["pull_requests"] = new JsonArray(new JsonObject
+        {
+            ["number"] = number,
+            ["head"] = new JsonObject { ["ref"] = "feature", ["sha"] = head, ["repo"] = repositoryJson.DeepClone() },
+            ["base"] = new JsonObject { ["ref"] = "main", ["sha"] = repository.ReadRef("refs/heads/main"), ["repo"] = repositoryJson.DeepClone() },
+        });
+
+        var body = Encoding.UTF8.GetBytes(payload.ToJsonString());
+        using var http = new HttpClient();
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(_services[^1].Url, "/webhooks/github")) { Content = new ByteArrayContent(body) };
+        request.Headers.Add("X-GitHub-Event", "check_run");
+        request.Headers.Add("X-GitHub-Delivery", Guid.NewGuid().ToString());
+        request.Headers.Add("X-Hub-Signature-256", "sha256=" + Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(WebhookSecret), body)));
+        return await http.SendAsync(request);
+    }
+
+    private async Task<FinishedWorkflow> WaitForFinishedAsync(string checkName, TimeSpan timeout)
+    {
+        await using var connection = new NpgsqlConnection(_database);
+        var deadline = DateTime.UtcNow + timeout;
+        while (DateTime.UtcNow < deadline)
+        {
+            var workflow = await connection.QuerySingleOrDefaultAsync<FinishedWorkflow>(
+                "SELECT id, outcome, summary FROM workflows WHERE check_name = @checkName AND finished_at IS NOT NULL", new { checkName });
+            if (workflow is not null)
+            {
+                // The Notifier posts the final report right after the outcome is recorded.
+                await Task.Delay(TimeSpan.FromSeconds(3));
+                return workflow;
+            }
+
+            await Task.Delay(500);
+        }
+
+        var saga = await connection.QuerySingleOrDefaultAsync<string>("SELECT current_state || ' ' || left(data::text, 1500) FROM fix_workflow_sagas");
+        Assert.Fail($"The workflow did not finish; saga: {saga ?? "none"}\n" + string.Join("\n", _services.Select(s => $"--- {s.Name}\n{s.RecentOutput(25)}")));
+        return null!;
+    }
+
+    private sealed record FinishedWorkflow(Guid Id, string Outcome, string Summary);
+}
