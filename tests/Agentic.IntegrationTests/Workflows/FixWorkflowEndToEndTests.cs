@@ -45,6 +45,8 @@ public sealed class FixWorkflowEndToEndTests
 
     private readonly List<ServiceProcess> _services = [];
     private GitHubStandIn _gitHub = null!;
+    private StandInApp _app = null!;
+    private long _installationId;
     private string _database = null!;
     private string _workspaces = null!;
 
@@ -55,6 +57,9 @@ public sealed class FixWorkflowEndToEndTests
         await _gitHub.StartAsync();
         _database = await TestEnvironment.CreateMigratedDatabaseAsync("end_to_end");
         _workspaces = Path.Combine(TestEnvironment.Root, $"workspaces-{Guid.NewGuid():N}");
+        _app = _gitHub.AddApp("agentic");
+        _installationId = _gitHub.AddInstallation(_app, "octo").Id;
+        await StartServicesAsync(_app);
     }
 
     [OneTimeTearDown]
@@ -71,31 +76,9 @@ public sealed class FixWorkflowEndToEndTests
     [Test]
     public async Task Should_fix_validate_push_and_report_a_formatting_failure_without_an_llm()
     {
-        var app = _gitHub.AddApp("agentic");
-        var installation = _gitHub.AddInstallation(app, "octo");
-        var repository = await _gitHub.CreateRepositoryAsync("octo", "tiny", files: new Dictionary<string, string?>
-        {
-            ["Tiny.csproj"] = Project,
-            [".gitignore"] = "bin/\nobj/\n",
-            ["Greeter.cs"] = "namespace Tiny;\n\npublic static class Greeter\n{\n}\n",
-        });
-        var head = await repository.CommitFilesAsync("feature", new Dictionary<string, string?> { ["Greeter.cs"] = BadlyFormatted }, "Add a greeting", CancellationToken.None);
-        var pullRequest = repository.AddPullRequest("feature", "Add a greeting", headSha: head);
-        var run = repository.AddWorkflowRun(new WorkflowRunSeed
-        {
-            HeadSha = head,
-            HeadBranch = "feature",
-            Jobs = [new JobSeed { Name = "format", Conclusion = "failure", Log = FormatLog, FailedStep = "Build" }],
-        });
-        var job = run.Jobs.Single();
-        await StartServicesAsync(app);
+        var (repository, head) = await FailingFormatCheckAsync("tiny", extraFiles: null);
 
-        using (var response = await PostCheckRunAsync(repository, installation.Id, pullRequest.Number, head, job.Id))
-        {
-            Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Accepted), await response.Content.ReadAsStringAsync());
-        }
-
-        var workflow = await WaitForFinishedAsync("format", TimeSpan.FromMinutes(5));
+        var workflow = await WaitForFinishedAsync(repository, TimeSpan.FromMinutes(5));
         var pushed = repository.ReadRef("refs/heads/feature");
         var commit = await repository.GetCommitAsync(pushed!, CancellationToken.None);
         var greeter = Encoding.UTF8.GetString((await repository.ReadFileAsync(pushed!, "Greeter.cs", CancellationToken.None))!);
@@ -110,6 +93,55 @@ public sealed class FixWorkflowEndToEndTests
             Assert.That(comment?.Body, Does.Contain("fix pushed"));
             Assert.That(checkRun?.Conclusion, Is.EqualTo("success"));
         });
+    }
+
+    [Test]
+    public async Task Should_report_the_exact_problem_and_change_nothing_when_the_repository_config_is_invalid()
+    {
+        var (repository, head) = await FailingFormatCheckAsync("configured", new Dictionary<string, string?>
+        {
+            [".github/agentic.yml"] = "auto_fix: true\nmax_attempts: 99\npushes: direct\n",
+        });
+
+        var workflow = await WaitForFinishedAsync(repository, TimeSpan.FromMinutes(3));
+
+        var comment = repository.IssueComments.SingleOrDefault(c => c.Body.Contains(GitHubReportDelivery.Marker(workflow.Id), StringComparison.Ordinal));
+        Assert.Multiple(() =>
+        {
+            Assert.That(workflow.Outcome, Is.EqualTo("escalated"));
+            Assert.That(comment?.Body, Does.Contain(".github/agentic.yml line 2: 'max_attempts' must be a whole number from 1 to 10"));
+            Assert.That(comment?.Body, Does.Contain("line 3: unknown key 'pushes'"));
+            Assert.That(repository.ReadRef("refs/heads/feature"), Is.EqualTo(head), "nothing was pushed");
+        });
+    }
+
+    /// <summary>A repository whose PR head has a badly formatted file and a failed Actions "format" job, announced by a signed webhook.</summary>
+    private async Task<(StandInRepository Repository, string Head)> FailingFormatCheckAsync(string name, IReadOnlyDictionary<string, string?>? extraFiles)
+    {
+        var files = new Dictionary<string, string?>
+        {
+            ["Tiny.csproj"] = Project,
+            [".gitignore"] = "bin/\nobj/\n",
+            ["Greeter.cs"] = "namespace Tiny;\n\npublic static class Greeter\n{\n}\n",
+        };
+        foreach (var (path, content) in extraFiles ?? new Dictionary<string, string?>())
+        {
+            files[path] = content;
+        }
+
+        var repository = await _gitHub.CreateRepositoryAsync("octo", name, files: files);
+        var head = await repository.CommitFilesAsync("feature", new Dictionary<string, string?> { ["Greeter.cs"] = BadlyFormatted }, "Add a greeting", CancellationToken.None);
+        var pullRequest = repository.AddPullRequest("feature", "Add a greeting", headSha: head);
+        var run = repository.AddWorkflowRun(new WorkflowRunSeed
+        {
+            HeadSha = head,
+            HeadBranch = "feature",
+            Jobs = [new JobSeed { Name = "format", Conclusion = "failure", Log = FormatLog, FailedStep = "Build" }],
+        });
+
+        using var response = await PostCheckRunAsync(repository, _installationId, pullRequest.Number, head, run.Jobs.Single().Id);
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Accepted), await response.Content.ReadAsStringAsync());
+        return (repository, head);
     }
 
     private async Task StartServicesAsync(StandInApp app)
@@ -167,14 +199,14 @@ public sealed class FixWorkflowEndToEndTests
         return await http.SendAsync(request);
     }
 
-    private async Task<FinishedWorkflow> WaitForFinishedAsync(string checkName, TimeSpan timeout)
+    private async Task<FinishedWorkflow> WaitForFinishedAsync(StandInRepository repository, TimeSpan timeout)
     {
         await using var connection = new NpgsqlConnection(_database);
         var deadline = DateTime.UtcNow + timeout;
         while (DateTime.UtcNow < deadline)
         {
             var workflow = await connection.QuerySingleOrDefaultAsync<FinishedWorkflow>(
-                "SELECT id, outcome, summary FROM workflows WHERE check_name = @checkName AND finished_at IS NOT NULL", new { checkName });
+                "SELECT id, outcome, summary FROM workflows WHERE repository_id = @Id AND finished_at IS NOT NULL", new { repository.Id });
             if (workflow is not null)
             {
                 // The Notifier posts the final report right after the outcome is recorded.
@@ -185,7 +217,8 @@ public sealed class FixWorkflowEndToEndTests
             await Task.Delay(500);
         }
 
-        var saga = await connection.QuerySingleOrDefaultAsync<string>("SELECT current_state || ' ' || left(data::text, 1500) FROM fix_workflow_sagas");
+        var saga = await connection.QueryFirstOrDefaultAsync<string>(
+            "SELECT s.current_state || ' ' || left(s.data::text, 1500) FROM fix_workflow_sagas s JOIN workflows w ON w.id = s.correlation_id WHERE w.repository_id = @Id", new { repository.Id });
         Assert.Fail($"The workflow did not finish; saga: {saga ?? "none"}\n" + string.Join("\n", _services.Select(s => $"--- {s.Name}\n{s.RecentOutput(25)}")));
         return null!;
     }
