@@ -7,8 +7,12 @@ public sealed class ExecutorOptions
 {
     public const string SectionName = "Executor";
 
-    /// <summary>Mirrors (<c>mirrors/</c>) and per-attempt working copies (<c>work/</c>); default <c>$TMPDIR/agentic-executor</c>.</summary>
-    public string WorkspaceRoot { get; set; } = Path.Combine(Path.GetTempPath(), "agentic-executor");
+    /// <summary>
+    /// Mirrors (<c>mirrors/</c>) and per-attempt working copies (<c>work/</c>); default <c>/dev/shm/agentic-executor</c> where
+    /// the machine has that tmpfs (checkouts are file-system bound: ~10x faster than disk here), else <c>$TMPDIR/agentic-executor</c>.
+    /// Point it at a disk for very large repositories.
+    /// </summary>
+    public string WorkspaceRoot { get; set; } = Path.Combine(Directory.Exists("/dev/shm") ? "/dev/shm" : Path.GetTempPath(), "agentic-executor");
 
     /// <summary>Time allowed for one git operation on the host (clone, fetch).</summary>
     public TimeSpan GitTimeout { get; set; } = TimeSpan.FromMinutes(10);
