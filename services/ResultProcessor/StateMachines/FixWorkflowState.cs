@@ -53,6 +53,12 @@ public sealed class FixWorkflowState : SagaStateMachineInstance, ISagaVersion
 
     public string? CommitSha { get; set; }
 
+    /// <summary>When the current command was sent to the Executor (queueing, sandbox, validation all count as command time).</summary>
+    public DateTimeOffset? ExecutingSince { get; set; }
+
+    /// <summary>Total time the workflow waited for the Executor: the rest of its life is orchestration.</summary>
+    public double ExecutingSeconds { get; set; }
+
     public int? ProposalNumber { get; set; }
 
     public WorkflowOutcome? Outcome { get; set; }

@@ -19,7 +19,7 @@ namespace Agentic.ResultProcessor.StateMachines;
 /// </summary>
 public sealed class FixWorkflowStateMachine : MassTransitStateMachine<FixWorkflowState>
 {
-    public FixWorkflowStateMachine(IOptions<FixWorkflowOptions> options)
+    public FixWorkflowStateMachine(IOptions<FixWorkflowOptions> options, TimeProvider clock)
     {
         var caps = options.Value;
         InstanceState(x => x.CurrentState);
@@ -130,7 +130,11 @@ public sealed class FixWorkflowStateMachine : MassTransitStateMachine<FixWorkflo
 
         During(Dispatching,
             When(Dispatched)
-                .Then(context => context.Saga.ExecutionId = context.Message.ExecutionId)
+                .Then(context =>
+                {
+                    context.Saga.ExecutionId = context.Message.ExecutionId;
+                    context.Saga.ExecutingSince = clock.GetUtcNow();
+                })
                 .TransitionTo(Executing)
                 .Publish(context => new ExecuteCommand
                 {
@@ -151,6 +155,14 @@ public sealed class FixWorkflowStateMachine : MassTransitStateMachine<FixWorkflo
         During(Executing,
             // Only the current attempt's result counts: a late result of an earlier attempt, already judged, is dropped.
             When(Executed, context => context.Message.ExecutionId == context.Saga.ExecutionId)
+                .Then(context =>
+                {
+                    if (context.Saga.ExecutingSince is { } since)
+                    {
+                        context.Saga.ExecutingSeconds += (clock.GetUtcNow() - since).TotalSeconds;
+                        context.Saga.ExecutingSince = null;
+                    }
+                })
                 .IfElse(context => context.Message.Outcome == ExecutionOutcome.Validated && context.Message.Patch is { Length: > 0 },
                     validated => validated
                         .TransitionTo(Publishing)

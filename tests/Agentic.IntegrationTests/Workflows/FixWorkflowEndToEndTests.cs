@@ -1,8 +1,6 @@
 using System.Globalization;
 using System.Net;
-using System.Security.Cryptography;
 using System.Text;
-using System.Text.Json.Nodes;
 using Agentic.IntegrationTests.Infrastructure;
 using Agentic.Notifier.Delivery;
 using Agentic.ResultProcessor.Publishing;
@@ -139,7 +137,9 @@ public sealed class FixWorkflowEndToEndTests
             Jobs = [new JobSeed { Name = "format", Conclusion = "failure", Log = FormatLog, FailedStep = "Build" }],
         });
 
-        using var response = await PostCheckRunAsync(repository, _installationId, pullRequest.Number, head, run.Jobs.Single().Id);
+        using var http = new HttpClient();
+        using var response = await StandInWebhooks.DeliverAsync(http, new Uri(_services[^1].Url, "/webhooks/github"), "check_run",
+            StandInWebhooks.CheckRunCompleted(repository, _installationId, pullRequest, run.Jobs.Single()), WebhookSecret);
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Accepted), await response.Content.ReadAsStringAsync());
         return (repository, head);
     }
@@ -164,39 +164,6 @@ public sealed class FixWorkflowEndToEndTests
             ServiceProcess.StartAsync(ResourceNames.Notifier, "Notifier", _database, gitHub));
         _services.AddRange(started);
         _services.Add(await ServiceProcess.StartAsync(ResourceNames.IngressGateway, "IngressGateway", _database, gitHub));
-    }
-
-    private async Task<HttpResponseMessage> PostCheckRunAsync(StandInRepository repository, long installationId, int number, string head, long jobId)
-    {
-        var payload = WebhookExamples.Get("check_run", "completed").First(p => (string?)p["check_run"]!["conclusion"] == "failure");
-        var repositoryJson = new JsonObject
-        {
-            ["id"] = repository.Id,
-            ["name"] = repository.Name,
-            ["full_name"] = repository.FullName,
-            ["owner"] = new JsonObject { ["login"] = repository.Owner },
-        };
-        payload["repository"] = repositoryJson;
-        payload["installation"] = new JsonObject { ["id"] = installationId };
-        var checkRun = payload["check_run"]!;
-        checkRun["id"] = jobId;
-        checkRun["name"] = "format";
-        checkRun["head_sha"] = head;
-        checkRun["app"]!["slug"] = "github-actions";
-        checkRun["pull_requests"] = new JsonArray(new JsonObject
-        {
-            ["number"] = number,
-            ["head"] = new JsonObject { ["ref"] = "feature", ["sha"] = head, ["repo"] = repositoryJson.DeepClone() },
-            ["base"] = new JsonObject { ["ref"] = "main", ["sha"] = repository.ReadRef("refs/heads/main"), ["repo"] = repositoryJson.DeepClone() },
-        });
-
-        var body = Encoding.UTF8.GetBytes(payload.ToJsonString());
-        using var http = new HttpClient();
-        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(_services[^1].Url, "/webhooks/github")) { Content = new ByteArrayContent(body) };
-        request.Headers.Add("X-GitHub-Event", "check_run");
-        request.Headers.Add("X-GitHub-Delivery", Guid.NewGuid().ToString());
-        request.Headers.Add("X-Hub-Signature-256", "sha256=" + Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(WebhookSecret), body)));
-        return await http.SendAsync(request);
     }
 
     private async Task<FinishedWorkflow> WaitForFinishedAsync(StandInRepository repository, TimeSpan timeout)

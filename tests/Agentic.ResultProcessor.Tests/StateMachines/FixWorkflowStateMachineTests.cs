@@ -26,6 +26,7 @@ public sealed class FixWorkflowStateMachineTests
     {
         _provider = new ServiceCollection()
             .Configure<FixWorkflowOptions>(o => o.MaxAttempts = 2)
+            .AddSingleton(TimeProvider.System)
             .AddMassTransitTestHarness(bus => bus.AddSagaStateMachine<FixWorkflowStateMachine, FixWorkflowState>())
             .BuildServiceProvider(validateScopes: true);
         _harness = _provider.GetRequiredService<ITestHarness>();
