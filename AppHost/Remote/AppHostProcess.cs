@@ -32,7 +32,8 @@ public sealed class AppHostProcess : IAsyncDisposable
 
     public Task<int> Completion => _process.Completion;
 
-    public static async Task<AppHostProcess> StartAsync(string stateDirectory, bool reset, Action<string>? output, CancellationToken cancellationToken)
+    public static async Task<AppHostProcess> StartAsync(
+        string stateDirectory, bool reset, Action<string>? output, CancellationToken cancellationToken, IReadOnlyDictionary<string, string?>? environment = null)
     {
         var port = FreePort.Find();
         var arguments = new List<string>
@@ -54,6 +55,8 @@ public sealed class AppHostProcess : IAsyncDisposable
             WorkingDirectory = Path.GetDirectoryName(typeof(AppHostProcess).Assembly.Location),
             Output = output,
             RecentLines = 300,
+            // The services inherit the AppHost's environment: settings given here reach all of them.
+            Environment = environment ?? new Dictionary<string, string?>(),
         }, cancellationToken);
         return new AppHostProcess(process, new Uri(string.Create(CultureInfo.InvariantCulture, $"http://127.0.0.1:{port}/")));
     }

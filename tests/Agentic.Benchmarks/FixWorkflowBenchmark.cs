@@ -1,0 +1,129 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using Agentic.AppHost.Remote;
+using Agentic.ServiceDefaults;
+using Agentic.StandIns.GitHub;
+using Npgsql;
+
+namespace Agentic.Benchmarks;
+
+/// <summary>
+/// Issue 4's orchestration figure: N formatting failures on N pull requests arrive as webhooks at once; the whole
+/// system (the AppHost with every service, PostgreSQL, RabbitMQ; GitHub is the stand-in) analyses, fixes, validates,
+/// pushes and reports each. Orchestration overhead per workflow = webhook to finished workflow, minus the time the
+/// workflow waited for the Executor (queueing for a sandbox, the command and its validation). Target: p95 under 2 s
+/// over at least 50 concurrent workflows, none lost.
+/// </summary>
+public static class FixWorkflowBenchmark
+{
+    private const string DevelopmentWebhookSecret = "agentic-development-webhook-secret";
+
+    private const string Project = "<Project Sdk=\"Microsoft.NET.Sdk\">\n  <PropertyGroup>\n    <TargetFramework>net10.0</TargetFramework>\n  </PropertyGroup>\n</Project>\n";
+    private const string BadlyFormatted = "namespace Tiny;\n\npublic static class Greeter\n{\n        public static string Hello(  string name  )   =>    \"Hello \" + name;\n   }\n";
+    private const string FormatLog = "2026-11-21T10:00:09.1000000Z /home/runner/work/tiny/tiny/Greeter.cs(5,1): error WHITESPACE: Fix whitespace formatting. Replace 8 characters with '\\s\\s\\s\\s'. [/home/runner/work/tiny/tiny/Tiny.csproj]\n2026-11-21T10:00:09.2000000Z ##[error]Process completed with exit code 2.\n";
+
+    public static async Task<int> RunAsync(IReadOnlyList<string> args)
+    {
+        var count = Options.Int(args, "--workflows", 50);
+        var minutes = Options.Int(args, "--timeout-minutes", 30);
+        Console.WriteLine($"command: dotnet run --project tests/Agentic.Benchmarks -c Release -- fixflow --workflows {count}");
+        await using var gitHub = new GitHubStandIn();
+        await gitHub.StartAsync();
+        var app = gitHub.AddApp("agentic");
+        var installation = gitHub.AddInstallation(app, "octo");
+        var deliveries = new List<(StandInRepository Repository, StandInPullRequest PullRequest, StandInJob Job)>();
+        for (var i = 0; i < count; i++)
+        {
+            var repository = await gitHub.CreateRepositoryAsync("octo", $"tiny-{i}", files: new Dictionary<string, string?>
+            {
+                ["Tiny.csproj"] = Project,
+                [".gitignore"] = "bin/\nobj/\n",
+                ["Greeter.cs"] = "namespace Tiny;\n\npublic static class Greeter\n{\n}\n",
+            });
+            var head = await repository.CommitFilesAsync("feature", new Dictionary<string, string?> { ["Greeter.cs"] = BadlyFormatted }, "Add a greeting", CancellationToken.None);
+            var pullRequest = repository.AddPullRequest("feature", "Add a greeting", headSha: head);
+            var run = repository.AddWorkflowRun(new WorkflowRunSeed { HeadSha = head, HeadBranch = "feature", Jobs = [new JobSeed { Name = "format", Conclusion = "failure", Log = FormatLog }] });
+            deliveries.Add((repository, pullRequest, run.Jobs.Single()));
+        }
+
+        var state = Path.Combine(Path.GetTempPath(), "agentic-fixflow-benchmark-state");
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(minutes + 5));
+        await using var appHost = await AppHostProcess.StartAsync(state, reset: true, output: null, timeout.Token, new Dictionary<string, string?>
+        {
+            ["GitHub__Api__BaseUrl"] = gitHub.BaseUri.ToString(),
+            ["GitHub__Api__App__AppId"] = app.Id.ToString(CultureInfo.InvariantCulture),
+            ["GitHub__Api__App__PrivateKey"] = app.PrivateKeyPem,
+            ["Logging__LogLevel__Default"] = "Warning",
+        });
+        var (_, resources) = await appHost.WaitUntilHealthyAsync(TimeSpan.FromMinutes(4), timeout.Token);
+        var gateway = new Uri(resources.Single(r => r.Name == ResourceNames.IngressGateway).Url!, "/webhooks/github");
+        var database = resources.Single(r => r.Name == ResourceNames.Database).Url!;
+        var connectionString = $"Host={database.Host};Port={database.Port};Database={ResourceNames.Database};Username=postgres";
+
+        var posted = new Dictionary<long, DateTimeOffset>();
+        using var http = new HttpClient();
+        var clock = Stopwatch.StartNew();
+        var answers = await Task.WhenAll(deliveries.Select(async d =>
+        {
+            var at = DateTimeOffset.UtcNow;
+            using var response = await StandInWebhooks.DeliverAsync(http, gateway, "check_run",
+                StandInWebhooks.CheckRunCompleted(d.Repository, installation.Id, d.PullRequest, d.Job), DevelopmentWebhookSecret, timeout.Token);
+            lock (posted)
+            {
+                posted[d.Repository.Id] = at;
+            }
+
+            return response.StatusCode;
+        }));
+        Console.WriteLine($"{count} webhooks posted concurrently: {answers.Count(a => a == System.Net.HttpStatusCode.Accepted)} accepted");
+
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync(timeout.Token);
+        var finished = new List<Row>();
+        var deadline = DateTime.UtcNow.AddMinutes(minutes);
+        while (DateTime.UtcNow < deadline)
+        {
+            finished = await ReadFinishedAsync(connection, timeout.Token);
+            if (finished.Count >= count)
+            {
+                break;
+            }
+
+            await Task.Delay(1000, timeout.Token);
+        }
+
+        var wall = clock.Elapsed;
+        var overheads = finished.Select(r => (r.FinishedAt - posted[r.RepositoryId]).TotalSeconds - r.ExecutingSeconds).Order().ToList();
+        var totals = finished.Select(r => (r.FinishedAt - posted[r.RepositoryId]).TotalSeconds).Order().ToList();
+        double P(List<double> values, double p) => values.Count == 0 ? double.NaN : values[Math.Min(values.Count - 1, (int)Math.Ceiling(p * values.Count) - 1)];
+        Console.WriteLine($"finished: {finished.Count}/{count} in {wall.TotalSeconds:0} s; outcomes: {string.Join(", ", finished.GroupBy(r => r.Outcome).Select(g => $"{g.Key} {g.Count()}"))}");
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"webhook to finished (total): p50 {P(totals, 0.5):0.0} s, p95 {P(totals, 0.95):0.0} s"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"RESULT orchestration overhead (total minus time waiting for the Executor): p50 {P(overheads, 0.5):0.00} s, p95 {P(overheads, 0.95):0.00} s, max {P(overheads, 1):0.00} s; lost {count - finished.Count}; target p95 < 2 s, none lost"));
+        await appHost.InterruptAsync(TimeSpan.FromSeconds(90), CancellationToken.None);
+        return 0;
+    }
+
+    private static async Task<List<Row>> ReadFinishedAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
+    {
+        const string sql = """
+            SELECT w.repository_id, w.outcome, w.finished_at, s.data::text
+            FROM workflows w JOIN fix_workflow_sagas s ON s.correlation_id = w.id
+            WHERE w.finished_at IS NOT NULL
+            """;
+        await using var command = new NpgsqlCommand(sql, connection);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var rows = new List<Row>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            using var saga = JsonDocument.Parse(reader.GetString(3));
+            var executing = saga.RootElement.TryGetProperty("ExecutingSeconds", out var seconds) ? seconds.GetDouble() : 0;
+            rows.Add(new Row(reader.GetInt64(0), reader.GetString(1), reader.GetFieldValue<DateTimeOffset>(2), executing));
+        }
+
+        return rows;
+    }
+
+    private sealed record Row(long RepositoryId, string Outcome, DateTimeOffset FinishedAt, double ExecutingSeconds);
+}
