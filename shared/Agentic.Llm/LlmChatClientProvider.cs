@@ -1,17 +1,17 @@
-using Agentic.CheckAnalyzer.Options;
 using Anthropic;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Options;
 
-namespace Agentic.CheckAnalyzer.Llm;
+namespace Agentic.Llm;
 
-/// <summary>The configured <see cref="IChatClient"/>, or none (rules only). Built once; the API key never leaves it.</summary>
+/// <summary>The configured <see cref="IChatClient"/>, or none. Built once; the API key never leaves it.</summary>
 public sealed class LlmChatClientProvider : IDisposable
 {
-    public LlmChatClientProvider(IOptions<CheckAnalyzerOptions> options)
+    public LlmChatClientProvider(IOptions<LlmOptions> options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var llm = options.Value.Llm;
+        var llm = options.Value;
+        Options = llm;
         Model = llm.Model;
         Client = llm.Provider.ToUpperInvariant() switch
         {
@@ -22,26 +22,29 @@ public sealed class LlmChatClientProvider : IDisposable
     }
 
     /// <summary>For tests: a given client.</summary>
-    public LlmChatClientProvider(IChatClient? client, string model)
+    public LlmChatClientProvider(IChatClient? client, string model, LlmOptions? options = null)
     {
         Client = client;
         Model = model;
+        Options = options ?? new LlmOptions { Provider = client is null ? LlmOptions.None : LlmOptions.OpenAi, Model = model };
     }
 
     public IChatClient? Client { get; }
 
     public string Model { get; }
 
+    /// <summary>The effective options (prices, output cap); the key is never read from here for logging.</summary>
+    public LlmOptions Options { get; }
+
+    public bool IsEnabled => Client is not null;
+
     public void Dispose() => Client?.Dispose();
 
     private static IChatClient CreateAnthropic(LlmOptions llm)
     {
-        var client = new AnthropicClient { ApiKey = llm.ApiKey!, Timeout = llm.Timeout };
-        if (llm.Endpoint is not null)
-        {
-            client = new AnthropicClient { ApiKey = llm.ApiKey!, Timeout = llm.Timeout, BaseUrl = llm.Endpoint.AbsoluteUri.TrimEnd('/') };
-        }
-
+        var client = llm.Endpoint is null
+            ? new AnthropicClient { ApiKey = llm.ApiKey!, Timeout = llm.Timeout }
+            : new AnthropicClient { ApiKey = llm.ApiKey!, Timeout = llm.Timeout, BaseUrl = llm.Endpoint.AbsoluteUri.TrimEnd('/') };
         return client.AsIChatClient(llm.Model, llm.MaxOutputTokens);
     }
 }

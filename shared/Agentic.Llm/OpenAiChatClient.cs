@@ -4,11 +4,11 @@ using Microsoft.Extensions.AI;
 using OpenAI;
 using OpenAIChat = OpenAI.Chat;
 
-namespace Agentic.CheckAnalyzer.Llm;
+namespace Agentic.Llm;
 
 /// <summary>
 /// A small <see cref="IChatClient"/> over the official OpenAI SDK's chat completions, for any OpenAI-compatible endpoint
-/// (OpenAI, Azure OpenAI's v1 API, Ollama, vLLM, llama.cpp). Text messages only: what the analyzer needs.
+/// (OpenAI, Azure OpenAI's v1 API, Ollama, vLLM, llama.cpp). Text messages only: what the analyzer and the edit proposer need.
 /// </summary>
 public sealed class OpenAiChatClient : IChatClient
 {

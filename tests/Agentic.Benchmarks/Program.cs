@@ -4,9 +4,11 @@ return args switch
 {
     ["startup", .. var rest] => await StartupBenchmark.RunAsync(rest),
     ["gateway", .. var rest] => await GatewayThroughputBenchmark.RunAsync(rest),
+    ["fixflow", .. var rest] => await FixWorkflowBenchmark.RunAsync(rest),
     ["analyzer", .. var rest] => await CheckAnalyzerBenchmark.RunAsync(rest),
     ["workspace", .. var rest] => await ExecutorBenchmarks.WorkspaceAsync(rest),
     ["sandbox", .. var rest] => await ExecutorBenchmarks.SandboxAsync(rest),
+    ["reconciliation", .. var rest] => await ReconciliationBenchmark.RunAsync(rest),
     _ => Usage(),
 };
 
@@ -22,12 +24,17 @@ static int Usage()
           gateway [--connections 32] [--seconds 20] [--threads 2]
               Signed GitHub deliveries per second through the Ingress Gateway with durable acceptance, and
               p50/p99 acknowledgement latency, with wrk (apt-get install -y wrk).
+          fixflow [--workflows 50] [--timeout-minutes 30]
+              N formatting failures fixed concurrently by the whole system (AppHost, GitHub stand-in);
+              orchestration overhead per workflow (total minus time waiting for the Executor), none lost.
           analyzer [--megabytes 50]
               LLM tokens sent per failure analysis of a 50 MB log (target < 8,000) and LLM calls for a format failure (target 0).
           workspace [--commits 300] [--files 600] [--runs 7]
               Executor: warm-mirror workspace preparation (fetch + clone --shared + checkout) vs a fresh clone (target >= 10x).
           sandbox [--runs 200]
               Executor: a trivial command under bubblewrap vs bare, p50/p95 (target overhead < 20 ms p50).
+          reconciliation [--repositories 1000] [--pulls 10] [--installations 10] [--latency-ms 50] [--max-concurrency 25] [--check-run-concurrency 4]
+              PR Discovery: a cold and an unchanged reconciliation cycle against the GitHub stand-in (target < 30 s, >= 95 % 304, never over the rate limit).
         """);
     return 2;
 }

@@ -5,6 +5,7 @@ using Agentic.CheckAnalyzer.Llm;
 using Agentic.CheckAnalyzer.Options;
 using Agentic.CheckAnalyzer.Persistence;
 using Agentic.GitHub;
+using Agentic.Llm;
 using Agentic.ServiceDefaults.Messaging;
 using Agentic.ServiceDefaults.Options;
 using MassTransit;
@@ -32,7 +33,7 @@ public static class HostingExtensions
         services.AddGitHubClient(configuration);
         services.TryAddSingleton<IEvidenceSource, GitHubEvidenceSource>();
         services.TryAddSingleton<IAnalysisStore, PostgresAnalysisStore>();
-        services.TryAddSingleton<LlmChatClientProvider>();
+        services.AddLlm(configuration, $"{CheckAnalyzerOptions.SectionName}:{LlmOptions.SectionName}");
         services.TryAddSingleton<LlmAnalyzer>();
         services.TryAddSingleton<FailureAnalysisService>();
         return services;

@@ -1,10 +1,9 @@
 using System.Globalization;
 using System.Text;
 using Agentic.CheckAnalyzer.Logs;
-using Agentic.CheckAnalyzer.Options;
 using Agentic.Contracts.Analysis;
+using Agentic.Llm;
 using Microsoft.Extensions.AI;
-using Microsoft.Extensions.Options;
 
 namespace Agentic.CheckAnalyzer.Llm;
 
@@ -15,7 +14,7 @@ public sealed record LlmResult(LlmVerdict? Verdict, LlmUsage Usage, string? Reje
 /// Asks the configured LLM for root cause, strategy, confidence and files, sending only the reduced evidence and the
 /// rules' findings. The answer is checked against <see cref="LlmVerdictParser.Schema"/>; an invalid one is rejected.
 /// </summary>
-public sealed partial class LlmAnalyzer(LlmChatClientProvider provider, IOptions<CheckAnalyzerOptions> options, ILogger<LlmAnalyzer> logger)
+public sealed partial class LlmAnalyzer(LlmChatClientProvider provider, ILogger<LlmAnalyzer> logger)
 {
     private const int MaxFindingsInPrompt = 30;
 
@@ -38,7 +37,7 @@ public sealed partial class LlmAnalyzer(LlmChatClientProvider provider, IOptions
         ArgumentNullException.ThrowIfNull(log);
         ArgumentNullException.ThrowIfNull(rules);
         var client = provider.Client ?? throw new InvalidOperationException("No LLM provider is configured.");
-        var llm = options.Value.Llm;
+        var llm = provider.Options;
         var messages = new List<ChatMessage>
         {
             new(ChatRole.System, SystemPrompt.Replace("{schema}", LlmVerdictParser.Schema, StringComparison.Ordinal)),
@@ -97,7 +96,7 @@ public sealed partial class LlmAnalyzer(LlmChatClientProvider provider, IOptions
 
     private decimal Cost(int inputTokens, int outputTokens)
     {
-        var llm = options.Value.Llm;
+        var llm = provider.Options;
         return Math.Round((inputTokens / 1000m * llm.InputCostPer1KTokens) + (outputTokens / 1000m * llm.OutputCostPer1KTokens), 6);
     }
 

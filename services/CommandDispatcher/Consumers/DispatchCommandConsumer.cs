@@ -1,3 +1,5 @@
+using System.Text;
+using Agentic.CommandDispatcher.Editing;
 using Agentic.CommandDispatcher.Library;
 using Agentic.Contracts.Common;
 using Agentic.Contracts.Dispatch;
@@ -6,34 +8,39 @@ using MassTransit;
 namespace Agentic.CommandDispatcher.Consumers;
 
 /// <summary>
-/// Picks a library command for a diagnosed failure. Deterministic fixes need no LLM; LLM edits are rejected with a
-/// clear reason until a model is configured for proposing diffs. The execution id is derived from the workflow and
-/// attempt, so a redelivered request dispatches the same execution.
+/// Picks a library command for a diagnosed failure. Deterministic fixes need no LLM. An LLM edit asks the configured
+/// model for a unified diff (see <see cref="LlmEditProposer"/>) and dispatches <c>apply-diff</c> with it; with no model
+/// configured, or an empty or refused proposal, the request is rejected with the reason. The execution id is derived
+/// from the workflow and attempt, so a redelivered request dispatches the same execution.
 /// </summary>
-public sealed partial class DispatchCommandConsumer(ILogger<DispatchCommandConsumer> logger) : IConsumer<DispatchCommand>
+public sealed class DispatchCommandConsumer(LlmEditProposer proposer, ILogger<DispatchCommandConsumer> logger) : IConsumer<DispatchCommand>
 {
     public async Task Consume(ConsumeContext<DispatchCommand> context)
     {
         var request = context.Message;
-        var command = request.Strategy == FixStrategy.Deterministic ? CommandLibrary.DeterministicFor(request.Category) : null;
-        if (command is null)
+        var (command, arguments, reason) = request.Strategy switch
         {
-            var reason = request.Strategy == FixStrategy.LlmEdit
-                ? "no model is configured to propose code edits"
-                : $"no library command fits a {request.Category} failure with strategy {request.Strategy}";
-            LogRejected(logger, request.CorrelationId, reason);
+            FixStrategy.Deterministic when CommandLibrary.DeterministicFor(request.Category) is { } deterministic => (deterministic, new Dictionary<string, string>(), null),
+            FixStrategy.LlmEdit when proposer.IsEnabled => await ProposeAsync(request, context.CancellationToken),
+            FixStrategy.LlmEdit => (null, null, "no model is configured to propose code edits"),
+            _ => ((string?)null, (Dictionary<string, string>?)null, $"no library command fits a {request.Category} failure with strategy {request.Strategy}"),
+        };
+
+        if (command is null || arguments is null)
+        {
+            reason ??= "no command";
+            CommandDispatcherLog.Rejected(logger, request.CorrelationId, reason);
             await context.Publish(new CommandRejected { CorrelationId = request.CorrelationId, Reason = reason }, context.CancellationToken);
             return;
         }
 
-        var executionId = ExecutionId(request.CorrelationId, request.Attempt);
-        LogDispatched(logger, request.CorrelationId, command, request.Attempt);
+        CommandDispatcherLog.Dispatched(logger, request.CorrelationId, command, request.Attempt);
         await context.Publish(new CommandDispatched
         {
             CorrelationId = request.CorrelationId,
-            ExecutionId = executionId,
+            ExecutionId = ExecutionId(request.CorrelationId, request.Attempt),
             Command = command,
-            Arguments = new Dictionary<string, string>(),
+            Arguments = arguments,
             Attempt = request.Attempt,
         }, context.CancellationToken);
     }
@@ -47,9 +54,15 @@ public sealed partial class DispatchCommandConsumer(ILogger<DispatchCommandConsu
         return new Guid(bytes);
     }
 
-    [LoggerMessage(1, LogLevel.Information, "Workflow {WorkflowId}: dispatching {Command} (attempt {Attempt})")]
-    private static partial void LogDispatched(ILogger logger, Guid workflowId, string command, int attempt);
+    private async Task<(string? Command, Dictionary<string, string>? Arguments, string? Reason)> ProposeAsync(DispatchCommand request, CancellationToken cancellationToken)
+    {
+        var proposal = await proposer.ProposeAsync(request, cancellationToken);
+        if (proposal.Diff is not { } diff)
+        {
+            return (null, null, proposal.Rejection ?? "the model proposed no diff");
+        }
 
-    [LoggerMessage(2, LogLevel.Warning, "Workflow {WorkflowId}: no command: {Reason}")]
-    private static partial void LogRejected(ILogger logger, Guid workflowId, string reason);
+        CommandDispatcherLog.DiffAccepted(logger, request.CorrelationId, request.Attempt, Encoding.UTF8.GetByteCount(diff));
+        return (CommandLibrary.ApplyDiff, new Dictionary<string, string>(StringComparer.Ordinal) { [CommandLibrary.DiffArgument] = diff }, null);
+    }
 }

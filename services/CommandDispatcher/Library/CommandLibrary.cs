@@ -14,6 +14,9 @@ public static class CommandLibrary
     /// <summary>Applies a unified diff proposed by an LLM; the Executor re-checks every path.</summary>
     public const string ApplyDiff = "apply-diff";
 
+    /// <summary>The argument of <see cref="ApplyDiff"/> that carries the unified diff (untrusted text, never a shell argument).</summary>
+    public const string DiffArgument = "diff";
+
     public static IReadOnlySet<string> Commands { get; } = new HashSet<string>(StringComparer.Ordinal) { Format, ApplyDiff };
 
     /// <summary>The deterministic command for a diagnosis, or null when none applies.</summary>

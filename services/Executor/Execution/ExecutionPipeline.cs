@@ -155,7 +155,25 @@ public sealed partial class ExecutionPipeline(
 
         return report.Passed
             ? result(ExecutionOutcome.Validated, null, patch.Diff)
-            : result(report.TimedOut ? ExecutionOutcome.TimedOut : ExecutionOutcome.ValidationFailed, $"{report.Steps[^1].Kind} failed", null);
+            : result(report.TimedOut ? ExecutionOutcome.TimedOut : ExecutionOutcome.ValidationFailed, FailureSummary(report.Steps[^1]), null);
+    }
+
+    /// <summary>
+    /// What failed, with the tail of its (already scrubbed) output: fed back to the next attempt (an LLM edit's prompt)
+    /// and shown in the report.
+    /// </summary>
+    internal static string FailureSummary(ValidationStep step)
+    {
+        const int MaxTail = 2000;
+        var tail = step.OutputTail.Trim();
+        if (tail.Length > MaxTail)
+        {
+            tail = "…" + tail[^MaxTail..];
+        }
+
+        return tail.Length == 0
+            ? $"{step.Kind} failed (exit {step.ExitCode})"
+            : $"{step.Kind} failed (exit {step.ExitCode}: {step.CommandLine}):\n{tail}";
     }
 
     /// <summary><c>.github/agentic.yml</c> from the default branch (the mirror's HEAD), so a pull request cannot change its own rules.</summary>

@@ -6,8 +6,9 @@ using Microsoft.Extensions.Options;
 namespace Agentic.Executor.Workspaces;
 
 /// <summary>
-/// The host-side <c>git</c> CLI. A token goes only on the command line as
-/// <c>-c http.extraHeader=Authorization: Basic …</c>, never into a config file, and never into a sandbox.
+/// The host-side <c>git</c> CLI. A token goes only into the child's environment as
+/// <c>GIT_CONFIG_KEY_0=http.extraHeader</c> (readable by the same user only, unlike a command line in /proc),
+/// never into a config file, and never into a sandbox.
 /// </summary>
 public sealed class GitCli(ProcessRunner runner, IOptions<ExecutorOptions> options)
 {
@@ -23,10 +24,16 @@ public sealed class GitCli(ProcessRunner runner, IOptions<ExecutorOptions> optio
     public async Task<ProcessResult> RunAsync(string workingDirectory, IEnumerable<string> arguments, string? token, CancellationToken cancellationToken, bool captureOutput = false, byte[]? input = null, long maxOutputBytes = 64L * 1024 * 1024)
     {
         var argv = new List<string> { "-c", "core.hooksPath=/dev/null", "-c", "credential.helper=" };
+        var environment = Environment;
         if (token is not null)
         {
             var basic = Convert.ToBase64String(Encoding.UTF8.GetBytes($"x-access-token:{token}"));
-            argv.AddRange(["-c", $"http.extraHeader=Authorization: Basic {basic}"]);
+            environment = new Dictionary<string, string?>(Environment)
+            {
+                ["GIT_CONFIG_COUNT"] = "1",
+                ["GIT_CONFIG_KEY_0"] = "http.extraHeader",
+                ["GIT_CONFIG_VALUE_0"] = $"Authorization: Basic {basic}",
+            };
         }
 
         argv.AddRange(arguments);
@@ -35,7 +42,7 @@ public sealed class GitCli(ProcessRunner runner, IOptions<ExecutorOptions> optio
             FileName = "git",
             Arguments = argv,
             WorkingDirectory = workingDirectory,
-            Environment = Environment,
+            Environment = environment,
             Timeout = options.Value.GitTimeout,
             CaptureStandardOutput = captureOutput,
             StandardInput = input,

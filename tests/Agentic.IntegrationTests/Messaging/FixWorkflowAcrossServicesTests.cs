@@ -62,8 +62,9 @@ public sealed class FixWorkflowAcrossServicesTests
         var workflow = await WaitForFinishedWorkflowAsync("lint");
         await using var connection = new NpgsqlConnection(_database);
         var checkRun = await connection.QuerySingleAsync<(string Name, string Conclusion)>("SELECT name, conclusion FROM check_runs WHERE id = 9000001");
-        var report = await connection.QuerySingleAsync<(int Sequence, string Status, string Target)>(
-            "SELECT sequence, status, target FROM notifications WHERE workflow_id = @Id", new { workflow.Id });
+        // The final report is delivered by the Notifier independently of the outcome being recorded: wait for it.
+        var report = await PollAsync(() => connection.QuerySingleOrDefaultAsync<(int Sequence, string Status, string Target)>(
+            "SELECT sequence, status, target FROM notifications WHERE workflow_id = @Id", new { workflow.Id }), r => r.Status == "completed");
         var published = await connection.ExecuteScalarAsync<bool>(
             "SELECT EXISTS (SELECT 1 FROM webhook_deliveries WHERE delivery_id = 'wiring-1') AND NOT EXISTS (SELECT 1 FROM webhook_outbox WHERE delivery_id = 'wiring-1')");
         Assert.Multiple(() =>
@@ -224,6 +225,19 @@ public sealed class FixWorkflowAcrossServicesTests
         }
 
         Assert.Fail($"The '{checkName}' saga never reached {state}.\n{_results.RecentOutput(30)}");
+    }
+
+    private static async Task<T> PollAsync<T>(Func<Task<T>> read, Func<T, bool> done)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        var value = await read();
+        while (!done(value) && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(200);
+            value = await read();
+        }
+
+        return value;
     }
 
     private sealed record FinishedWorkflow(Guid Id, string Outcome, string Summary);
