@@ -11,11 +11,16 @@ public sealed partial class WorkflowFinishedConsumer(NpgsqlDataSource dataSource
     public async Task Consume(ConsumeContext<WorkflowFinished> context)
     {
         var finished = context.Message;
+        // An upsert, not an update: PR Discovery publishes the detection before its claim row commits, so under load
+        // a fast workflow can finish before that row is visible. The insert then waits on the uncommitted key and
+        // updates it once committed; a finished row is never changed again.
         const string sql = """
-            UPDATE workflows
-            SET state = 'finished', outcome = @Outcome, attempts = @Attempts, cost_usd = @CostUsd, summary = @Summary,
-                updated_at = now(), finished_at = now()
-            WHERE id = @CorrelationId AND finished_at IS NULL;
+            INSERT INTO workflows (id, kind, repository_id, pr_number, head_sha, check_name, state, outcome, attempts, cost_usd, summary, finished_at)
+            VALUES (@CorrelationId, 'fix', @RepositoryId, @Number, @HeadSha, @CheckName, 'finished', @Outcome, @Attempts, @CostUsd, @Summary, now())
+            ON CONFLICT (id) DO UPDATE
+            SET state = 'finished', outcome = excluded.outcome, attempts = excluded.attempts, cost_usd = excluded.cost_usd,
+                summary = excluded.summary, updated_at = now(), finished_at = now()
+            WHERE workflows.finished_at IS NULL;
             INSERT INTO audit_log (actor, action, subject, correlation_id, detail)
             SELECT 'result-processor', 'workflow-finished', @Subject, @CorrelationId, jsonb_build_object('outcome', @Outcome, 'attempts', @Attempts)
             WHERE NOT EXISTS (SELECT 1 FROM audit_log WHERE correlation_id = @CorrelationId AND action = 'workflow-finished');
@@ -24,6 +29,10 @@ public sealed partial class WorkflowFinishedConsumer(NpgsqlDataSource dataSource
         await connection.ExecuteAsync(new CommandDefinition(sql, new
         {
             finished.CorrelationId,
+            finished.PullRequest.Repository.RepositoryId,
+            finished.PullRequest.Number,
+            finished.PullRequest.HeadSha,
+            finished.CheckName,
             Outcome = finished.Outcome.ToString().ToLowerInvariant(),
             finished.Attempts,
             finished.CostUsd,
