@@ -1,13 +1,7 @@
-using System.Globalization;
-using System.Net;
 using System.Text;
-using Agentic.IntegrationTests.Infrastructure;
 using Agentic.Notifier.Delivery;
 using Agentic.ResultProcessor.Publishing;
-using Agentic.ServiceDefaults;
 using Agentic.StandIns.GitHub;
-using Dapper;
-using Npgsql;
 
 namespace Agentic.IntegrationTests.Workflows;
 
@@ -20,8 +14,6 @@ namespace Agentic.IntegrationTests.Workflows;
 [NonParallelizable]
 public sealed class FixWorkflowEndToEndTests
 {
-    private const string WebhookSecret = "end-to-end-webhook-secret";
-
     private const string Project = """
         <Project Sdk="Microsoft.NET.Sdk">
           <PropertyGroup>
@@ -41,33 +33,24 @@ public sealed class FixWorkflowEndToEndTests
         2026-11-21T10:00:09.2000000Z ##[error]Process completed with exit code 2.
         """;
 
-    private readonly List<ServiceProcess> _services = [];
     private GitHubStandIn _gitHub = null!;
-    private StandInApp _app = null!;
+    private RunningSystem _system = null!;
     private long _installationId;
-    private string _database = null!;
-    private string _workspaces = null!;
 
     [OneTimeSetUp]
     public async Task Start()
     {
         _gitHub = new GitHubStandIn();
         await _gitHub.StartAsync();
-        _database = await TestEnvironment.CreateMigratedDatabaseAsync("end_to_end");
-        _workspaces = Path.Combine(TestEnvironment.Root, $"workspaces-{Guid.NewGuid():N}");
-        _app = _gitHub.AddApp("agentic");
-        _installationId = _gitHub.AddInstallation(_app, "octo").Id;
-        await StartServicesAsync(_app);
+        var app = _gitHub.AddApp("agentic");
+        _installationId = _gitHub.AddInstallation(app, "octo").Id;
+        _system = await RunningSystem.StartAsync(await TestEnvironment.CreateMigratedDatabaseAsync("end_to_end"), _gitHub, app);
     }
 
     [OneTimeTearDown]
     public async Task Stop()
     {
-        foreach (var service in _services)
-        {
-            await service.DisposeAsync();
-        }
-
+        await _system.DisposeAsync();
         await _gitHub.DisposeAsync();
     }
 
@@ -76,7 +59,7 @@ public sealed class FixWorkflowEndToEndTests
     {
         var (repository, head) = await FailingFormatCheckAsync("tiny", extraFiles: null);
 
-        var workflow = await WaitForFinishedAsync(repository, TimeSpan.FromMinutes(5));
+        var workflow = await _system.WaitForFinishedAsync(repository, TimeSpan.FromMinutes(5));
         var pushed = repository.ReadRef("refs/heads/feature");
         var commit = await repository.GetCommitAsync(pushed!, CancellationToken.None);
         var greeter = Encoding.UTF8.GetString((await repository.ReadFileAsync(pushed!, "Greeter.cs", CancellationToken.None))!);
@@ -101,7 +84,7 @@ public sealed class FixWorkflowEndToEndTests
             [".github/agentic.yml"] = "auto_fix: true\nmax_attempts: 99\npushes: direct\n",
         });
 
-        var workflow = await WaitForFinishedAsync(repository, TimeSpan.FromMinutes(3));
+        var workflow = await _system.WaitForFinishedAsync(repository, TimeSpan.FromMinutes(3));
 
         var comment = repository.IssueComments.SingleOrDefault(c => c.Body.Contains(GitHubReportDelivery.Marker(workflow.Id), StringComparison.Ordinal));
         Assert.Multiple(() =>
@@ -137,58 +120,7 @@ public sealed class FixWorkflowEndToEndTests
             Jobs = [new JobSeed { Name = "format", Conclusion = "failure", Log = FormatLog, FailedStep = "Build" }],
         });
 
-        using var http = new HttpClient();
-        using var response = await StandInWebhooks.DeliverAsync(http, new Uri(_services[^1].Url, "/webhooks/github"), "check_run",
-            StandInWebhooks.CheckRunCompleted(repository, _installationId, pullRequest, run.Jobs.Single()), WebhookSecret);
-        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Accepted), await response.Content.ReadAsStringAsync());
+        await _system.DeliverFailedCheckAsync(repository, _installationId, pullRequest, run.Jobs.Single());
         return (repository, head);
     }
-
-    private async Task StartServicesAsync(StandInApp app)
-    {
-        var gitHub = new Dictionary<string, string?>
-        {
-            ["GitHub__Api__BaseUrl"] = _gitHub.BaseUri.ToString(),
-            ["GitHub__Api__App__AppId"] = app.Id.ToString(CultureInfo.InvariantCulture),
-            ["GitHub__Api__App__PrivateKey"] = app.PrivateKeyPem,
-            ["GitHub__Api__RateLimit__MinimumWriteInterval"] = "00:00:00",
-            ["Executor__WorkspaceRoot"] = _workspaces,
-            ["GitHub__Webhooks__Secrets__0"] = WebhookSecret,
-        };
-        var started = await Task.WhenAll(
-            ServiceProcess.StartAsync(ResourceNames.PullRequestDiscovery, "PullRequestDiscovery", _database, gitHub),
-            ServiceProcess.StartAsync(ResourceNames.CheckAnalyzer, "CheckAnalyzer", _database, gitHub),
-            ServiceProcess.StartAsync(ResourceNames.CommandDispatcher, "CommandDispatcher", _database, gitHub),
-            ServiceProcess.StartAsync(ResourceNames.Executor, "Executor", _database, gitHub),
-            ServiceProcess.StartAsync(ResourceNames.ResultProcessor, "ResultProcessor", _database, gitHub),
-            ServiceProcess.StartAsync(ResourceNames.Notifier, "Notifier", _database, gitHub));
-        _services.AddRange(started);
-        _services.Add(await ServiceProcess.StartAsync(ResourceNames.IngressGateway, "IngressGateway", _database, gitHub));
-    }
-
-    private async Task<FinishedWorkflow> WaitForFinishedAsync(StandInRepository repository, TimeSpan timeout)
-    {
-        await using var connection = new NpgsqlConnection(_database);
-        var deadline = DateTime.UtcNow + timeout;
-        while (DateTime.UtcNow < deadline)
-        {
-            var workflow = await connection.QuerySingleOrDefaultAsync<FinishedWorkflow>(
-                "SELECT id, outcome, summary FROM workflows WHERE repository_id = @Id AND finished_at IS NOT NULL", new { repository.Id });
-            if (workflow is not null)
-            {
-                // The Notifier posts the final report right after the outcome is recorded.
-                await Task.Delay(TimeSpan.FromSeconds(3));
-                return workflow;
-            }
-
-            await Task.Delay(500);
-        }
-
-        var saga = await connection.QueryFirstOrDefaultAsync<string>(
-            "SELECT s.current_state || ' ' || left(s.data::text, 1500) FROM fix_workflow_sagas s JOIN workflows w ON w.id = s.correlation_id WHERE w.repository_id = @Id", new { repository.Id });
-        Assert.Fail($"The workflow did not finish; saga: {saga ?? "none"}\n" + string.Join("\n", _services.Select(s => $"--- {s.Name}\n{s.RecentOutput(25)}")));
-        return null!;
-    }
-
-    private sealed record FinishedWorkflow(Guid Id, string Outcome, string Summary);
 }

@@ -1,16 +1,9 @@
-using System.Globalization;
-using System.Net;
-using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
-using Agentic.IntegrationTests.Infrastructure;
 using Agentic.Notifier.Delivery;
 using Agentic.ResultProcessor.Publishing;
-using Agentic.ServiceDefaults;
 using Agentic.StandIns.GitHub;
 using Agentic.StandIns.Llm;
-using Dapper;
-using Npgsql;
 
 namespace Agentic.IntegrationTests.Workflows;
 
@@ -27,7 +20,6 @@ namespace Agentic.IntegrationTests.Workflows;
 [NonParallelizable]
 public sealed class LlmEditWorkflowEndToEndTests
 {
-    private const string WebhookSecret = "llm-edit-webhook-secret";
     private const string CheckName = "test";
     private const string RootCause = "Calculator.Add subtracts its arguments instead of adding them.";
 
@@ -74,11 +66,9 @@ public sealed class LlmEditWorkflowEndToEndTests
         2026-11-21T10:00:08.3000000Z ##[error]Process completed with exit code 1.
         """;
 
-    private readonly List<ServiceProcess> _services = [];
     private GitHubStandIn _gitHub = null!;
     private OpenAiStandIn _llm = null!;
-    private string _database = null!;
-    private string _workspaces = null!;
+    private RunningSystem? _system;
 
     [SetUp]
     public async Task Start()
@@ -87,19 +77,16 @@ public sealed class LlmEditWorkflowEndToEndTests
         await _gitHub.StartAsync();
         _llm = new OpenAiStandIn { ApiKey = "sk-end-to-end" };
         await _llm.StartAsync();
-        _database = await TestEnvironment.CreateMigratedDatabaseAsync("llm_edit");
-        _workspaces = Path.Combine(TestEnvironment.Root, $"workspaces-{Guid.NewGuid():N}");
     }
 
     [TearDown]
     public async Task Stop()
     {
-        foreach (var service in _services)
+        if (_system is not null)
         {
-            await service.DisposeAsync();
+            await _system.DisposeAsync();
         }
 
-        _services.Clear();
         await _llm.DisposeAsync();
         await _gitHub.DisposeAsync();
     }
@@ -107,14 +94,14 @@ public sealed class LlmEditWorkflowEndToEndTests
     [Test]
     public async Task Should_apply_validate_and_push_the_models_diff_when_a_unit_test_fails()
     {
-        var (repository, installation, pullRequest, head, jobId, app) = await ArrangeAsync();
+        var (repository, installation, pullRequest, head, job, app) = await ArrangeAsync();
         _llm.Enqueue(Verdict());
         _llm.Enqueue("```diff\n" + AddDiff("a + b") + "```\n");
-        await StartServicesAsync(app);
+        _system = await StartAsync(app);
 
-        await PostCheckRunAsync(repository, installation.Id, pullRequest.Number, head, jobId);
+        await _system.DeliverFailedCheckAsync(repository, installation.Id, pullRequest, job);
 
-        var workflow = await WaitForFinishedAsync(TimeSpan.FromMinutes(5));
+        var workflow = await _system.WaitForFinishedAsync(repository, TimeSpan.FromMinutes(5));
         var pushed = repository.ReadRef("refs/heads/feature");
         var commit = await repository.GetCommitAsync(pushed!, CancellationToken.None);
         var calculator = Encoding.UTF8.GetString((await repository.ReadFileAsync(pushed!, "Checks/Calculator.cs", CancellationToken.None))!);
@@ -136,15 +123,15 @@ public sealed class LlmEditWorkflowEndToEndTests
     [Test]
     public async Task Should_retry_up_to_the_cap_and_escalate_with_the_diagnosis_when_every_diff_fails_validation()
     {
-        var (repository, installation, pullRequest, head, jobId, app) = await ArrangeAsync();
+        var (repository, installation, pullRequest, head, job, app) = await ArrangeAsync();
         _llm.Enqueue(Verdict());
         _llm.Enqueue(AddDiff("b - a"));
         _llm.Enqueue(AddDiff("b - a"));
-        await StartServicesAsync(app);
+        _system = await StartAsync(app);
 
-        await PostCheckRunAsync(repository, installation.Id, pullRequest.Number, head, jobId);
+        await _system.DeliverFailedCheckAsync(repository, installation.Id, pullRequest, job);
 
-        var workflow = await WaitForFinishedAsync(TimeSpan.FromMinutes(6));
+        var workflow = await _system.WaitForFinishedAsync(repository, TimeSpan.FromMinutes(6));
         var edits = EditRequests();
         var comment = repository.IssueComments.SingleOrDefault(c => c.Body.Contains(GitHubReportDelivery.Marker(workflow.Id), StringComparison.Ordinal));
         Assert.Multiple(() =>
@@ -190,7 +177,7 @@ public sealed class LlmEditWorkflowEndToEndTests
     private List<OpenAiStandInRequest> EditRequests() =>
         [.. _llm.Requests.Where(r => r.Messages.Count > 0 && r.Messages[0].Contains("You fix failed CI checks", StringComparison.Ordinal))];
 
-    private async Task<(StandInRepository Repository, StandInInstallation Installation, StandInPullRequest PullRequest, string Head, long JobId, StandInApp App)> ArrangeAsync()
+    private async Task<(StandInRepository Repository, StandInInstallation Installation, StandInPullRequest PullRequest, string Head, StandInJob Job, StandInApp App)> ArrangeAsync()
     {
         var app = _gitHub.AddApp("agentic");
         var installation = _gitHub.AddInstallation(app, "octo");
@@ -210,92 +197,16 @@ public sealed class LlmEditWorkflowEndToEndTests
             HeadBranch = "feature",
             Jobs = [new JobSeed { Name = CheckName, Conclusion = "failure", Log = TestLog, FailedStep = "Test" }],
         });
-        return (repository, installation, pullRequest, head, run.Jobs.Single().Id, app);
+        return (repository, installation, pullRequest, head, run.Jobs.Single(), app);
     }
 
-    private async Task StartServicesAsync(StandInApp app)
-    {
-        var settings = new Dictionary<string, string?>
+    private async Task<RunningSystem> StartAsync(StandInApp app) =>
+        await RunningSystem.StartAsync(await TestEnvironment.CreateMigratedDatabaseAsync("llm_edit"), _gitHub, app, new Dictionary<string, string?>
         {
-            ["GitHub__Api__BaseUrl"] = _gitHub.BaseUri.ToString(),
-            ["GitHub__Api__App__AppId"] = app.Id.ToString(CultureInfo.InvariantCulture),
-            ["GitHub__Api__App__PrivateKey"] = app.PrivateKeyPem,
-            ["GitHub__Api__RateLimit__MinimumWriteInterval"] = "00:00:00",
-            ["GitHub__Webhooks__Secrets__0"] = WebhookSecret,
-            ["Executor__WorkspaceRoot"] = _workspaces,
             ["FixWorkflow__MaxAttempts"] = "2",
             ["Llm__Provider"] = "openai",
             ["Llm__Endpoint"] = _llm.BaseUri.ToString(),
             ["Llm__ApiKey"] = "sk-end-to-end",
             ["Llm__Model"] = "gpt-standin",
-        };
-        var started = await Task.WhenAll(
-            ServiceProcess.StartAsync(ResourceNames.PullRequestDiscovery, "PullRequestDiscovery", _database, settings),
-            ServiceProcess.StartAsync(ResourceNames.CheckAnalyzer, "CheckAnalyzer", _database, settings),
-            ServiceProcess.StartAsync(ResourceNames.CommandDispatcher, "CommandDispatcher", _database, settings),
-            ServiceProcess.StartAsync(ResourceNames.Executor, "Executor", _database, settings),
-            ServiceProcess.StartAsync(ResourceNames.ResultProcessor, "ResultProcessor", _database, settings),
-            ServiceProcess.StartAsync(ResourceNames.Notifier, "Notifier", _database, settings));
-        _services.AddRange(started);
-        _services.Add(await ServiceProcess.StartAsync(ResourceNames.IngressGateway, "IngressGateway", _database, settings));
-    }
-
-    private async Task PostCheckRunAsync(StandInRepository repository, long installationId, int number, string head, long jobId)
-    {
-        var payload = WebhookExamples.Get("check_run", "completed").First(p => (string?)p["check_run"]!["conclusion"] == "failure");
-        var repositoryJson = new JsonObject
-        {
-            ["id"] = repository.Id,
-            ["name"] = repository.Name,
-            ["full_name"] = repository.FullName,
-            ["owner"] = new JsonObject { ["login"] = repository.Owner },
-        };
-        payload["repository"] = repositoryJson;
-        payload["installation"] = new JsonObject { ["id"] = installationId };
-        var checkRun = payload["check_run"]!;
-        checkRun["id"] = jobId;
-        checkRun["name"] = CheckName;
-        checkRun["head_sha"] = head;
-        checkRun["app"]!["slug"] = "github-actions";
-        checkRun["pull_requests"] = new JsonArray(new JsonObject
-        {
-            ["number"] = number,
-            ["head"] = new JsonObject { ["ref"] = "feature", ["sha"] = head, ["repo"] = repositoryJson.DeepClone() },
-            ["base"] = new JsonObject { ["ref"] = "main", ["sha"] = repository.ReadRef("refs/heads/main"), ["repo"] = repositoryJson.DeepClone() },
         });
-
-        var body = Encoding.UTF8.GetBytes(payload.ToJsonString());
-        using var http = new HttpClient();
-        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(_services[^1].Url, "/webhooks/github")) { Content = new ByteArrayContent(body) };
-        request.Headers.Add("X-GitHub-Event", "check_run");
-        request.Headers.Add("X-GitHub-Delivery", Guid.NewGuid().ToString());
-        request.Headers.Add("X-Hub-Signature-256", "sha256=" + Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(WebhookSecret), body)));
-        using var response = await http.SendAsync(request);
-        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Accepted), await response.Content.ReadAsStringAsync());
-    }
-
-    private async Task<FinishedWorkflow> WaitForFinishedAsync(TimeSpan timeout)
-    {
-        await using var connection = new NpgsqlConnection(_database);
-        var deadline = DateTime.UtcNow + timeout;
-        while (DateTime.UtcNow < deadline)
-        {
-            var workflow = await connection.QuerySingleOrDefaultAsync<FinishedWorkflow>(
-                "SELECT id, outcome, summary FROM workflows WHERE check_name = @CheckName AND finished_at IS NOT NULL", new { CheckName });
-            if (workflow is not null)
-            {
-                // The Notifier posts the final report right after the outcome is recorded.
-                await Task.Delay(TimeSpan.FromSeconds(3));
-                return workflow;
-            }
-
-            await Task.Delay(500);
-        }
-
-        var saga = await connection.QuerySingleOrDefaultAsync<string>("SELECT current_state || ' ' || left(data::text, 1500) FROM fix_workflow_sagas");
-        Assert.Fail($"The workflow did not finish; saga: {saga ?? "none"}\n" + string.Join("\n", _services.Select(s => $"--- {s.Name}\n{s.RecentOutput(25)}")));
-        return null!;
-    }
-
-    private sealed record FinishedWorkflow(Guid Id, string Outcome, string Summary);
 }
