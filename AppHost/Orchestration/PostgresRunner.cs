@@ -31,27 +31,8 @@ public sealed class PostgresRunner(
 
         resource.ConnectionString = Server.ConnectionString;
         _healthDataSource = NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(Server.ConnectionString) { Timeout = 3, MaxPoolSize = 1 }.ConnectionString);
-        Update(s => s with
-        {
-            State = ResourceStates.Running,
-            Health = HealthStates.Healthy,
-            Pid = Server.Pid,
-            Url = new Uri(string.Create(CultureInfo.InvariantCulture, $"postgres://{PostgresServer.Host}:{Server.Port}")),
-        });
-        Ready.TrySetResult();
-
-        int exitCode;
-        try
-        {
-            exitCode = await Server.Completion.WaitAsync(stoppingToken);
-        }
-        catch (OperationCanceledException)
-        {
-            return;
-        }
-
-        OrchestratorLog.InfrastructureExited(logger, resource.Name, exitCode);
-        Update(s => s with { State = ResourceStates.Exited, Health = HealthStates.Unhealthy, Pid = null, ExitCode = exitCode });
+        await RunUntilExitAsync(Server.Completion, Server.Pid,
+            new Uri(string.Create(CultureInfo.InvariantCulture, $"postgres://{PostgresServer.Host}:{Server.Port}")), logger, stoppingToken);
     }
 
     public override async Task StopAsync(CancellationToken cancellationToken)

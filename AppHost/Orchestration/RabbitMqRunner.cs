@@ -25,21 +25,7 @@ public sealed class RabbitMqRunner(
         await Server.StartAsync(stoppingToken);
 
         resource.ConnectionString = Server.ConnectionString;
-        Update(s => s with { State = ResourceStates.Running, Health = HealthStates.Healthy, Pid = Server.Pid, Url = Server.Endpoint });
-        Ready.TrySetResult();
-
-        int exitCode;
-        try
-        {
-            exitCode = await Server.Completion.WaitAsync(stoppingToken);
-        }
-        catch (OperationCanceledException)
-        {
-            return;
-        }
-
-        OrchestratorLog.InfrastructureExited(logger, resource.Name, exitCode);
-        Update(s => s with { State = ResourceStates.Exited, Health = HealthStates.Unhealthy, Pid = null, ExitCode = exitCode });
+        await RunUntilExitAsync(Server.Completion, Server.Pid, Server.Endpoint, logger, stoppingToken);
     }
 
     public override async Task StopAsync(CancellationToken cancellationToken)

@@ -31,4 +31,27 @@ public abstract class ResourceRunner(IResource resource, ResourceStateStore stat
 
     protected (ResourceSnapshot Before, ResourceSnapshot After) Update(Func<ResourceSnapshot, ResourceSnapshot> change) =>
         States.Update(Resource.Name, change);
+
+    /// <summary>
+    /// Marks a started server Running and healthy (dependents may go), then waits until it exits on its own (recorded
+    /// as Exited) or <paramref name="stoppingToken"/> fires (left for <see cref="StopAsync"/>).
+    /// </summary>
+    protected async Task RunUntilExitAsync(Task<int> completion, int? pid, Uri url, ILogger logger, CancellationToken stoppingToken)
+    {
+        Update(s => s with { State = ResourceStates.Running, Health = HealthStates.Healthy, Pid = pid, Url = url });
+        Ready.TrySetResult();
+
+        int exitCode;
+        try
+        {
+            exitCode = await completion.WaitAsync(stoppingToken);
+        }
+        catch (OperationCanceledException)
+        {
+            return;
+        }
+
+        OrchestratorLog.InfrastructureExited(logger, Resource.Name, exitCode);
+        Update(s => s with { State = ResourceStates.Exited, Health = HealthStates.Unhealthy, Pid = null, ExitCode = exitCode });
+    }
 }
