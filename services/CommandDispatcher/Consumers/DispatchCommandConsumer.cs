@@ -1,3 +1,4 @@
+using Agentic.Contracts.Analysis;
 using System.Text;
 using Agentic.CommandDispatcher.Editing;
 using Agentic.CommandDispatcher.Library;
@@ -18,19 +19,19 @@ public sealed class DispatchCommandConsumer(LlmEditProposer proposer, ILogger<Di
     public async Task Consume(ConsumeContext<DispatchCommand> context)
     {
         var request = context.Message;
-        var (command, arguments, reason) = request.Strategy switch
+        var (command, arguments, reason, usage) = request.Strategy switch
         {
-            FixStrategy.Deterministic when CommandLibrary.DeterministicFor(request.Category) is { } deterministic => (deterministic, new Dictionary<string, string>(), null),
+            FixStrategy.Deterministic when CommandLibrary.DeterministicFor(request.Category) is { } deterministic => (deterministic, new Dictionary<string, string>(), null, null),
             FixStrategy.LlmEdit when proposer.IsEnabled => await ProposeAsync(request, context.CancellationToken),
-            FixStrategy.LlmEdit => (null, null, "no model is configured to propose code edits"),
-            _ => ((string?)null, (Dictionary<string, string>?)null, $"no library command fits a {request.Category} failure with strategy {request.Strategy}"),
+            FixStrategy.LlmEdit => (null, null, "no model is configured to propose code edits", null),
+            _ => ((string?)null, (Dictionary<string, string>?)null, $"no library command fits a {request.Category} failure with strategy {request.Strategy}", (LlmUsage?)null),
         };
 
         if (command is null || arguments is null)
         {
             reason ??= "no command";
             CommandDispatcherLog.Rejected(logger, request.CorrelationId, reason);
-            await context.Publish(new CommandRejected { CorrelationId = request.CorrelationId, Reason = reason }, context.CancellationToken);
+            await context.Publish(new CommandRejected { CorrelationId = request.CorrelationId, Reason = reason, Usage = usage }, context.CancellationToken);
             return;
         }
 
@@ -42,6 +43,7 @@ public sealed class DispatchCommandConsumer(LlmEditProposer proposer, ILogger<Di
             Command = command,
             Arguments = arguments,
             Attempt = request.Attempt,
+            Usage = usage,
         }, context.CancellationToken);
     }
 
@@ -54,15 +56,15 @@ public sealed class DispatchCommandConsumer(LlmEditProposer proposer, ILogger<Di
         return new Guid(bytes);
     }
 
-    private async Task<(string? Command, Dictionary<string, string>? Arguments, string? Reason)> ProposeAsync(DispatchCommand request, CancellationToken cancellationToken)
+    private async Task<(string? Command, Dictionary<string, string>? Arguments, string? Reason, LlmUsage? Usage)> ProposeAsync(DispatchCommand request, CancellationToken cancellationToken)
     {
         var proposal = await proposer.ProposeAsync(request, cancellationToken);
         if (proposal.Diff is not { } diff)
         {
-            return (null, null, proposal.Rejection ?? "the model proposed no diff");
+            return (null, null, proposal.Rejection ?? "the model proposed no diff", proposal.Usage);
         }
 
         CommandDispatcherLog.DiffAccepted(logger, request.CorrelationId, request.Attempt, Encoding.UTF8.GetByteCount(diff));
-        return (CommandLibrary.ApplyDiff, new Dictionary<string, string>(StringComparer.Ordinal) { [CommandLibrary.DiffArgument] = diff }, null);
+        return (CommandLibrary.ApplyDiff, new Dictionary<string, string>(StringComparer.Ordinal) { [CommandLibrary.DiffArgument] = diff }, null, proposal.Usage);
     }
 }

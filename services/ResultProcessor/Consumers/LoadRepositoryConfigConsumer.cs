@@ -1,8 +1,10 @@
 using Agentic.Contracts.Workflows;
 using Agentic.GitHub;
 using Agentic.RepositoryConfig;
+using Dapper;
 using MassTransit;
 using Microsoft.Extensions.Options;
+using Npgsql;
 
 namespace Agentic.ResultProcessor.Consumers;
 
@@ -11,7 +13,8 @@ namespace Agentic.ResultProcessor.Consumers;
 /// rules) and answers with its settings or every problem in it. Without GitHub access, or without the file, the
 /// defaults apply and the answer says the file was not found.
 /// </summary>
-public sealed partial class LoadRepositoryConfigConsumer(GitHubClient gitHub, IOptions<GitHubClientOptions> options, ILogger<LoadRepositoryConfigConsumer> logger)
+public sealed partial class LoadRepositoryConfigConsumer(
+    GitHubClient gitHub, IOptions<GitHubClientOptions> options, NpgsqlDataSource dataSource, ILogger<LoadRepositoryConfigConsumer> logger)
     : IConsumer<LoadRepositoryConfig>
 {
     public async Task Consume(ConsumeContext<LoadRepositoryConfig> context)
@@ -34,6 +37,17 @@ public sealed partial class LoadRepositoryConfigConsumer(GitHubClient gitHub, IO
         }
 
         var effective = config ?? AgenticYaml.Default;
+        const string attemptsSql = """
+            SELECT coalesce(sum(attempts), 0)::int FROM workflows
+            WHERE kind = 'fix' AND repository_id = @RepositoryId AND pr_number = @Number AND id <> @CorrelationId
+            """;
+        await using var connection = await dataSource.OpenConnectionAsync(context.CancellationToken);
+        var used = await connection.ExecuteScalarAsync<int>(new CommandDefinition(attemptsSql, new
+        {
+            repository.RepositoryId,
+            context.Message.PullRequest.Number,
+            context.Message.CorrelationId,
+        }, cancellationToken: context.CancellationToken));
         await context.Publish(new RepositoryConfigLoaded
         {
             CorrelationId = context.Message.CorrelationId,
@@ -42,6 +56,7 @@ public sealed partial class LoadRepositoryConfigConsumer(GitHubClient gitHub, IO
             MaxAttempts = effective.MaxAttempts,
             BudgetUsd = effective.BudgetUsd,
             OpenPullRequest = effective.OpenPullRequest,
+            PullRequestAttempts = used,
             Problems = problems,
         }, context.CancellationToken);
     }

@@ -10,6 +10,9 @@ public sealed class FixWorkflowOptions
     /// <summary>Fix attempts (dispatch → execute → validate) per head SHA and failing check before escalating.</summary>
     public int MaxAttempts { get; set; } = 3;
 
+    /// <summary>Fix attempts per pull request over all its head SHAs and checks, so a PR that keeps failing does not loop for ever.</summary>
+    public int MaxAttemptsPerPullRequest { get; set; } = 10;
+
     /// <summary>The most one workflow may spend on LLM calls, in US dollars.</summary>
     public decimal BudgetUsd { get; set; } = 0.50m;
 
@@ -22,6 +25,7 @@ public sealed class FixWorkflowOptionsValidator : AbstractValidator<FixWorkflowO
     public FixWorkflowOptionsValidator()
     {
         RuleFor(o => o.MaxAttempts).InclusiveBetween(1, 10);
+        RuleFor(o => o.MaxAttemptsPerPullRequest).InclusiveBetween(1, 100);
         RuleFor(o => o.BudgetUsd).InclusiveBetween(0m, 100m);
         RuleFor(o => o.CommandTimeout).InclusiveBetween(TimeSpan.FromSeconds(10), TimeSpan.FromHours(2));
     }

@@ -66,7 +66,10 @@ public sealed class FixWorkflowStateMachine : MassTransitStateMachine<FixWorkflo
                 .Then(context => context.Saga.LastFailure = string.Join("; ", context.Message.Problems))
                 .Finish(Escalated, WorkflowOutcome.Escalated,
                     c => ".github/agentic.yml is invalid, so nothing was attempted:\n" + string.Join("\n", c.Message.Problems.Select(p => "- " + p))),
-            When(ConfigLoaded, context => context.Message.Problems.Count == 0)
+            When(ConfigLoaded, context => context.Message.Problems.Count == 0 && context.Message.PullRequestAttempts >= caps.MaxAttemptsPerPullRequest)
+                .Finish(Escalated, WorkflowOutcome.Escalated,
+                    c => $"This pull request has used {c.Message.PullRequestAttempts} fix attempts (the limit is {caps.MaxAttemptsPerPullRequest}); Agentic stops trying here."),
+            When(ConfigLoaded, context => context.Message.Problems.Count == 0 && context.Message.PullRequestAttempts < caps.MaxAttemptsPerPullRequest)
                 .Then(context =>
                 {
                     context.Saga.AutoFix = context.Message.AutoFix;
@@ -129,9 +132,15 @@ public sealed class FixWorkflowStateMachine : MassTransitStateMachine<FixWorkflo
             Ignore(ConfigLoaded));
 
         During(Dispatching,
-            When(Dispatched)
+            // An LLM-proposed edit costs money: over the budget, the workflow stops before running it.
+            When(Dispatched, context => context.Saga.CostUsd + (context.Message.Usage?.CostUsd ?? 0m) > (context.Saga.BudgetUsd ?? caps.BudgetUsd))
+                .Then(context => context.Saga.CostUsd += context.Message.Usage?.CostUsd ?? 0m)
+                .Finish(Escalated, WorkflowOutcome.Escalated,
+                    c => $"The LLM budget of ${c.Saga.BudgetUsd ?? caps.BudgetUsd:0.00} is spent (${c.Saga.CostUsd:0.0000}) after {c.Saga.Attempts} attempt(s); last problem: {c.Saga.LastFailure ?? c.Saga.RootCause}"),
+            When(Dispatched, context => context.Saga.CostUsd + (context.Message.Usage?.CostUsd ?? 0m) <= (context.Saga.BudgetUsd ?? caps.BudgetUsd))
                 .Then(context =>
                 {
+                    context.Saga.CostUsd += context.Message.Usage?.CostUsd ?? 0m;
                     context.Saga.ExecutionId = context.Message.ExecutionId;
                     context.Saga.ExecutingSince = clock.GetUtcNow();
                 })
@@ -147,7 +156,11 @@ public sealed class FixWorkflowStateMachine : MassTransitStateMachine<FixWorkflo
                     Timeout = caps.CommandTimeout,
                 }),
             When(Rejected)
-                .Then(context => context.Saga.LastFailure = context.Message.Reason)
+                .Then(context =>
+                {
+                    context.Saga.LastFailure = context.Message.Reason;
+                    context.Saga.CostUsd += context.Message.Usage?.CostUsd ?? 0m;
+                })
                 .Finish(Escalated, WorkflowOutcome.Escalated, c => "No command could be dispatched: " + c.Message.Reason),
             Ignore(Detected),
             Ignore(Analyzed));

@@ -1,3 +1,5 @@
+using Agentic.Contracts.Analysis;
+
 namespace Agentic.Contracts.Dispatch;
 
 /// <summary>The dispatcher chose a library command and validated its arguments.</summary>
@@ -14,4 +16,7 @@ public sealed record CommandDispatched
     /// <summary>Validated arguments, by name; never passed through a shell.</summary>
     public required IReadOnlyDictionary<string, string> Arguments { get; init; }
     public required int Attempt { get; init; }
+
+    /// <summary>What proposing the command cost (an LLM-proposed edit); null when no model was asked.</summary>
+    public LlmUsage? Usage { get; init; }
 }

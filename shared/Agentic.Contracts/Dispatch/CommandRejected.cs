@@ -1,3 +1,5 @@
+using Agentic.Contracts.Analysis;
+
 namespace Agentic.Contracts.Dispatch;
 
 /// <summary>No library command fits, or policy refused the proposed one.</summary>
@@ -7,4 +9,7 @@ public sealed record CommandRejected
     public required Guid CorrelationId { get; init; }
 
     public required string Reason { get; init; }
+
+    /// <summary>What proposing the command cost (an LLM-proposed edit); null when no model was asked.</summary>
+    public LlmUsage? Usage { get; init; }
 }

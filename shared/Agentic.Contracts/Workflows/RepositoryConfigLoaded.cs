@@ -13,6 +13,9 @@ public sealed record RepositoryConfigLoaded
     public decimal? BudgetUsd { get; init; }
     public required bool OpenPullRequest { get; init; }
 
+    /// <summary>Fix attempts earlier workflows already spent on this pull request (all head SHAs and checks).</summary>
+    public int PullRequestAttempts { get; init; }
+
     /// <summary>Every problem with its line; non-empty means the file is invalid and nothing else here applies.</summary>
     public required IReadOnlyList<string> Problems { get; init; }
 }

@@ -217,6 +217,47 @@ public sealed class FixWorkflowStateMachineTests
         });
     }
 
+    [Test]
+    public async Task Should_stop_at_once_when_the_pull_request_has_used_its_attempts()
+    {
+        var id = NewId.NextGuid();
+        await _harness.Bus.Publish(Detected(id));
+        Assert.That(await _saga.Exists(id, m => m.Configuring), Is.Not.Null);
+
+        await _harness.Bus.Publish(Loaded(id) with { PullRequestAttempts = 10 });
+
+        Assert.That(await _saga.Exists(id, m => m.Escalated), Is.Not.Null);
+        Assert.That(_harness.Published.Select<AnalyzeCheckFailure>(m => m.Context.Message.CorrelationId == id).Any(), Is.False);
+    }
+
+    [Test]
+    public async Task Should_stop_before_running_an_edit_when_its_cost_would_exceed_the_budget()
+    {
+        var id = NewId.NextGuid();
+        await StartAsync(Detected(id), Loaded(id) with { BudgetUsd = 0.10m });
+        await _harness.Bus.Publish(Analyzed(id, FixStrategy.LlmEdit) with { Usage = new LlmUsage { Calls = 1, InputTokens = 5000, OutputTokens = 500, CostUsd = 0.06m } });
+        Assert.That(await _saga.Exists(id, m => m.Dispatching), Is.Not.Null);
+
+        await _harness.Bus.Publish(new CommandDispatched
+        {
+            CorrelationId = id,
+            ExecutionId = NewId.NextGuid(),
+            Command = "apply-diff",
+            Arguments = new Dictionary<string, string>(),
+            Attempt = 1,
+            Usage = new LlmUsage { Calls = 1, InputTokens = 6000, OutputTokens = 800, CostUsd = 0.05m },
+        });
+
+        Assert.That(await _saga.Exists(id, m => m.Escalated), Is.Not.Null);
+        var finished = _harness.Published.Select<WorkflowFinished>(m => m.Context.Message.CorrelationId == id).Single().Context.Message;
+        Assert.Multiple(() =>
+        {
+            Assert.That(finished.CostUsd, Is.EqualTo(0.11m));
+            Assert.That(finished.Summary, Does.Contain("budget"));
+            Assert.That(_harness.Published.Select<ExecuteCommand>(m => m.Context.Message.CorrelationId == id).Any(), Is.False, "the edit was not run");
+        });
+    }
+
     private async Task StartAsync(CheckFailureDetected detected, RepositoryConfigLoaded? loaded = null)
     {
         await _harness.Bus.Publish(detected);
