@@ -51,7 +51,7 @@ public sealed class ApplyDiffCommand(GitCli git) : ILibraryCommand
         var check = await git.RunAsync(context.Workspace, [.. common, "--check", "-"], null, cancellationToken, input: input);
         if (!check.Succeeded)
         {
-            return new(CommandStatus.Failed, $"the diff does not apply: {check.OutputTail.Trim()}");
+            return new(CommandStatus.ProposalFailed, $"the diff does not apply: {check.OutputTail.Trim()}");
         }
 
         var apply = await git.RunAsync(context.Workspace, [.. common, "-"], null, cancellationToken, input: input);

@@ -33,6 +33,9 @@ public enum CommandStatus
     /// <summary>The tool failed.</summary>
     Failed,
 
+    /// <summary>The proposed change is wrong for this code (a diff that does not apply): the next attempt may do better.</summary>
+    ProposalFailed,
+
     /// <summary>Over its time or output limit; the tree was killed.</summary>
     TimedOut,
 }

@@ -129,6 +129,9 @@ public sealed partial class ExecutionPipeline(
                 return result(ExecutionOutcome.TimedOut, ran.Message, null);
             case CommandStatus.Failed:
                 return result(ExecutionOutcome.Error, $"{command.Command} failed: {ran.Message}", null);
+            case CommandStatus.ProposalFailed:
+                // Like a failed validation: the workflow retries with this message as the previous failure.
+                return result(ExecutionOutcome.ValidationFailed, ran.Message, null);
             default:
                 break;
         }

@@ -145,6 +145,20 @@ public sealed class ExecutionPipelineTests
     }
 
     [Test]
+    public async Task Should_answer_validation_failed_with_the_reason_when_the_proposed_diff_does_not_apply()
+    {
+        await using var harness = await ExecutorHarness.StartAsync();
+        var repository = await harness.CreateRepositoryAsync("diff-stale", new Dictionary<string, string?> { ["src/math.txt"] = "1 + 1 = 3\n" });
+        const string diff = "--- a/src/math.txt\n+++ b/src/math.txt\n@@ -1 +1 @@\n-2 + 2 = 5\n+2 + 2 = 4\n";
+
+        var result = await harness.Pipeline.ExecuteAsync(harness.Command(repository, await ExecutorHarness.HeadAsync(repository), "apply-diff", new Dictionary<string, string> { ["diff"] = diff }), CancellationToken.None);
+
+        Assert.That(result.Outcome, Is.EqualTo(ExecutionOutcome.ValidationFailed), "the loop may ask the model again");
+        Assert.That(result.Error, Does.Contain("does not apply"));
+        Assert.That(result.Patch, Is.Null);
+    }
+
+    [Test]
     public async Task Should_answer_an_error_when_github_access_is_not_configured()
     {
         await using var harness = await ExecutorHarness.StartAsync(configureGitHub: false);
