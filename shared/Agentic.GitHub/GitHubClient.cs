@@ -29,6 +29,7 @@ public sealed class GitHubClient : IDisposable
     private readonly GitHubHttpPipeline _pipeline;
     private readonly GitHubCredential _credential;
     private readonly GitHubAppTokenProvider? _appTokens;
+    private readonly string? _personalToken;
     private readonly IDisposable? _ownedHttpClient;
     private readonly bool _ownsPipeline;
 
@@ -48,6 +49,7 @@ public sealed class GitHubClient : IDisposable
         _ownsPipeline = true;
         _ownedHttpClient = ownedHttpClient;
         _appTokens = options.App.IsConfigured ? new GitHubAppTokenProvider(options.App, _pipeline) : null;
+        _personalToken = string.IsNullOrWhiteSpace(options.Token) ? null : options.Token;
         _credential = (options, _appTokens) switch
         {
             ({ App.InstallationId: { } installation }, { } tokens) => new InstallationCredential(tokens, installation),
@@ -61,6 +63,7 @@ public sealed class GitHubClient : IDisposable
     {
         _pipeline = root._pipeline;
         _appTokens = root._appTokens;
+        _personalToken = root._personalToken;
         _credential = credential;
     }
 
@@ -94,6 +97,25 @@ public sealed class GitHubClient : IDisposable
 
     /// <summary>A view of this client acting as another installation of the GitHub App.</summary>
     public GitHubClient ForInstallation(long installationId) => new(this, new InstallationCredential(AppTokens, installationId));
+
+    /// <summary>True with a token or a GitHub App; without either, services answer "GitHub access is not configured".</summary>
+    public bool HasCredentials => _appTokens is not null || _personalToken is not null;
+
+    /// <summary>True when acting as a GitHub App (check runs, for one, are only accepted from Apps).</summary>
+    public bool IsApp => _appTokens is not null;
+
+    /// <summary>
+    /// The client to use for a repository: as its installation when a GitHub App is configured and the installation is
+    /// known, else this client (a personal access token). Views share this client's resources: do not dispose them.
+    /// </summary>
+    public GitHubClient ForRepository(long installationId) =>
+        _appTokens is not null && installationId > 0 ? ForInstallation(installationId) : this;
+
+    /// <summary>The token <c>git</c> authenticates with (HTTP Basic, user <c>x-access-token</c>) for a repository's installation.</summary>
+    public async Task<string> GetGitTokenAsync(long installationId, CancellationToken cancellationToken) =>
+        _appTokens is not null && installationId > 0
+            ? (await _appTokens.GetInstallationTokenAsync(installationId, cancellationToken)).Token
+            : _personalToken ?? throw new InvalidOperationException("GitHub access is not configured (GitHub:Api:Token or GitHub:Api:App).");
 
     // ---- Repositories and contents
 

@@ -5,7 +5,6 @@ using Agentic.CheckAnalyzer.Logs;
 using Agentic.CheckAnalyzer.Parsers;
 using Agentic.Contracts.Analysis;
 using Agentic.GitHub;
-using Microsoft.Extensions.Options;
 
 namespace Agentic.CheckAnalyzer.Evidence;
 
@@ -14,11 +13,11 @@ namespace Agentic.CheckAnalyzer.Evidence;
 /// when the request names a job, otherwise the check run's output and annotations (other CI systems). Also asks
 /// whether the same check passed on the same head SHA in another run or attempt (flakiness).
 /// </summary>
-public sealed partial class GitHubEvidenceSource(GitHubClient github, IOptions<GitHubClientOptions> options, ILogger<GitHubEvidenceSource> logger) : IEvidenceSource
+public sealed partial class GitHubEvidenceSource(GitHubClient github, ILogger<GitHubEvidenceSource> logger) : IEvidenceSource
 {
     private const int MaxAnnotations = 500;
 
-    public bool IsConfigured => options.Value.App.AppId is not null || !string.IsNullOrWhiteSpace(options.Value.Token);
+    public bool IsConfigured => github.HasCredentials;
 
     public async Task<FailureEvidence> FetchAsync(AnalyzeCheckFailure request, LogReductionSettings settings, CancellationToken cancellationToken)
     {
@@ -30,7 +29,7 @@ public sealed partial class GitHubEvidenceSource(GitHubClient github, IOptions<G
         }
 
         var repository = request.PullRequest.Repository;
-        var client = options.Value.App.AppId is not null ? github.ForInstallation(repository.InstallationId) : github;
+        var client = github.ForRepository(repository.InstallationId);
         try
         {
             var (source, log) = request.JobId is { } jobId

@@ -1,7 +1,6 @@
 using Agentic.Contracts.Common;
 using Agentic.GitHub;
 using Agentic.GitHub.Models;
-using Microsoft.Extensions.Options;
 
 namespace Agentic.CommandDispatcher.Editing;
 
@@ -16,13 +15,13 @@ public interface IRepositoryFileSource
 }
 
 /// <summary>Reads files through the GitHub contents API at the PR's head SHA, as the installation when a GitHub App is configured.</summary>
-public sealed class GitHubRepositoryFileSource(GitHubClient gitHub, IOptions<GitHubClientOptions> options) : IRepositoryFileSource
+public sealed class GitHubRepositoryFileSource(GitHubClient gitHub) : IRepositoryFileSource
 {
     public async Task<RepositoryFile?> GetAsync(PullRequestRef pullRequest, string path, int maxBytes, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(pullRequest);
         var repository = pullRequest.Repository;
-        var client = options.Value.App.AppId is not null ? gitHub.ForInstallation(repository.InstallationId) : gitHub;
+        var client = gitHub.ForRepository(repository.InstallationId);
         GitHubContent? content;
         try
         {

@@ -1,7 +1,6 @@
 using Agentic.Contracts.Common;
 using Agentic.GitHub;
 using Agentic.GitHub.Models;
-using Microsoft.Extensions.Options;
 
 namespace Agentic.Executor.Workspaces;
 
@@ -15,9 +14,9 @@ public interface IRepositoryAccess
 }
 
 /// <summary>Through the GitHub App installation (or a configured token): <c>GET /repos/{owner}/{repo}</c> for the clone URL.</summary>
-public sealed class GitHubRepositoryAccess(GitHubClient client, IOptions<GitHubClientOptions> options) : IRepositoryAccess
+public sealed class GitHubRepositoryAccess(GitHubClient client) : IRepositoryAccess
 {
-    public bool IsConfigured => options.Value.App.AppId is not null || !string.IsNullOrEmpty(options.Value.Token);
+    public bool IsConfigured => client.HasCredentials;
 
     public async Task<RepositorySource> GetAsync(RepositoryRef repository, CancellationToken cancellationToken)
     {
@@ -27,19 +26,8 @@ public sealed class GitHubRepositoryAccess(GitHubClient client, IOptions<GitHubC
             throw new InvalidOperationException(ExecutionMessages.GitHubNotConfigured);
         }
 
-        string token;
-        GitHubRepository found;
-        if (options.Value.App.AppId is not null)
-        {
-            token = (await client.AppTokens.GetInstallationTokenAsync(repository.InstallationId, cancellationToken)).Token;
-            using var installation = client.ForInstallation(repository.InstallationId);
-            found = await installation.GetRepositoryAsync(repository.Owner, repository.Name, cancellationToken);
-        }
-        else
-        {
-            token = options.Value.Token!;
-            found = await client.GetRepositoryAsync(repository.Owner, repository.Name, cancellationToken);
-        }
+        var token = await client.GetGitTokenAsync(repository.InstallationId, cancellationToken);
+        var found = await client.ForRepository(repository.InstallationId).GetRepositoryAsync(repository.Owner, repository.Name, cancellationToken);
 
         var cloneUrl = found.CloneUrl is { Length: > 0 } url
             ? new Uri(url)

@@ -3,7 +3,6 @@ using Agentic.Contracts.Common;
 using Agentic.Contracts.Notifications;
 using Agentic.GitHub;
 using Agentic.GitHub.Models;
-using Microsoft.Extensions.Options;
 
 namespace Agentic.Notifier.Delivery;
 
@@ -11,21 +10,19 @@ namespace Agentic.Notifier.Delivery;
 /// One comment per workflow on the pull request, updated in place, and one <c>agentic/fix</c> check run on the head
 /// commit. The comment carries a hidden marker, so a retry after a lost answer finds it instead of posting a second one.
 /// </summary>
-public sealed partial class GitHubReportDelivery(GitHubClient gitHub, IOptions<GitHubClientOptions> options, ILogger<GitHubReportDelivery> logger)
+public sealed partial class GitHubReportDelivery(GitHubClient gitHub, ILogger<GitHubReportDelivery> logger)
 {
     public const string CheckRunName = "agentic/fix";
 
     /// <summary>True when the service has GitHub credentials (a token or an App).</summary>
-    public bool IsConfigured => !string.IsNullOrWhiteSpace(options.Value.Token) || options.Value.App.AppId is not null;
+    public bool IsConfigured => gitHub.HasCredentials;
 
     public static string Marker(Guid workflowId) => $"<!-- agentic:workflow:{workflowId:N} -->";
 
     public async Task<DeliveredReport> DeliverAsync(PostWorkflowReport report, long? commentId, long? checkRunId, CancellationToken cancellationToken)
     {
         var (owner, name, number) = Target(report);
-        var client = report.Repository is { InstallationId: > 0 } repository && options.Value.App.AppId is not null
-            ? gitHub.ForInstallation(repository.InstallationId)
-            : gitHub;
+        var client = gitHub.ForRepository(report.Repository?.InstallationId ?? 0);
         var body = Marker(report.CorrelationId) + "\n" + report.Markdown;
 
         commentId ??= await FindCommentAsync(client, owner, name, number, report.CorrelationId, cancellationToken);
@@ -40,7 +37,7 @@ public sealed partial class GitHubReportDelivery(GitHubClient gitHub, IOptions<G
         }
 
         // GitHub accepts check runs only from Apps; with a personal access token the comment is the whole report.
-        if (report.HeadSha is { Length: > 0 } headSha && options.Value.App.AppId is not null)
+        if (report.HeadSha is { Length: > 0 } headSha && gitHub.IsApp)
         {
             checkRunId = await UpsertCheckRunAsync(client, owner, name, headSha, report, checkRunId, cancellationToken);
         }

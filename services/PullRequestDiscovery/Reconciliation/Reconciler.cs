@@ -21,7 +21,6 @@ namespace Agentic.PullRequestDiscovery.Reconciliation;
 /// </summary>
 public sealed partial class Reconciler(
     GitHubClient github,
-    IOptions<GitHubClientOptions> gitHubOptions,
     IOptions<ReconciliationOptions> options,
     ReconciliationStore reconciliationStore,
     CheckRunStore checkRunStore,
@@ -32,7 +31,7 @@ public sealed partial class Reconciler(
     ILogger<Reconciler> logger)
 {
     /// <summary>True when a GitHub credential (an App or a token) is configured; without one there is nothing to compare.</summary>
-    public bool IsConfigured => gitHubOptions.Value.App.AppId is not null || !string.IsNullOrWhiteSpace(gitHubOptions.Value.Token);
+    public bool IsConfigured => github.HasCredentials;
 
     public async Task<ReconciliationSummary> RunCycleAsync(CancellationToken cancellationToken)
     {
@@ -216,8 +215,7 @@ public sealed partial class Reconciler(
     };
 
     /// <summary>With a GitHub App, each repository is read as its own installation; with a token, as the token's user.</summary>
-    private GitHubClient ClientFor(long installationId) =>
-        gitHubOptions.Value.App.AppId is not null ? github.ForInstallation(installationId) : github;
+    private GitHubClient ClientFor(long installationId) => github.ForRepository(installationId);
 
     [LoggerMessage(1, LogLevel.Information,
         "Reconciliation cycle: {Repositories} repositories ({Failed} failed), {Requests} GitHub requests, {NotModified} answered 304, {Changed} PRs new or moved, {Closed} closed, {Detected} failures detected, in {ElapsedMs} ms")]

@@ -3,7 +3,6 @@ using Agentic.GitHub;
 using Agentic.RepositoryConfig;
 using Dapper;
 using MassTransit;
-using Microsoft.Extensions.Options;
 using Npgsql;
 
 namespace Agentic.ResultProcessor.Consumers;
@@ -14,17 +13,16 @@ namespace Agentic.ResultProcessor.Consumers;
 /// defaults apply and the answer says the file was not found.
 /// </summary>
 public sealed partial class LoadRepositoryConfigConsumer(
-    GitHubClient gitHub, IOptions<GitHubClientOptions> options, NpgsqlDataSource dataSource, ILogger<LoadRepositoryConfigConsumer> logger)
+    GitHubClient gitHub, NpgsqlDataSource dataSource, ILogger<LoadRepositoryConfigConsumer> logger)
     : IConsumer<LoadRepositoryConfig>
 {
     public async Task Consume(ConsumeContext<LoadRepositoryConfig> context)
     {
         var repository = context.Message.PullRequest.Repository;
-        var settings = options.Value;
         string? yaml = null;
-        if (!string.IsNullOrWhiteSpace(settings.Token) || settings.App.AppId is not null)
+        if (gitHub.HasCredentials)
         {
-            var client = settings.App.AppId is not null && repository.InstallationId > 0 ? gitHub.ForInstallation(repository.InstallationId) : gitHub;
+            var client = gitHub.ForRepository(repository.InstallationId);
             var defaultBranch = (await client.GetRepositoryAsync(repository.Owner, repository.Name, context.CancellationToken)).DefaultBranch;
             var file = await client.GetFileContentAsync(repository.Owner, repository.Name, AgenticYaml.Path, defaultBranch, context.CancellationToken);
             yaml = file?.GetText();

@@ -1,26 +1,24 @@
 using Agentic.Contracts.Results;
 using Agentic.GitHub;
 using MassTransit;
-using Microsoft.Extensions.Options;
 
 namespace Agentic.ResultProcessor.Consumers;
 
 /// <summary>Re-runs the failed GitHub Actions job for an infrastructure or flaky failure (no code change).</summary>
-public sealed partial class RerunRequestedConsumer(GitHubClient gitHub, IOptions<GitHubClientOptions> options, ILogger<RerunRequestedConsumer> logger)
+public sealed partial class RerunRequestedConsumer(GitHubClient gitHub, ILogger<RerunRequestedConsumer> logger)
     : IConsumer<RerunRequested>
 {
     public async Task Consume(ConsumeContext<RerunRequested> context)
     {
         var request = context.Message;
         var repository = request.PullRequest.Repository;
-        if (request.JobId <= 0 || (string.IsNullOrWhiteSpace(options.Value.Token) && options.Value.App.AppId is null))
+        if (request.JobId <= 0 || !gitHub.HasCredentials)
         {
             LogCannotRerun(logger, request.CorrelationId, request.JobId);
             return;
         }
 
-        var client = options.Value.App.AppId is not null && repository.InstallationId > 0 ? gitHub.ForInstallation(repository.InstallationId) : gitHub;
-        await client.RerunJobAsync(repository.Owner, repository.Name, request.JobId, cancellationToken: context.CancellationToken);
+        await gitHub.ForRepository(repository.InstallationId).RerunJobAsync(repository.Owner, repository.Name, request.JobId, cancellationToken: context.CancellationToken);
         LogRerun(logger, request.CorrelationId, request.JobId);
     }
 

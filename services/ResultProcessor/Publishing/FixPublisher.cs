@@ -1,7 +1,6 @@
 using Agentic.Contracts.Results;
 using Agentic.GitHub;
 using Agentic.GitHub.Models;
-using Microsoft.Extensions.Options;
 
 namespace Agentic.ResultProcessor.Publishing;
 
@@ -10,21 +9,18 @@ namespace Agentic.ResultProcessor.Publishing;
 /// (only if the branch is still at the validated head, so a human's push is never overwritten) or, when asked, to a
 /// new branch with a pull request against the PR branch. A redelivered command finds its own commit by its trailer.
 /// </summary>
-public sealed partial class FixPublisher(GitHubClient gitHub, IOptions<GitHubClientOptions> options, ILogger<FixPublisher> logger)
+public sealed partial class FixPublisher(GitHubClient gitHub, ILogger<FixPublisher> logger)
 {
     public const string Trailer = "Agentic-Execution";
 
-    public bool IsConfigured => !string.IsNullOrWhiteSpace(options.Value.Token) || options.Value.App.AppId is not null;
+    public bool IsConfigured => gitHub.HasCredentials;
 
     public async Task<PublishedFix> PublishAsync(PublishFixResult command, CancellationToken cancellationToken)
     {
         var pr = command.PullRequest;
         var repository = pr.Repository;
-        var usesApp = options.Value.App.AppId is not null && repository.InstallationId > 0;
-        var client = usesApp ? gitHub.ForInstallation(repository.InstallationId) : gitHub;
-        var token = usesApp
-            ? (await gitHub.AppTokens.GetInstallationTokenAsync(repository.InstallationId, cancellationToken)).Token
-            : options.Value.Token!;
+        var client = gitHub.ForRepository(repository.InstallationId);
+        var token = await gitHub.GetGitTokenAsync(repository.InstallationId, cancellationToken);
         var cloneUrl = (await client.GetRepositoryAsync(repository.Owner, repository.Name, cancellationToken)).CloneUrl
             ?? throw new InvalidOperationException($"GitHub did not return a clone URL for {repository.Owner}/{repository.Name}.");
         var auth = GitCommand.WithToken(token);

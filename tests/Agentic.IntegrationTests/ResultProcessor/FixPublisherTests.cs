@@ -6,7 +6,6 @@ using Agentic.ResultProcessor.Publishing;
 using Agentic.StandIns.GitHub;
 using MassTransit;
 using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
 
 namespace Agentic.IntegrationTests.ResultProcessor;
 
@@ -43,7 +42,7 @@ public sealed class FixPublisherTests
         var options = new GitHubClientOptions { BaseUrl = _gitHub.BaseUri, App = { AppId = app.Id, PrivateKey = app.PrivateKeyPem } };
         options.RateLimit.MinimumWriteInterval = TimeSpan.Zero;
         _client = GitHubClient.Create(options);
-        _publisher = new FixPublisher(_client, Microsoft.Extensions.Options.Options.Create(options), NullLogger<FixPublisher>.Instance);
+        _publisher = new FixPublisher(_client, NullLogger<FixPublisher>.Instance);
     }
 
     [TearDown]
