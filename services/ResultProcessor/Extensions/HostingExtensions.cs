@@ -18,6 +18,7 @@ public static class HostingExtensions
         builder.Services.AddValidatedOptions<FixWorkflowOptions, FixWorkflowOptionsValidator>(FixWorkflowOptions.SectionName);
         builder.Services.AddGitHubClient(builder.Configuration);
         builder.Services.AddSingleton<FixPublisher>();
+        builder.Services.AddHostedService<FixWorkflowDeadlineSweeper>();
         builder.AddAgenticMessaging(bus =>
         {
             bus.AddSagaStateMachine<FixWorkflowStateMachine, FixWorkflowState>(typeof(FixWorkflowStateDefinition))

@@ -18,6 +18,15 @@ public sealed class FixWorkflowOptions
 
     /// <summary>Time limit for one sandboxed command including its validation.</summary>
     public TimeSpan CommandTimeout { get; set; } = TimeSpan.FromMinutes(15);
+
+    /// <summary>How long the configuring, analysing, dispatching and publishing steps may each take before the workflow escalates.</summary>
+    public TimeSpan StepTimeout { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>How long one attempt may wait for the Executor (its queue, the command and the validation) before the workflow escalates.</summary>
+    public TimeSpan ExecutionTimeout { get; set; } = TimeSpan.FromMinutes(45);
+
+    /// <summary>How often overdue workflows are looked for.</summary>
+    public TimeSpan DeadlineSweepInterval { get; set; } = TimeSpan.FromSeconds(15);
 }
 
 public sealed class FixWorkflowOptionsValidator : AbstractValidator<FixWorkflowOptions>
@@ -28,5 +37,9 @@ public sealed class FixWorkflowOptionsValidator : AbstractValidator<FixWorkflowO
         RuleFor(o => o.MaxAttemptsPerPullRequest).InclusiveBetween(1, 100);
         RuleFor(o => o.BudgetUsd).InclusiveBetween(0m, 100m);
         RuleFor(o => o.CommandTimeout).InclusiveBetween(TimeSpan.FromSeconds(10), TimeSpan.FromHours(2));
+        RuleFor(o => o.StepTimeout).InclusiveBetween(TimeSpan.FromSeconds(1), TimeSpan.FromHours(24));
+        RuleFor(o => o.ExecutionTimeout).GreaterThan(o => o.CommandTimeout)
+            .WithMessage("ExecutionTimeout must be longer than CommandTimeout: it also covers the Executor's queue and the validation.");
+        RuleFor(o => o.DeadlineSweepInterval).InclusiveBetween(TimeSpan.FromMilliseconds(100), TimeSpan.FromMinutes(10));
     }
 }

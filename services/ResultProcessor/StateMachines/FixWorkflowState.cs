@@ -59,6 +59,12 @@ public sealed class FixWorkflowState : SagaStateMachineInstance, ISagaVersion
     /// <summary>Total time the workflow waited for the Executor: the rest of its life is orchestration.</summary>
     public double ExecutingSeconds { get; set; }
 
+    /// <summary>
+    /// When the current step must have answered; null once finished. Set on entering each active state and watched by
+    /// <see cref="FixWorkflowDeadlineSweeper"/>, so a lost reply or a stuck service escalates instead of hanging for ever.
+    /// </summary>
+    public DateTimeOffset? DeadlineAt { get; set; }
+
     public int? ProposalNumber { get; set; }
 
     public WorkflowOutcome? Outcome { get; set; }

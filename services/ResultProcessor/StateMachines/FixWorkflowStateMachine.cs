@@ -34,6 +34,11 @@ public sealed class FixWorkflowStateMachine : MassTransitStateMachine<FixWorkflo
         Event(() => Executed, x => { x.CorrelateById(m => m.Message.CorrelationId); x.OnMissingInstance(m => m.Fault()); });
         Event(() => Pushed, x => { x.CorrelateById(m => m.Message.CorrelationId); x.OnMissingInstance(m => m.Fault()); });
         Event(() => Proposed, x => { x.CorrelateById(m => m.Message.CorrelationId); x.OnMissingInstance(m => m.Fault()); });
+        Event(() => DeadlinePassed, x =>
+        {
+            x.CorrelateById(m => m.Message.CorrelationId);
+            x.OnMissingInstance(m => m.Discard());
+        });
         Event(() => HeadMoved, x =>
         {
             x.CorrelateById(m => m.Message.CorrelationId);
@@ -44,6 +49,16 @@ public sealed class FixWorkflowStateMachine : MassTransitStateMachine<FixWorkflo
             x.CorrelateById(m => m.Message.CorrelationId);
             x.OnMissingInstance(m => m.Discard());
         });
+
+        // Each active step gets a deadline on entry; FixWorkflowDeadlineSweeper reports the overdue ones.
+        foreach (var (state, timeout) in new[]
+                 {
+                     (Configuring, caps.StepTimeout), (Analysing, caps.StepTimeout), (Dispatching, caps.StepTimeout),
+                     (Executing, caps.ExecutionTimeout), (Publishing, caps.StepTimeout),
+                 })
+        {
+            WhenEnter(state, binder => binder.Then(context => context.Saga.DeadlineAt = clock.GetUtcNow() + timeout));
+        }
 
         Initially(
             When(Detected)
@@ -212,6 +227,14 @@ public sealed class FixWorkflowStateMachine : MassTransitStateMachine<FixWorkflo
             Ignore(Executed));
 
         During([Configuring, Analysing, Dispatching, Executing, Publishing],
+            // Only a workflow still overdue when the notice arrives escalates: one that moved on since has a new deadline.
+            When(DeadlinePassed, context => context.Saga.DeadlineAt is { } deadline && deadline <= clock.GetUtcNow())
+                .Then(context => context.Saga.LastFailure = $"no answer in the {StepName(context.Saga.CurrentState)} step by {context.Saga.DeadlineAt:u}")
+                .Finish(Escalated, WorkflowOutcome.Escalated,
+                    c => $"Timed out: the {StepName(c.Saga.CurrentState)} step did not answer in time (deadline {c.Saga.DeadlineAt:u}), so the workflow stopped " +
+                         $"after {c.Saga.Attempts} attempt(s) instead of waiting for ever. " +
+                         (c.Saga.CurrentState == nameof(Publishing) ? "The validated fix may or may not have reached the branch; check the pull request. " : "No change was pushed. ") +
+                         (c.Saga.RootCause is { Length: > 0 } cause ? "Diagnosis: " + cause : string.Empty)),
             When(HeadMoved)
                 .Finish(Superseded, WorkflowOutcome.Superseded, c => $"{c.Message.PushedBy} pushed {c.Message.PullRequest.HeadSha[..Math.Min(7, c.Message.PullRequest.HeadSha.Length)]}; this attempt was dropped."),
             When(Closed)
@@ -219,7 +242,7 @@ public sealed class FixWorkflowStateMachine : MassTransitStateMachine<FixWorkflo
 
         During([Escalated, PushedFix, ProposedFix, Abandoned, Superseded, RerunStarted],
             Ignore(Detected), Ignore(ConfigLoaded), Ignore(Analyzed), Ignore(AnalysisFailed), Ignore(Dispatched), Ignore(Rejected),
-            Ignore(Executed), Ignore(Pushed), Ignore(Proposed), Ignore(HeadMoved), Ignore(Closed));
+            Ignore(Executed), Ignore(Pushed), Ignore(Proposed), Ignore(HeadMoved), Ignore(Closed), Ignore(DeadlinePassed));
     }
 
     public State Configuring { get; private set; } = null!;
@@ -245,6 +268,17 @@ public sealed class FixWorkflowStateMachine : MassTransitStateMachine<FixWorkflo
     public Event<FixProposed> Proposed { get; private set; } = null!;
     public Event<PullRequestHeadMoved> HeadMoved { get; private set; } = null!;
     public Event<PullRequestClosed> Closed { get; private set; } = null!;
+    public Event<FixWorkflowDeadlinePassed> DeadlinePassed { get; private set; } = null!;
+
+    private static string StepName(string state) => state switch
+    {
+        nameof(Configuring) => "configuration (.github/agentic.yml)",
+        nameof(Analysing) => "analysis",
+        nameof(Dispatching) => "command dispatch",
+        nameof(Executing) => "execution and validation",
+        nameof(Publishing) => "push",
+        _ => state,
+    };
 
     private static DispatchCommand Dispatch(FixWorkflowState saga) => new()
     {
@@ -271,6 +305,7 @@ internal static class FixWorkflowBinderExtensions
             {
                 context.Saga.Outcome = outcome;
                 context.Saga.Summary = summary(context);
+                context.Saga.DeadlineAt = null;
                 context.Saga.ReportSequence++;
             })
             .TransitionTo(final)

@@ -166,6 +166,36 @@ public sealed class FixWorkflowAcrossServicesTests
         Assert.That(workflow.Outcome, Is.EqualTo("superseded"));
     }
 
+    [Test, Order(6)]
+    public async Task Should_escalate_a_workflow_whose_step_never_answers_when_its_deadline_passes()
+    {
+        // No analyzer answers, and the saga host runs with a two-second step deadline swept twice a second.
+        await _analyzer.DisposeAsync();
+        await _results.DisposeAsync();
+        _results = await ServiceProcess.StartAsync(ResourceNames.ResultProcessor, "ResultProcessor", _database, new Dictionary<string, string?>
+        {
+            ["FixWorkflow__StepTimeout"] = "00:00:02",
+            ["FixWorkflow__DeadlineSweepInterval"] = "00:00:00.500",
+        });
+        using (var response = await PostAsync(FailedCheckRun("stuck-check", 9_000_006), "wiring-stuck", Secret))
+        {
+            Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Accepted));
+        }
+
+        var workflow = await WaitForFinishedWorkflowAsync("stuck-check");
+        _analyzer = await ServiceProcess.StartAsync(ResourceNames.CheckAnalyzer, "CheckAnalyzer", _database);
+        await using var connection = new NpgsqlConnection(_database);
+        var deadline = await connection.ExecuteScalarAsync<string?>(
+            "SELECT data->>'DeadlineAt' FROM fix_workflow_sagas WHERE correlation_id = @Id", new { workflow.Id });
+        Assert.Multiple(() =>
+        {
+            Assert.That(workflow.Outcome, Is.EqualTo("escalated"));
+            Assert.That(workflow.Summary, Does.StartWith("Timed out: the analysis step did not answer in time"));
+            Assert.That(deadline, Is.Null, "a finished workflow keeps no deadline");
+            Assert.That(_results.RecentOutput(200), Does.Contain("is overdue in Analysing"));
+        });
+    }
+
     private static JsonObject FailedCheckRun(string checkName, long checkRunId)
     {
         var payload = WebhookExamples.Get("check_run", "completed").First(p => (string?)p["check_run"]!["conclusion"] == "failure");

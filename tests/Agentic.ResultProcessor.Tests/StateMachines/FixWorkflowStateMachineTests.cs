@@ -20,13 +20,14 @@ public sealed class FixWorkflowStateMachineTests
     private ServiceProvider _provider = null!;
     private ITestHarness _harness = null!;
     private ISagaStateMachineTestHarness<FixWorkflowStateMachine, FixWorkflowState> _saga = null!;
+    private ManualClock _clock = null!;
 
     [SetUp]
     public async Task StartHarness()
     {
         _provider = new ServiceCollection()
             .Configure<FixWorkflowOptions>(o => o.MaxAttempts = 2)
-            .AddSingleton(TimeProvider.System)
+            .AddSingleton<TimeProvider>(_clock = new ManualClock())
             .AddMassTransitTestHarness(bus => bus.AddSagaStateMachine<FixWorkflowStateMachine, FixWorkflowState>())
             .BuildServiceProvider(validateScopes: true);
         _harness = _provider.GetRequiredService<ITestHarness>();
@@ -258,6 +259,73 @@ public sealed class FixWorkflowStateMachineTests
         });
     }
 
+    [Test]
+    public async Task Should_escalate_when_a_step_passes_its_deadline_and_ignore_the_notice_before_that()
+    {
+        var id = NewId.NextGuid();
+        await StartAsync(Detected(id));
+        var saga = _saga.Sagas.Contains(id)!;
+        Assert.That(saga.DeadlineAt, Is.EqualTo(_clock.Now + new FixWorkflowOptions().StepTimeout));
+
+        // A notice that arrives before the deadline (a clock skew, a stale notice) changes nothing.
+        await _harness.Bus.Publish(new FixWorkflowDeadlinePassed { CorrelationId = id, State = "Analysing", DeadlineAt = saga.DeadlineAt!.Value });
+        Assert.That(await _harness.Consumed.Any<FixWorkflowDeadlinePassed>(m => m.Context.Message.CorrelationId == id), Is.True);
+        Assert.That(await _saga.Exists(id, m => m.Analysing), Is.Not.Null);
+
+        _clock.Now += TimeSpan.FromMinutes(11);
+        await _harness.Bus.Publish(new FixWorkflowDeadlinePassed { CorrelationId = id, State = "Analysing", DeadlineAt = saga.DeadlineAt!.Value });
+
+        Assert.That(await _saga.Exists(id, m => m.Escalated), Is.Not.Null);
+        var finished = _harness.Published.Select<WorkflowFinished>(m => m.Context.Message.CorrelationId == id).Single().Context.Message;
+        Assert.Multiple(() =>
+        {
+            Assert.That(finished.Outcome, Is.EqualTo(WorkflowOutcome.Escalated));
+            Assert.That(finished.Summary, Does.StartWith("Timed out: the analysis step did not answer in time").And.Contain("No change was pushed"));
+            Assert.That(_saga.Sagas.Contains(id)!.DeadlineAt, Is.Null, "a finished workflow has no deadline left to sweep");
+        });
+    }
+
+    [Test]
+    public async Task Should_give_each_step_its_own_deadline_so_a_notice_for_an_earlier_step_is_ignored()
+    {
+        var id = NewId.NextGuid();
+        var caps = new FixWorkflowOptions();
+        await StartAsync(Detected(id));
+        await _harness.Bus.Publish(Analyzed(id, FixStrategy.Deterministic));
+        Assert.That(await _saga.Exists(id, m => m.Dispatching), Is.Not.Null);
+
+        // The analysis step's deadline passes while the dispatch has just started: the dispatch has a fresh deadline.
+        _clock.Now += TimeSpan.FromMinutes(9);
+        var execution = NewId.NextGuid();
+        await _harness.Bus.Publish(new CommandDispatched { CorrelationId = id, ExecutionId = execution, Command = "format", Arguments = new Dictionary<string, string>(), Attempt = 1 });
+        Assert.That(await _saga.Exists(id, m => m.Executing), Is.Not.Null);
+        Assert.That(_saga.Sagas.Contains(id)!.DeadlineAt, Is.EqualTo(_clock.Now + caps.ExecutionTimeout));
+
+        _clock.Now += caps.StepTimeout + TimeSpan.FromMinutes(1);
+        await _harness.Bus.Publish(new FixWorkflowDeadlinePassed { CorrelationId = id, State = "Dispatching", DeadlineAt = _clock.Now - TimeSpan.FromMinutes(2) });
+        Assert.That(await _harness.Consumed.Any<FixWorkflowDeadlinePassed>(m => m.Context.Message.CorrelationId == id), Is.True);
+        Assert.That(await _saga.Exists(id, m => m.Executing), Is.Not.Null, "execution may take longer than the other steps");
+
+        _clock.Now += caps.ExecutionTimeout;
+        await _harness.Bus.Publish(new FixWorkflowDeadlinePassed { CorrelationId = id, State = "Executing", DeadlineAt = _clock.Now });
+        Assert.That(await _saga.Exists(id, m => m.Escalated), Is.Not.Null);
+        var finished = _harness.Published.Select<WorkflowFinished>(m => m.Context.Message.CorrelationId == id).Single().Context.Message;
+        Assert.That(finished.Summary, Does.Contain("execution and validation step"));
+
+        // The Executor's result arriving after the escalation changes nothing. (The harness's own waits run on the
+        // clock this test moved, so this one polls in real time.)
+        await _harness.Bus.Publish(new CommandExecuted { CorrelationId = id, ExecutionId = execution, Outcome = ExecutionOutcome.Validated, Patch = "diff", Validation = [], Duration = TimeSpan.FromHours(1) });
+        var until = DateTime.UtcNow.AddSeconds(10);
+        while (!_harness.Consumed.Select<CommandExecuted>(m => m.Context.Message.CorrelationId == id).Any() && DateTime.UtcNow < until)
+        {
+            await Task.Delay(20);
+        }
+
+        Assert.That(_harness.Consumed.Select<CommandExecuted>(m => m.Context.Message.CorrelationId == id).Any(), Is.True);
+        Assert.That(await _harness.Published.Any<PublishFixResult>(m => m.Context.Message.CorrelationId == id), Is.False);
+        Assert.That(await _saga.Exists(id, m => m.Escalated), Is.Not.Null);
+    }
+
     private async Task StartAsync(CheckFailureDetected detected, RepositoryConfigLoaded? loaded = null)
     {
         await _harness.Bus.Publish(detected);
@@ -305,4 +373,11 @@ public sealed class FixWorkflowStateMachineTests
         Files = ["src/a.cs"],
         Usage = new LlmUsage { Calls = 0, InputTokens = 0, OutputTokens = 0, CostUsd = 0m },
     };
+
+    private sealed class ManualClock : TimeProvider
+    {
+        public DateTimeOffset Now { get; set; } = new(2026, 11, 21, 9, 0, 0, TimeSpan.Zero);
+
+        public override DateTimeOffset GetUtcNow() => Now;
+    }
 }
