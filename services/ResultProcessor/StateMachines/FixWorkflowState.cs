@@ -53,11 +53,14 @@ public sealed class FixWorkflowState : SagaStateMachineInstance, ISagaVersion
 
     public string? CommitSha { get; set; }
 
-    /// <summary>When the current command was sent to the Executor (queueing, sandbox, validation all count as command time).</summary>
-    public DateTimeOffset? ExecutingSince { get; set; }
+    /// <summary>When the workflow entered its current state.</summary>
+    public DateTimeOffset? StepStartedAt { get; set; }
 
-    /// <summary>Total time the workflow waited for the Executor: the rest of its life is orchestration.</summary>
-    public double ExecutingSeconds { get; set; }
+    /// <summary>
+    /// Seconds spent in each state so far (a state entered again, like Dispatching on a retry, adds up): the dashboard's
+    /// per-step timing, and the benchmark's split between waiting for the Executor and orchestration.
+    /// </summary>
+    public Dictionary<string, double> StepSeconds { get; set; } = [];
 
     /// <summary>
     /// When the current step must have answered; null once finished. Set on entering each active state and watched by

@@ -50,14 +50,28 @@ public sealed class FixWorkflowStateMachine : MassTransitStateMachine<FixWorkflo
             x.OnMissingInstance(m => m.Discard());
         });
 
-        // Each active step gets a deadline on entry; FixWorkflowDeadlineSweeper reports the overdue ones.
+        // Each active step gets a deadline on entry (FixWorkflowDeadlineSweeper reports the overdue ones) and its time is
+        // added up on leaving.
         foreach (var (state, timeout) in new[]
                  {
                      (Configuring, caps.StepTimeout), (Analysing, caps.StepTimeout), (Dispatching, caps.StepTimeout),
                      (Executing, caps.ExecutionTimeout), (Publishing, caps.StepTimeout),
                  })
         {
-            WhenEnter(state, binder => binder.Then(context => context.Saga.DeadlineAt = clock.GetUtcNow() + timeout));
+            WhenEnter(state, binder => binder.Then(context =>
+            {
+                context.Saga.StepStartedAt = clock.GetUtcNow();
+                context.Saga.DeadlineAt = context.Saga.StepStartedAt + timeout;
+            }));
+            WhenLeave(state, binder => binder.Then(context =>
+            {
+                if (context.Saga.StepStartedAt is { } started)
+                {
+                    var seconds = (clock.GetUtcNow() - started).TotalSeconds;
+                    context.Saga.StepSeconds[state.Name] = context.Saga.StepSeconds.GetValueOrDefault(state.Name) + seconds;
+                    context.Saga.StepStartedAt = null;
+                }
+            }));
         }
 
         Initially(
@@ -157,7 +171,6 @@ public sealed class FixWorkflowStateMachine : MassTransitStateMachine<FixWorkflo
                 {
                     context.Saga.CostUsd += context.Message.Usage?.CostUsd ?? 0m;
                     context.Saga.ExecutionId = context.Message.ExecutionId;
-                    context.Saga.ExecutingSince = clock.GetUtcNow();
                 })
                 .TransitionTo(Executing)
                 .Publish(context => new ExecuteCommand
@@ -183,14 +196,6 @@ public sealed class FixWorkflowStateMachine : MassTransitStateMachine<FixWorkflo
         During(Executing,
             // Only the current attempt's result counts: a late result of an earlier attempt, already judged, is dropped.
             When(Executed, context => context.Message.ExecutionId == context.Saga.ExecutionId)
-                .Then(context =>
-                {
-                    if (context.Saga.ExecutingSince is { } since)
-                    {
-                        context.Saga.ExecutingSeconds += (clock.GetUtcNow() - since).TotalSeconds;
-                        context.Saga.ExecutingSince = null;
-                    }
-                })
                 .IfElse(context => context.Message.Outcome == ExecutionOutcome.Validated && context.Message.Patch is { Length: > 0 },
                     validated => validated
                         .TransitionTo(Publishing)

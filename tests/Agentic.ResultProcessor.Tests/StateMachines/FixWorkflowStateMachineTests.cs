@@ -282,6 +282,7 @@ public sealed class FixWorkflowStateMachineTests
             Assert.That(finished.Outcome, Is.EqualTo(WorkflowOutcome.Escalated));
             Assert.That(finished.Summary, Does.StartWith("Timed out: the analysis step did not answer in time").And.Contain("No change was pushed"));
             Assert.That(_saga.Sagas.Contains(id)!.DeadlineAt, Is.Null, "a finished workflow has no deadline left to sweep");
+            Assert.That(_saga.Sagas.Contains(id)!.StepSeconds["Analysing"], Is.EqualTo(660), "time per step is recorded on leaving it");
         });
     }
 
