@@ -4,9 +4,10 @@ namespace Agentic.CommandDispatcher.Validation;
 
 /// <summary>
 /// Takes the unified diff out of a model's answer and checks it cheaply before it is dispatched: a unified diff with
-/// hunks; paths relative, inside the repository, never <c>.git</c> or <c>.github/workflows</c>; existing files only
-/// among those the model was shown (new files anywhere else); no renames, copies, binary patches, symbolic links or
-/// submodules; within the size caps. The Executor checks every path again against the real working copy; the text
+/// hunks; paths (in <c>diff --git</c> headers as in <c>---</c>/<c>+++</c> lines) relative, inside the repository, never
+/// in a <c>.git</c> directory or <c>.github/workflows</c>; existing files only among those the model was shown (new
+/// files anywhere else), also for a header without hunks (a mode change, an empty file); no renames, copies, binary
+/// patches, symbolic links or submodules; within the size caps. The Executor checks every path again against the real working copy; the text
 /// is only ever given to <c>git apply</c> on standard input, never to a shell.
 /// </summary>
 public static class ProposedDiff
@@ -65,14 +66,33 @@ public static class ProposedDiff
         var changed = new HashSet<string>(StringComparer.Ordinal);
         var hunks = 0;
         string? oldPath = null;
+
+        // The current `diff --git` section: its path, whether it creates the file, whether ---/+++ lines followed.
+        // A section without them (a mode change, an empty file created or deleted) still changes its path.
+        string? headerPath = null;
+        var headerCreates = false;
+        var headerHasFileLines = false;
         foreach (var line in diff.Split('\n'))
         {
             if (line.StartsWith("diff --git ", StringComparison.Ordinal))
             {
+                if (HeaderOnlyProblem(headerPath, headerCreates, headerHasFileLines, shownFiles, changed) is { } previous)
+                {
+                    return previous;
+                }
+
                 if (line.Contains('"', StringComparison.Ordinal))
                 {
                     return "quoted paths are not accepted";
                 }
+
+                var header = GitHeaderPath(line["diff --git ".Length..].TrimEnd());
+                if (header.Problem is { } problem)
+                {
+                    return problem;
+                }
+
+                (headerPath, headerCreates, headerHasFileLines, oldPath) = (header.Path, false, false, null);
             }
             else if (line.StartsWith("--- ", StringComparison.Ordinal))
             {
@@ -115,6 +135,7 @@ public static class ProposedDiff
 
                 changed.Add(target);
                 oldPath = null;
+                headerHasFileLines = true;
             }
             else if (line.StartsWith("@@ ", StringComparison.Ordinal))
             {
@@ -134,6 +155,15 @@ public static class ProposedDiff
             {
                 return "symbolic links and submodules are not accepted";
             }
+            else if (line.StartsWith("new file mode ", StringComparison.Ordinal))
+            {
+                headerCreates = true;
+            }
+        }
+
+        if (HeaderOnlyProblem(headerPath, headerCreates, headerHasFileLines, shownFiles, changed) is { } last)
+        {
+            return last;
         }
 
         if (changed.Count == 0 || hunks == 0)
@@ -154,12 +184,47 @@ public static class ProposedDiff
             return $"'{Shorten(path)}' is not a plain repository-relative path";
         }
 
-        if (path.Equals(".git", StringComparison.OrdinalIgnoreCase) || path.StartsWith(".git/", StringComparison.OrdinalIgnoreCase))
+        if (path.Split('/').Any(segment => segment.Equals(".git", StringComparison.OrdinalIgnoreCase)))
         {
             return $"'{path}': the .git directory is never changed";
         }
 
         return path.StartsWith(".github/workflows/", StringComparison.OrdinalIgnoreCase) ? $"'{path}': workflow files are never changed" : null;
+    }
+
+    /// <summary>The path of a <c>diff --git a/PATH b/PATH</c> header (after <c>diff --git </c>), which must name one path twice.</summary>
+    private static (string? Path, string? Problem) GitHeaderPath(string names)
+    {
+        var length = (names.Length - "a/ b/".Length) / 2;
+        var path = length > 0 ? names.Substring(2, length) : "";
+        if (length > 0 && names == $"a/{path} b/{path}")
+        {
+            return (path, PathProblem(path));
+        }
+
+        return names.StartsWith("a/", StringComparison.Ordinal) && names.Contains(" b/", StringComparison.Ordinal)
+            ? (null, "renames and copies are not accepted")
+            : (null, $"'diff --git {Shorten(names)}' is not a header of the form diff --git a/PATH b/PATH");
+    }
+
+    /// <summary>
+    /// A <c>diff --git</c> section that had no ---/+++ lines changes its path all the same (its mode, or an empty
+    /// file created or deleted): the same rules hold as for one with them.
+    /// </summary>
+    private static string? HeaderOnlyProblem(string? path, bool creates, bool hasFileLines, IReadOnlySet<string> shownFiles, HashSet<string> changed)
+    {
+        if (path is null || hasFileLines)
+        {
+            return null;
+        }
+
+        if (creates == shownFiles.Contains(path))
+        {
+            return creates ? $"'{path}' exists; it must be changed, not created" : $"'{path}' was not among the files the model was shown";
+        }
+
+        changed.Add(path);
+        return null;
     }
 
     private static (string? Path, string? Problem)? PathOf(string line, string prefix)
