@@ -13,6 +13,14 @@ public sealed partial class FixPublisher(GitHubClient gitHub, ILogger<FixPublish
 {
     public const string Trailer = "Agentic-Execution";
 
+    private static readonly Dictionary<string, string> Identity = new()
+    {
+        ["GIT_AUTHOR_NAME"] = "agentic[bot]",
+        ["GIT_AUTHOR_EMAIL"] = "agentic[bot]@users.noreply.github.com",
+        ["GIT_COMMITTER_NAME"] = "agentic[bot]",
+        ["GIT_COMMITTER_EMAIL"] = "agentic[bot]@users.noreply.github.com",
+    };
+
     public bool IsConfigured => gitHub.HasCredentials;
 
     public async Task<PublishedFix> PublishAsync(PublishFixResult command, CancellationToken cancellationToken)
@@ -27,36 +35,37 @@ public sealed partial class FixPublisher(GitHubClient gitHub, ILogger<FixPublish
         var marker = $"{Trailer}: {command.ExecutionId}";
         var branch = command.OpenPullRequest ? $"agentic/fix-{command.ExecutionId:N}"[..20] : pr.HeadRef;
 
+        // No checkout: the patch is applied to the index built from the validated head and committed from there, so
+        // the only network round trips are one ls-remote, one shallow fetch and the push.
         var workspace = Directory.CreateTempSubdirectory("agentic-publish-").FullName;
         try
         {
             await Git(workspace, ["init", "-q"], null, null, cancellationToken);
-            await Git(workspace, ["fetch", "-q", "--depth=2", cloneUrl, pr.HeadSha, $"refs/heads/{branch}"], auth, null, cancellationToken, allowFailure: true);
             var remoteHead = await RemoteHeadAsync(workspace, cloneUrl, branch, auth, cancellationToken);
+            var moved = remoteHead is not null && remoteHead != pr.HeadSha;
+            await Git(workspace, moved ? ["fetch", "-q", "--no-tags", "--depth=1", cloneUrl, pr.HeadSha, remoteHead!] : ["fetch", "-q", "--no-tags", "--depth=1", cloneUrl, pr.HeadSha],
+                auth, null, cancellationToken);
 
             // Already published by an earlier delivery of this command?
-            if (remoteHead is not null && remoteHead != pr.HeadSha)
+            if (moved)
             {
-                await Git(workspace, ["fetch", "-q", "--depth=1", cloneUrl, remoteHead], auth, null, cancellationToken);
-                var message = await Git(workspace, ["log", "-1", "--format=%B", remoteHead], null, null, cancellationToken);
+                var message = await Git(workspace, ["log", "-1", "--format=%B", remoteHead!], null, null, cancellationToken);
                 if (message.Contains(marker, StringComparison.Ordinal))
                 {
                     LogAlreadyPublished(logger, command.CorrelationId, branch);
-                    return await FinishAsync(client, command, branch, remoteHead, cancellationToken);
+                    return await FinishAsync(client, command, branch, remoteHead!, cancellationToken);
                 }
 
                 if (!command.OpenPullRequest)
                 {
-                    throw new BranchMovedException(branch, pr.HeadSha, remoteHead);
+                    throw new BranchMovedException(branch, pr.HeadSha, remoteHead!);
                 }
             }
 
-            await Git(workspace, ["fetch", "-q", "--depth=1", cloneUrl, pr.HeadSha], auth, null, cancellationToken);
-            await Git(workspace, ["checkout", "-q", "--detach", pr.HeadSha], null, null, cancellationToken);
-            await Git(workspace, ["apply", "--index", "--whitespace=nowarn", "-"], null, command.Patch, cancellationToken);
-            await Git(workspace, ["-c", "user.name=agentic[bot]", "-c", "user.email=agentic[bot]@users.noreply.github.com",
-                "commit", "-q", "-m", $"{command.CommitMessage}\n\n{marker}"], null, null, cancellationToken);
-            var commit = await Git(workspace, ["rev-parse", "HEAD"], null, null, cancellationToken);
+            await Git(workspace, ["read-tree", pr.HeadSha], null, null, cancellationToken);
+            await Git(workspace, ["apply", "--cached", "--whitespace=nowarn", "-"], null, command.Patch, cancellationToken);
+            var tree = await Git(workspace, ["write-tree"], null, null, cancellationToken);
+            var commit = await Git(workspace, ["commit-tree", tree, "-p", pr.HeadSha], Identity, $"{command.CommitMessage}\n\n{marker}\n", cancellationToken);
 
             // The lease makes the push fail if someone moved the branch since the fix was validated.
             var lease = command.OpenPullRequest ? $"--force-with-lease=refs/heads/{branch}:" : $"--force-with-lease=refs/heads/{branch}:{pr.HeadSha}";
@@ -96,18 +105,9 @@ public sealed partial class FixPublisher(GitHubClient gitHub, ILogger<FixPublish
         return line.Length >= 40 ? line[..40] : null;
     }
 
-    private static async Task<string> Git(
-        string workspace, IReadOnlyList<string> arguments, IReadOnlyDictionary<string, string>? environment, string? input, CancellationToken cancellationToken, bool allowFailure = false)
-    {
-        try
-        {
-            return await GitCommand.RunAsync(workspace, arguments, environment, input, cancellationToken);
-        }
-        catch (GitCommandException) when (allowFailure)
-        {
-            return string.Empty;
-        }
-    }
+    private static Task<string> Git(
+        string workspace, IReadOnlyList<string> arguments, IReadOnlyDictionary<string, string>? environment, string? input, CancellationToken cancellationToken) =>
+        GitCommand.RunAsync(workspace, arguments, environment, input, cancellationToken);
 
     [LoggerMessage(1, LogLevel.Information, "Workflow {WorkflowId}: pushed {Commit} to {Owner}/{Repository}:{Branch}")]
     private static partial void LogPushed(ILogger logger, Guid workflowId, string owner, string repository, string branch, string commit);
