@@ -37,7 +37,13 @@ public sealed partial class FailureAnalysisService(
             return Fail(request, NotConfiguredReason);
         }
 
-        var stored = await store.FindByWorkflowAsync(request.CorrelationId, cancellationToken);
+        // A redelivered request gets the recorded verdict, evidence and files: no new fetch, no new LLM call.
+        if (await store.FindByWorkflowAsync(request.CorrelationId, cancellationToken) is { } stored)
+        {
+            LogRepublished(logger, request.CorrelationId);
+            return Analyzed(request, stored.Category, stored.Strategy, stored.Confidence, stored.RootCause, stored.Evidence, stored.Files, Usage(stored));
+        }
+
         FailureEvidence evidence;
         try
         {
@@ -45,12 +51,6 @@ public sealed partial class FailureAnalysisService(
         }
         catch (EvidenceUnavailableException ex)
         {
-            if (stored is not null)
-            {
-                LogRepublished(logger, request.CorrelationId);
-                return Analyzed(request, stored.Category, stored.Strategy, stored.Confidence, stored.RootCause, "", [], Usage(stored));
-            }
-
             LogEvidenceUnavailable(logger, request.CorrelationId, ex.Message);
             return Fail(request, $"Could not fetch the failure evidence: {ex.Message}");
         }
@@ -59,12 +59,6 @@ public sealed partial class FailureAnalysisService(
         var rules = FailureClassifier.Classify(log, evidence.PassedElsewhere, llm.IsEnabled);
         LogClassified(logger, request.CorrelationId, rules.Category, rules.Rule, log.TotalLines, log.EstimatedTokens);
 
-        if (stored is not null)
-        {
-            LogRepublished(logger, request.CorrelationId);
-            return Analyzed(request, stored.Category, stored.Strategy, stored.Confidence, stored.RootCause, log.Text, rules.Files, Usage(stored));
-        }
-
         var (category, strategy, confidence, rootCause, files, usage) = (rules.Category, rules.Strategy, rules.Confidence, rules.RootCause, rules.Files, NoUsage);
         if (llm.IsEnabled && rules.Category is FailureCategory.Compile or FailureCategory.Test or FailureCategory.Unknown)
         {
@@ -72,6 +66,7 @@ public sealed partial class FailureAnalysisService(
             {
                 LogCacheHit(logger, request.CorrelationId, log.Hash);
                 (strategy, confidence, rootCause) = (cached.Strategy, cached.Confidence, cached.RootCause);
+                files = [.. cached.Files.Concat(rules.Files).Distinct(StringComparer.Ordinal)];
             }
             else
             {
@@ -85,7 +80,8 @@ public sealed partial class FailureAnalysisService(
             }
         }
 
-        var analysis = new StoredAnalysis(request.CorrelationId, log.Hash, category, strategy, confidence, rootCause, usage.Calls, usage.InputTokens, usage.OutputTokens, usage.CostUsd);
+        var analysis = new StoredAnalysis(
+            request.CorrelationId, log.Hash, category, strategy, confidence, rootCause, usage.Calls, usage.InputTokens, usage.OutputTokens, usage.CostUsd, log.Text, files);
         await RecordAsync(analysis, cancellationToken);
         return Analyzed(request, category, strategy, confidence, rootCause, log.Text, files, usage);
     }

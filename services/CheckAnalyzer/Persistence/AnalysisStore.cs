@@ -15,7 +15,9 @@ public sealed record StoredAnalysis(
     int LlmCalls,
     int InputTokens,
     int OutputTokens,
-    decimal CostUsd);
+    decimal CostUsd,
+    string Evidence,
+    IReadOnlyList<string> Files);
 
 public interface IAnalysisStore
 {
@@ -33,7 +35,7 @@ public sealed class PostgresAnalysisStore(NpgsqlDataSource dataSource) : IAnalys
 {
     private const string Columns = """
         id AS WorkflowId, log_hash AS LogHash, category, strategy, confidence, root_cause AS RootCause,
-        llm_calls AS LlmCalls, input_tokens AS InputTokens, output_tokens AS OutputTokens, cost_usd AS CostUsd
+        llm_calls AS LlmCalls, input_tokens AS InputTokens, output_tokens AS OutputTokens, cost_usd AS CostUsd, evidence, files
         """;
 
     public async Task<StoredAnalysis?> FindByWorkflowAsync(Guid workflowId, CancellationToken cancellationToken)
@@ -56,8 +58,8 @@ public sealed class PostgresAnalysisStore(NpgsqlDataSource dataSource) : IAnalys
     {
         ArgumentNullException.ThrowIfNull(analysis);
         const string sql = """
-            INSERT INTO analyses (id, workflow_id, log_hash, category, strategy, confidence, root_cause, llm_calls, input_tokens, output_tokens, cost_usd)
-            VALUES (@WorkflowId, @WorkflowId, @LogHash, @Category, @Strategy, @Confidence, @RootCause, @LlmCalls, @InputTokens, @OutputTokens, @CostUsd)
+            INSERT INTO analyses (id, workflow_id, log_hash, category, strategy, confidence, root_cause, llm_calls, input_tokens, output_tokens, cost_usd, evidence, files)
+            VALUES (@WorkflowId, @WorkflowId, @LogHash, @Category, @Strategy, @Confidence, @RootCause, @LlmCalls, @InputTokens, @OutputTokens, @CostUsd, @Evidence, @Files)
             ON CONFLICT (id) DO NOTHING
             """;
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
@@ -73,11 +75,15 @@ public sealed class PostgresAnalysisStore(NpgsqlDataSource dataSource) : IAnalys
             analysis.InputTokens,
             analysis.OutputTokens,
             analysis.CostUsd,
+            analysis.Evidence,
+            Files = analysis.Files.ToArray(),
         }, cancellationToken: cancellationToken));
         return inserted == 1;
     }
 
-    private sealed record Row(Guid WorkflowId, string? LogHash, string Category, string Strategy, double Confidence, string RootCause, int LlmCalls, int InputTokens, int OutputTokens, decimal CostUsd)
+    private sealed record Row(
+        Guid WorkflowId, string? LogHash, string Category, string Strategy, double Confidence, string RootCause, int LlmCalls, int InputTokens, int OutputTokens, decimal CostUsd,
+        string Evidence, string[] Files)
     {
         public StoredAnalysis ToStored() => new(
             WorkflowId,
@@ -89,6 +95,8 @@ public sealed class PostgresAnalysisStore(NpgsqlDataSource dataSource) : IAnalys
             LlmCalls,
             InputTokens,
             OutputTokens,
-            CostUsd);
+            CostUsd,
+            Evidence,
+            Files);
     }
 }

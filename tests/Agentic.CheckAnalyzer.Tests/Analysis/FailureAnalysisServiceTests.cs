@@ -8,6 +8,9 @@ namespace Agentic.CheckAnalyzer.Tests.Analysis;
 
 public sealed class FailureAnalysisServiceTests
 {
+    // Names a file the log does not: only the LLM's verdict can carry it.
+    private const string AnswerNamingAnotherFile = """{"root_cause":"CustomerId lost its implicit conversion","strategy":"llm_edit","confidence":0.7,"files":["src/Shop.Domain/Customers/CustomerId.cs"]}""";
+
     private const string ValidAnswer = """{"root_cause":"OrderService uses an undeclared variable customerId","strategy":"llm_edit","confidence":0.82,"files":["src/Shop.Api/Orders/OrderService.cs"]}""";
 
     [Test]
@@ -85,7 +88,7 @@ public sealed class FailureAnalysisServiceTests
     public async Task Should_make_no_llm_call_when_the_same_reduced_log_was_analysed_before()
     {
         await using var harness = await AnalyzerHarness.StartAsync(withLlm: true);
-        harness.Llm!.Enqueue(ValidAnswer);
+        harness.Llm!.Enqueue(AnswerNamingAnotherFile);
         var first = harness.AddFailedJob(Fixture.Read("actions-dotnet.log"));
         var second = harness.AddFailedJob(Fixture.Read("actions-dotnet.log").Replace("2024-05-01T12", "2024-05-02T08", StringComparison.Ordinal), checkName: "build-linux");
         await harness.Analyzer.AnalyzeAsync(first, CancellationToken.None);
@@ -93,7 +96,8 @@ public sealed class FailureAnalysisServiceTests
         var outcome = await harness.Analyzer.AnalyzeAsync(second, CancellationToken.None);
 
         Assert.That(harness.Llm.Requests, Has.Count.EqualTo(1));
-        Assert.That(outcome.Analyzed!.RootCause, Is.EqualTo("OrderService uses an undeclared variable customerId"));
+        Assert.That(outcome.Analyzed!.RootCause, Is.EqualTo("CustomerId lost its implicit conversion"));
+        Assert.That(outcome.Analyzed.Files, Does.Contain("src/Shop.Domain/Customers/CustomerId.cs"), "the cached verdict's files come with it");
         Assert.That(outcome.Analyzed.Usage.Calls, Is.Zero);
     }
 
@@ -101,7 +105,7 @@ public sealed class FailureAnalysisServiceTests
     public async Task Should_republish_the_stored_verdict_without_an_llm_call_when_the_request_is_redelivered()
     {
         await using var harness = await AnalyzerHarness.StartAsync(withLlm: true);
-        harness.Llm!.Enqueue(ValidAnswer);
+        harness.Llm!.Enqueue(AnswerNamingAnotherFile);
         var request = harness.AddFailedJob(Fixture.Read("actions-dotnet.log"));
         var first = await harness.Analyzer.AnalyzeAsync(request, CancellationToken.None);
 
@@ -109,7 +113,10 @@ public sealed class FailureAnalysisServiceTests
 
         Assert.That(harness.Llm.Requests, Has.Count.EqualTo(1));
         Assert.That(harness.Store.Rows, Has.Count.EqualTo(1));
+        Assert.That(harness.GitHub.LogDownloads, Has.Count.EqualTo(1), "the stored evidence is answered again, the log is not fetched twice");
         Assert.That(again.Analyzed!.RootCause, Is.EqualTo(first.Analyzed!.RootCause));
+        Assert.That(again.Analyzed.Files, Is.EqualTo(first.Analyzed.Files).And.Contain("src/Shop.Domain/Customers/CustomerId.cs"), "the LLM's files survive a redelivery");
+        Assert.That(again.Analyzed.Evidence, Is.EqualTo(first.Analyzed.Evidence).And.Contain("error CS0103"));
         Assert.That((again.Analyzed.Usage.Calls, again.Analyzed.Usage.InputTokens, again.Analyzed.Usage.CostUsd), Is.EqualTo((first.Analyzed.Usage.Calls, first.Analyzed.Usage.InputTokens, first.Analyzed.Usage.CostUsd)));
     }
 
