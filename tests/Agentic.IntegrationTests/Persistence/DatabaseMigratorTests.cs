@@ -11,7 +11,7 @@ public sealed class DatabaseMigratorTests
     private static readonly string[] ExpectedTables =
     [
         "schema_migrations", "installations", "repositories", "pull_requests", "check_runs", "webhook_deliveries", "workflows",
-        "analyses", "fix_attempts", "command_executions", "reviews", "notifications", "audit_log", "processed_messages", "fix_workflow_sagas",
+        "analyses", "command_executions", "reviews", "notifications", "audit_log", "fix_workflow_sagas", "webhook_outbox",
     ];
 
     private NpgsqlDataSource _dataSource = null!;
