@@ -12,7 +12,7 @@ namespace Agentic.RepositoryConfig;
 /// budget_usd: 0.50            # LLM spend per workflow
 /// push: direct                # direct (commit to the PR branch) | pull_request (open a fix PR against it)
 /// build: dotnet build         # validation commands: a command string, an argv list, or a list of commands
-/// test: [dotnet, test]
+/// test: [dotnet, test]        #   (strings or argv lists); an empty value declares none (nothing is detected)
 /// lint: npm run lint
 /// protected_paths: [ "deploy/**", "*.pem" ]
 /// </code>
@@ -126,22 +126,22 @@ public sealed record AgenticYaml
 
                     break;
                 case "build" or "test" or "lint":
-                    if (ReadCommands(value) is { } argvs)
+                    try
                     {
-                        commands[key] = argvs;
+                        commands[key] = ReadCommands(value);
                     }
-                    else
+                    catch (FormatException e)
                     {
-                        problems.Add($"{where}: '{key}' must be a command string, an argv list, or a list of commands (no shell operators)");
+                        problems.Add($"{where}: '{key}' must be a command string, an argv list, or a list of commands (no shell operators): {e.Message}");
                     }
 
                     break;
                 case "protected_paths":
-                    if (value is YamlSequenceNode globs && globs.Children.All(c => c is YamlScalarNode { Value.Length: > 0 }))
+                    if (value is YamlSequenceNode globs && globs.Children.All(c => !string.IsNullOrWhiteSpace(Scalar(c))))
                     {
-                        config = config with { ProtectedPaths = [.. globs.Children.Select(c => ((YamlScalarNode)c).Value!)] };
+                        config = config with { ProtectedPaths = [.. globs.Children.Select(c => Scalar(c)!)] };
                     }
-                    else if (Scalar(value) is { Length: > 0 } single)
+                    else if (Scalar(value) is { } single && !string.IsNullOrWhiteSpace(single))
                     {
                         config = config with { ProtectedPaths = [single] };
                     }
@@ -162,24 +162,24 @@ public sealed record AgenticYaml
 
     private static string? Scalar(YamlNode node) => (node as YamlScalarNode)?.Value;
 
-    private static List<IReadOnlyList<string>>? ReadCommands(YamlNode node)
+    /// <summary>
+    /// argv lists from a command string, an argv list (scalars, not all of them whole command lines), or a list of
+    /// commands each a string or an argv list; none for an empty value. A <see cref="FormatException"/> says what is wrong.
+    /// </summary>
+    private static List<IReadOnlyList<string>> ReadCommands(YamlNode node) => node switch
     {
-        try
+        YamlScalarNode { Value: null or "" } => [],
+        YamlScalarNode scalar => [CommandLine.Split(scalar.Value!)],
+        YamlSequenceNode argv when argv.Children.Count > 0 && argv.Children.All(c => c is YamlScalarNode)
+                                   && !argv.Children.All(c => Scalar(c)?.Contains(' ', StringComparison.Ordinal) == true) => [Argv(argv)],
+        YamlSequenceNode list => [.. list.Children.Select(c => c switch
         {
-            return node switch
-            {
-                YamlScalarNode { Value: { Length: > 0 } line } => [CommandLine.Split(line)],
-                YamlSequenceNode argv when argv.Children.All(c => c is YamlScalarNode) && argv.Children.Count > 0 &&
-                                           !argv.Children.All(c => ((YamlScalarNode)c).Value?.Contains(' ', StringComparison.Ordinal) == true) =>
-                    [argv.Children.Select(c => ((YamlScalarNode)c).Value ?? string.Empty).ToList()],
-                YamlSequenceNode lines when lines.Children.All(c => c is YamlScalarNode { Value.Length: > 0 }) =>
-                    [.. lines.Children.Select(c => CommandLine.Split(((YamlScalarNode)c).Value!))],
-                _ => null,
-            };
-        }
-        catch (FormatException)
-        {
-            return null;
-        }
-    }
+            YamlScalarNode { Value.Length: > 0 } line => CommandLine.Split(line.Value!),
+            YamlSequenceNode argv when argv.Children.Count > 0 && argv.Children.All(a => a is YamlScalarNode) => Argv(argv),
+            _ => throw new FormatException($"the item on line {c.Start.Line} is neither a command string nor an argv list"),
+        })],
+        _ => throw new FormatException("a mapping is not a command"),
+    };
+
+    private static List<string> Argv(YamlSequenceNode argv) => [.. argv.Children.Select(c => Scalar(c) ?? string.Empty)];
 }

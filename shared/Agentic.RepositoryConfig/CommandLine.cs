@@ -85,4 +85,8 @@ public static class CommandLine
 
         return words.Count > 0 ? words : throw new FormatException("empty command");
     }
+
+    /// <summary>argv back as one readable line (for reports), quoted so that <see cref="Split"/> reads it back.</summary>
+    public static string Join(IEnumerable<string> argv) =>
+        string.Join(' ', argv.Select(a => a.Length > 0 && a.All(c => char.IsAsciiLetterOrDigit(c) || "-_./=:@+,".Contains(c, StringComparison.Ordinal)) ? a : $"'{a.Replace("'", "'\\''", StringComparison.Ordinal)}'"));
 }

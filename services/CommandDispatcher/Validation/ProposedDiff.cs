@@ -1,14 +1,16 @@
 using System.Text;
+using Agentic.Patches;
 
 namespace Agentic.CommandDispatcher.Validation;
 
 /// <summary>
 /// Takes the unified diff out of a model's answer and checks it cheaply before it is dispatched: a unified diff with
-/// hunks; paths (in <c>diff --git</c> headers as in <c>---</c>/<c>+++</c> lines) relative, inside the repository, never
-/// in a <c>.git</c> directory or <c>.github/workflows</c>; existing files only among those the model was shown (new
-/// files anywhere else), also for a header without hunks (a mode change, an empty file); no renames, copies, binary
-/// patches, symbolic links or submodules; within the size caps. The Executor checks every path again against the real working copy; the text
-/// is only ever given to <c>git apply</c> on standard input, never to a shell.
+/// hunks whose counts match their lines (read by <see cref="UnifiedDiff"/>, so a line inside a hunk is never taken for a
+/// header); paths (in <c>diff --git</c> headers as in <c>---</c>/<c>+++</c> lines) relative, inside the repository, never
+/// in a <c>.git</c> directory, <c>.github/workflows</c> or <c>.github/actions</c>; existing files only among those the
+/// model was shown (new files anywhere else), also for a header without hunks (a mode change, an empty file); no
+/// renames, copies, binary patches, symbolic links or submodules; within the size caps. The Executor checks every path
+/// again against the real working copy; the text is only ever given to <c>git apply</c> on standard input, never to a shell.
 /// </summary>
 public static class ProposedDiff
 {
@@ -63,110 +65,24 @@ public static class ProposedDiff
             return $"the proposed diff is over {maxBytes} bytes";
         }
 
+        var read = UnifiedDiff.Read(diff);
         var changed = new HashSet<string>(StringComparer.Ordinal);
-        var hunks = 0;
-        string? oldPath = null;
-
-        // The current `diff --git` section: its path, whether it creates the file, whether ---/+++ lines followed.
-        // A section without them (a mode change, an empty file created or deleted) still changes its path.
-        string? headerPath = null;
-        var headerCreates = false;
-        var headerHasFileLines = false;
-        foreach (var line in diff.Split('\n'))
+        foreach (var file in read.Files)
         {
-            if (line.StartsWith("diff --git ", StringComparison.Ordinal))
+            if (FileProblem(file, shownFiles) is { } problem)
             {
-                if (HeaderOnlyProblem(headerPath, headerCreates, headerHasFileLines, shownFiles, changed) is { } previous)
-                {
-                    return previous;
-                }
-
-                if (line.Contains('"', StringComparison.Ordinal))
-                {
-                    return "quoted paths are not accepted";
-                }
-
-                var header = GitHeaderPath(line["diff --git ".Length..].TrimEnd());
-                if (header.Problem is { } problem)
-                {
-                    return problem;
-                }
-
-                (headerPath, headerCreates, headerHasFileLines, oldPath) = (header.Path, false, false, null);
+                return problem;
             }
-            else if (line.StartsWith("--- ", StringComparison.Ordinal))
-            {
-                var path = PathOf(line, "a/");
-                if (path is { Problem: { } problem })
-                {
-                    return problem;
-                }
 
-                oldPath = path?.Path;
-            }
-            else if (line.StartsWith("+++ ", StringComparison.Ordinal))
-            {
-                var path = PathOf(line, "b/");
-                if (path is { Problem: { } problem })
-                {
-                    return problem;
-                }
-
-                var target = path?.Path ?? oldPath;
-                if (target is null)
-                {
-                    return "a file header names no path";
-                }
-
-                if (oldPath is not null && path?.Path is { } newPath && !string.Equals(oldPath, newPath, StringComparison.Ordinal))
-                {
-                    return "renames are not accepted";
-                }
-
-                if (oldPath is not null && !shownFiles.Contains(oldPath))
-                {
-                    return $"'{oldPath}' was not among the files the model was shown";
-                }
-
-                if (oldPath is null && shownFiles.Contains(target))
-                {
-                    return $"'{target}' exists; it must be changed, not created";
-                }
-
-                changed.Add(target);
-                oldPath = null;
-                headerHasFileLines = true;
-            }
-            else if (line.StartsWith("@@ ", StringComparison.Ordinal))
-            {
-                hunks++;
-            }
-            else if (line.StartsWith("GIT binary patch", StringComparison.Ordinal) || (line.StartsWith("Binary files ", StringComparison.Ordinal) && line.EndsWith(" differ", StringComparison.Ordinal)))
-            {
-                return "binary patches are not accepted";
-            }
-            else if (line.StartsWith("rename ", StringComparison.Ordinal) || line.StartsWith("copy ", StringComparison.Ordinal) || line.StartsWith("similarity index", StringComparison.Ordinal))
-            {
-                return "renames and copies are not accepted";
-            }
-            else if ((line.StartsWith("new file mode ", StringComparison.Ordinal) || line.StartsWith("new mode ", StringComparison.Ordinal)
-                || line.StartsWith("old mode ", StringComparison.Ordinal) || line.StartsWith("deleted file mode ", StringComparison.Ordinal) || line.StartsWith("index ", StringComparison.Ordinal))
-                && (line.Contains("120000", StringComparison.Ordinal) || line.Contains("160000", StringComparison.Ordinal)))
-            {
-                return "symbolic links and submodules are not accepted";
-            }
-            else if (line.StartsWith("new file mode ", StringComparison.Ordinal))
-            {
-                headerCreates = true;
-            }
+            changed.Add(file.NewPath ?? file.OldPath!);
         }
 
-        if (HeaderOnlyProblem(headerPath, headerCreates, headerHasFileLines, shownFiles, changed) is { } last)
+        if (read.Problem is { } malformed)
         {
-            return last;
+            return malformed;
         }
 
-        if (changed.Count == 0 || hunks == 0)
+        if (changed.Count == 0 || read.HunkCount == 0)
         {
             return "not a unified diff (no file headers or no hunks)";
         }
@@ -189,64 +105,39 @@ public static class ProposedDiff
             return $"'{path}': the .git directory is never changed";
         }
 
-        return path.StartsWith(".github/workflows/", StringComparison.OrdinalIgnoreCase) ? $"'{path}': workflow files are never changed" : null;
-    }
-
-    /// <summary>The path of a <c>diff --git a/PATH b/PATH</c> header (after <c>diff --git </c>), which must name one path twice.</summary>
-    private static (string? Path, string? Problem) GitHeaderPath(string names)
-    {
-        var length = (names.Length - "a/ b/".Length) / 2;
-        var path = length > 0 ? names.Substring(2, length) : "";
-        if (length > 0 && names == $"a/{path} b/{path}")
-        {
-            return (path, PathProblem(path));
-        }
-
-        return names.StartsWith("a/", StringComparison.Ordinal) && names.Contains(" b/", StringComparison.Ordinal)
-            ? (null, "renames and copies are not accepted")
-            : (null, $"'diff --git {Shorten(names)}' is not a header of the form diff --git a/PATH b/PATH");
+        return CiFiles.Problem(path);
     }
 
     /// <summary>
-    /// A <c>diff --git</c> section that had no ---/+++ lines changes its path all the same (its mode, or an empty
-    /// file created or deleted): the same rules hold as for one with them.
+    /// One file of the diff: no rename or copy, plain paths, no binary patch, link or submodule; it changes a file the
+    /// model was shown or creates one that does not exist. A file with no <c>---</c>/<c>+++</c> lines (a mode change, an
+    /// empty file created or deleted) is held to the same rules.
     /// </summary>
-    private static string? HeaderOnlyProblem(string? path, bool creates, bool hasFileLines, IReadOnlySet<string> shownFiles, HashSet<string> changed)
+    private static string? FileProblem(DiffFile file, IReadOnlySet<string> shownFiles)
     {
-        if (path is null || hasFileLines)
+        if (file.IsRenamed || file.IsCopied)
         {
-            return null;
+            return file.IsGit ? "renames and copies are not accepted" : "renames are not accepted";
         }
 
-        if (creates == shownFiles.Contains(path))
+        if (file.Paths.Select(PathProblem).FirstOrDefault(p => p is not null) is { } pathProblem)
         {
-            return creates ? $"'{path}' exists; it must be changed, not created" : $"'{path}' was not among the files the model was shown";
+            return pathProblem;
         }
 
-        changed.Add(path);
-        return null;
-    }
-
-    private static (string? Path, string? Problem)? PathOf(string line, string prefix)
-    {
-        var raw = line[4..].Split('\t')[0].TrimEnd();
-        if (raw == "/dev/null")
+        if (file.UnsupportedContent is { } unsupported)
         {
-            return null;
+            return unsupported;
         }
 
-        if (raw.StartsWith('"'))
+        if (file.OldPath is { } oldPath)
         {
-            return (null, "quoted paths are not accepted");
+            return shownFiles.Contains(oldPath) ? null : $"'{oldPath}' was not among the files the model was shown";
         }
 
-        if (!raw.StartsWith(prefix, StringComparison.Ordinal))
-        {
-            return (null, $"'{Shorten(raw)}' must start with {prefix}");
-        }
-
-        var path = raw[prefix.Length..];
-        return PathProblem(path) is { } problem ? (null, problem) : (path, null);
+        return file.NewPath is not { } newPath ? "a file header names no path"
+            : shownFiles.Contains(newPath) ? $"'{newPath}' exists; it must be changed, not created"
+            : null;
     }
 
     private static bool LooksLikeDiff(string text) =>

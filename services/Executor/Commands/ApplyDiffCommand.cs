@@ -1,12 +1,14 @@
 using System.Text;
 using Agentic.Executor.Workspaces;
+using Agentic.Patches;
 
 namespace Agentic.Executor.Commands;
 
 /// <summary>
-/// Applies an untrusted unified diff (argument <c>diff</c>, e.g. proposed by an LLM): every path is checked first
-/// (relative, inside the repository, no <c>..</c>, no <c>.git</c>, no <c>.github/workflows</c>, no symbolic links on the
-/// way, no symlink or submodule modes, no binary patches), then <c>git apply --check</c>, then <c>git apply</c>.
+/// Applies an untrusted unified diff (argument <c>diff</c>, e.g. proposed by an LLM): it is read hunk by hunk (counts
+/// that match the lines, so git sees the same files) and every path is checked first (relative, inside the repository,
+/// no <c>..</c>, no <c>.git</c>, no <c>.github/workflows</c> or <c>.github/actions</c>, no symbolic links on the way, no
+/// symlink or submodule modes, no binary patches), then <c>git apply --check</c>, then <c>git apply</c>.
 /// </summary>
 public sealed class ApplyDiffCommand(GitCli git) : ILibraryCommand
 {
@@ -47,7 +49,7 @@ public sealed class ApplyDiffCommand(GitCli git) : ILibraryCommand
         }
 
         var input = Encoding.UTF8.GetBytes(diff);
-        string[] common = ["-c", "core.symlinks=true", "apply", "--whitespace=nowarn", "--recount", "-p1"];
+        string[] common = ["-c", "core.symlinks=true", "apply", "--whitespace=nowarn", "-p1"];
         var check = await git.RunAsync(context.Workspace, [.. common, "--check", "-"], null, cancellationToken, input: input);
         if (!check.Succeeded)
         {
@@ -58,83 +60,18 @@ public sealed class ApplyDiffCommand(GitCli git) : ILibraryCommand
         return apply.Succeeded ? new(CommandStatus.Ran) : new(CommandStatus.Failed, $"git apply failed: {apply.OutputTail.Trim()}");
     }
 
-    /// <summary>The first problem with the paths and modes of <paramref name="diff"/>, or null.</summary>
+    /// <summary>The first problem with the shape, paths and modes of <paramref name="diff"/>, or null.</summary>
     public static string? CheckPaths(string diff, string? workspace)
     {
         ArgumentNullException.ThrowIfNull(diff);
-        var files = 0;
-        foreach (var raw in diff.Split('\n'))
+        var read = UnifiedDiff.Read(diff);
+        foreach (var file in read.Files)
         {
-            var line = raw.TrimEnd('\r');
-            IEnumerable<string> paths;
-            if (line.StartsWith("diff --git ", StringComparison.Ordinal))
+            foreach (var path in file.Paths)
             {
-                var rest = line["diff --git ".Length..];
-                if (rest.Contains('"', StringComparison.Ordinal))
-                {
-                    return "quoted paths are not accepted";
-                }
-
-                var split = rest.IndexOf(" b/", StringComparison.Ordinal);
-                if (!rest.StartsWith("a/", StringComparison.Ordinal) || split < 0)
-                {
-                    return $"unexpected header '{line}'";
-                }
-
-                paths = [rest[2..split], rest[(split + 3)..]];
-                files++;
-            }
-            else if (line.StartsWith("--- ", StringComparison.Ordinal) || line.StartsWith("+++ ", StringComparison.Ordinal))
-            {
-                var path = line[4..].Split('\t')[0].Trim();
-                if (path == "/dev/null")
-                {
-                    continue;
-                }
-
-                if (path.StartsWith('"'))
-                {
-                    return "quoted paths are not accepted";
-                }
-
-                if (!(path.StartsWith("a/", StringComparison.Ordinal) || path.StartsWith("b/", StringComparison.Ordinal)))
-                {
-                    return $"'{path}' must start with a/ or b/";
-                }
-
-                paths = [path[2..]];
-                files++;
-            }
-            else if (line.StartsWith("rename from ", StringComparison.Ordinal) || line.StartsWith("rename to ", StringComparison.Ordinal)
-                || line.StartsWith("copy from ", StringComparison.Ordinal) || line.StartsWith("copy to ", StringComparison.Ordinal))
-            {
-                paths = [line[(line.IndexOf(' ', line.IndexOf(' ', StringComparison.Ordinal) + 1) + 1)..]];
-            }
-            else if (line.StartsWith("GIT binary patch", StringComparison.Ordinal) || (line.StartsWith("Binary files ", StringComparison.Ordinal) && line.EndsWith(" differ", StringComparison.Ordinal)))
-            {
-                return "binary patches are not accepted";
-            }
-            else if ((line.StartsWith("new file mode ", StringComparison.Ordinal) || line.StartsWith("new mode ", StringComparison.Ordinal)
-                || line.StartsWith("deleted file mode ", StringComparison.Ordinal) || line.StartsWith("old mode ", StringComparison.Ordinal) || line.StartsWith("index ", StringComparison.Ordinal))
-                && (line.Contains("120000", StringComparison.Ordinal) || line.Contains("160000", StringComparison.Ordinal)))
-            {
-                return "symbolic links and submodules are not accepted";
-            }
-            else
-            {
-                continue;
-            }
-
-            foreach (var path in paths)
-            {
-                if (ArgumentRules.RepositoryPath(path) is { } problem)
+                if ((ArgumentRules.RepositoryPath(path) ?? CiFiles.Problem(path)) is { } problem)
                 {
                     return problem;
-                }
-
-                if (path.StartsWith(".github/workflows/", StringComparison.OrdinalIgnoreCase))
-                {
-                    return $"'{path}': workflow files are never changed";
                 }
 
                 if (workspace is not null && ArgumentRules.CrossesSymlink(workspace, path))
@@ -142,8 +79,13 @@ public sealed class ApplyDiffCommand(GitCli git) : ILibraryCommand
                     return $"'{path}' goes through a symbolic link";
                 }
             }
+
+            if (file.UnsupportedContent is { } unsupported)
+            {
+                return unsupported;
+            }
         }
 
-        return files == 0 ? "not a unified diff (no file headers)" : null;
+        return read.Problem ?? (read.Files.Count == 0 ? "not a unified diff (no file headers)" : null);
     }
 }

@@ -7,6 +7,7 @@ using Agentic.Executor.Patches;
 using Agentic.Executor.Sandbox;
 using Agentic.Executor.Validation;
 using Agentic.Executor.Workspaces;
+using Agentic.RepositoryConfig;
 using Microsoft.Extensions.Options;
 
 namespace Agentic.Executor.Execution;
@@ -94,14 +95,10 @@ public sealed partial class ExecutionPipeline(
         CancellationToken cancellationToken)
     {
         var settings = options.Value;
-        RepositoryConfig config;
-        try
+        var (config, problems) = await ReadConfigAsync(workspace, cancellationToken);
+        if (config is null)
         {
-            config = await ReadConfigAsync(workspace, cancellationToken);
-        }
-        catch (RepositoryConfigException e)
-        {
-            return result(ExecutionOutcome.Refused, $"invalid configuration: {e.Message}", null);
+            return result(ExecutionOutcome.Refused, $"invalid configuration: {string.Join("; ", problems)}", null);
         }
 
         IReadOnlyList<string> readOnly = [workspace.MirrorDirectory];
@@ -180,10 +177,10 @@ public sealed partial class ExecutionPipeline(
     }
 
     /// <summary><c>.github/agentic.yml</c> from the default branch (the mirror's HEAD), so a pull request cannot change its own rules.</summary>
-    private async Task<RepositoryConfig> ReadConfigAsync(Workspace workspace, CancellationToken cancellationToken)
+    private async Task<(AgenticYaml? Config, IReadOnlyList<string> Problems)> ReadConfigAsync(Workspace workspace, CancellationToken cancellationToken)
     {
-        var shown = await git.RunAsync(workspace.MirrorDirectory, ["show", $"HEAD:{RepositoryConfig.Path}"], null, cancellationToken, captureOutput: true, maxOutputBytes: 256 * 1024);
-        return shown.Succeeded ? RepositoryConfig.Parse(Encoding.UTF8.GetString(shown.StandardOutput)) : RepositoryConfig.Empty;
+        var shown = await git.RunAsync(workspace.MirrorDirectory, ["show", $"HEAD:{AgenticYaml.Path}"], null, cancellationToken, captureOutput: true, maxOutputBytes: 256 * 1024);
+        return shown.Succeeded ? AgenticYaml.Parse(Encoding.UTF8.GetString(shown.StandardOutput)) : (AgenticYaml.Default, []);
     }
 
     [LoggerMessage(1, LogLevel.Warning, "Execution {ExecutionId}: workspace or sandbox failed: {Reason}")]

@@ -3,6 +3,8 @@ using System.Text;
 using Agentic.Executor.Options;
 using Agentic.Executor.Validation;
 using Agentic.Executor.Workspaces;
+using Agentic.Patches;
+using Agentic.RepositoryConfig;
 
 namespace Agentic.Executor.Patches;
 
@@ -66,25 +68,24 @@ public sealed class PatchBuilder(GitCli git)
     }
 }
 
-/// <summary>Refuses patches that touch workflows, the repository's protected paths or its own config, or are over the caps.</summary>
+/// <summary>Refuses patches that touch CI files (workflows, actions), the repository's protected paths or its own config, or are over the caps.</summary>
 public static class PatchPolicy
 {
-    private static readonly PathGlob[] AlwaysProtected = [new(".github/workflows/**"), new(RepositoryConfig.Path)];
-
     /// <summary>Why <paramref name="patch"/> is refused, or null when it may go on.</summary>
-    public static string? Check(Patch patch, RepositoryConfig config, PatchLimits limits)
+    public static string? Check(Patch patch, AgenticYaml config, PatchLimits limits)
     {
         ArgumentNullException.ThrowIfNull(patch);
         ArgumentNullException.ThrowIfNull(config);
         ArgumentNullException.ThrowIfNull(limits);
+        var globs = config.ProtectedPaths.Select(p => new PathGlob(p)).ToList();
         foreach (var file in patch.Files)
         {
-            if (AlwaysProtected.FirstOrDefault(g => g.IsMatch(file.Path)) is { } always)
+            if (AlwaysProtected(file.Path) is { } always)
             {
                 return $"the patch touches {file.Path}, which the executor never changes ({always})";
             }
 
-            if (config.ProtectedPaths.FirstOrDefault(g => g.IsMatch(file.Path)) is { } glob)
+            if (globs.FirstOrDefault(g => g.IsMatch(file.Path)) is { } glob)
             {
                 return $"the patch touches {file.Path}, protected by the repository ({glob})";
             }
@@ -102,4 +103,8 @@ public static class PatchPolicy
 
         return patch.Bytes > limits.MaxBytes ? $"the patch is over {limits.MaxBytes} bytes" : null;
     }
+
+    /// <summary>What the executor never changes, whatever the repository says: CI files and the repository's config.</summary>
+    private static string? AlwaysProtected(string path) =>
+        CiFiles.FolderOf(path) is { } folder ? folder + "**" : path == AgenticYaml.Path ? AgenticYaml.Path : null;
 }

@@ -1,11 +1,12 @@
 using System.Text.Json;
+using Agentic.RepositoryConfig;
 
 namespace Agentic.Executor.Validation;
 
 /// <summary>One validation command: its kind (build, test, lint) and argv.</summary>
 public sealed record ValidationCommand(string Kind, IReadOnlyList<string> Arguments)
 {
-    public string CommandLine => Validation.CommandLine.Join(Arguments);
+    public string CommandLine => RepositoryConfig.CommandLine.Join(Arguments);
 }
 
 /// <summary>
@@ -17,7 +18,7 @@ public static class ValidationPlanner
     private static readonly string[] Kinds = ["build", "test", "lint"];
     private static readonly string[] PythonMarkers = ["pytest.ini", "pyproject.toml", "setup.cfg", "tox.ini", "conftest.py"];
 
-    public static IReadOnlyList<ValidationCommand> Plan(string workspace, RepositoryConfig config)
+    public static IReadOnlyList<ValidationCommand> Plan(string workspace, AgenticYaml config)
     {
         ArgumentNullException.ThrowIfNull(config);
         var detected = Detect(workspace);

@@ -9,27 +9,23 @@ public sealed class ProposedDiffGitTests
 {
     private const string Script = "scripts/build.sh";
 
-    private string _repository = null!;
+    private TemporaryGitRepository _repository = null!;
 
     [SetUp]
-    public async Task CreateRepository()
+    public async Task CreateRepository() => _repository = await TemporaryGitRepository.CreateAsync("agentic-dispatcher-git-", new Dictionary<string, string>
     {
-        _repository = Directory.CreateTempSubdirectory("agentic-dispatcher-git-").FullName;
-        await GitAsync("init", "--quiet", "--initial-branch=main");
-        Write(Diffs.CartPath, Diffs.Cart);
-        Write(Script, "#!/bin/sh\ndotnet build\n");
-        Write("README.md", "# shop\n");
-        await GitAsync("add", "--all");
-        await GitAsync("commit", "--quiet", "-m", "Initial commit");
-    }
+        [Diffs.CartPath] = Diffs.Cart,
+        [Script] = "#!/bin/sh\ndotnet build\n",
+        ["README.md"] = "# shop\n",
+    });
 
     [TearDown]
-    public void DeleteRepository() => Directory.Delete(_repository, recursive: true);
+    public void DeleteRepository() => _repository.Dispose();
 
     [Test]
     public async Task Should_apply_cleanly_when_git_applies_the_sample_diff_the_other_tests_use()
     {
-        var check = await GitCommand.RunAsync(_repository, ["apply", "--check", "-"], CancellationToken.None, input: System.Text.Encoding.UTF8.GetBytes(Diffs.FixCart));
+        var check = await GitCommand.RunAsync(_repository.Path, ["apply", "--check", "-"], CancellationToken.None, input: System.Text.Encoding.UTF8.GetBytes(Diffs.FixCart));
 
         Assert.That(check.Succeeded, Is.True, check.Error);
     }
@@ -40,12 +36,25 @@ public sealed class ProposedDiffGitTests
         Write(Diffs.CartPath, Diffs.Cart.Replace("i.Price)", "i.Price * i.Quantity)", StringComparison.Ordinal));
         Write("src/Shop/py.typed", "");
         Write("docs/cart.md", "# Cart\n\nTotals multiply by quantity.\n");
-        File.Delete(Path.Combine(_repository, "README.md"));
+        File.Delete(Path.Combine(_repository.Path, "README.md"));
 
         var diff = await StagedDiffAsync(makeExecutable: Script);
 
         Assert.That(diff, Does.Contain("new mode 100755").And.Contain("new file mode 100644\nindex 0000000..e69de29\n"), "git wrote a mode change and an empty new file");
         Assert.That(ProposedDiff.Check(diff, Shown(Diffs.CartPath, Script, "README.md"), 64 * 1024, 10), Is.Null);
+    }
+
+    [Test]
+    public async Task Should_accept_what_git_writes_when_it_removes_a_comment_line_that_starts_with_two_dashes()
+    {
+        Write(Script, "#!/bin/sh\n-- not a comment in sh, a stray line\ndotnet build\n");
+        await GitAsync("commit", "--quiet", "--all", "-m", "A stray line");
+        Write(Script, "#!/bin/sh\ndotnet build\n++ build-number\n");
+
+        var diff = await StagedDiffAsync();
+
+        Assert.That(diff, Does.Contain("\n--- not a comment in sh, a stray line\n").And.Contain("\n+++ build-number\n"));
+        Assert.That(ProposedDiff.Check(diff, Shown(Script), 64 * 1024, 10), Is.Null);
     }
 
     [Test]
@@ -75,8 +84,8 @@ public sealed class ProposedDiffGitTests
     public async Task Should_refuse_what_git_writes_when_it_adds_a_binary_file(bool binaryPatch)
     {
         Write(Diffs.CartPath, Diffs.Cart.Replace("i.Price)", "i.Price * i.Quantity)", StringComparison.Ordinal));
-        Directory.CreateDirectory(Path.Combine(_repository, "assets"));
-        await File.WriteAllBytesAsync(Path.Combine(_repository, "assets", "logo.png"), [0x89, 0x50, 0x4E, 0x47, 0x00, 0x0D, 0x0A, 0x1A, 0x00]);
+        Directory.CreateDirectory(Path.Combine(_repository.Path, "assets"));
+        await File.WriteAllBytesAsync(Path.Combine(_repository.Path, "assets", "logo.png"), [0x89, 0x50, 0x4E, 0x47, 0x00, 0x0D, 0x0A, 0x1A, 0x00]);
 
         // Without --binary, git writes only "Binary files /dev/null and b/assets/logo.png differ".
         var diff = await StagedDiffAsync(options: binaryPatch ? "--binary" : "--no-renames");
@@ -88,7 +97,7 @@ public sealed class ProposedDiffGitTests
     public async Task Should_refuse_what_git_writes_when_it_adds_a_symbolic_link()
     {
         Write(Diffs.CartPath, Diffs.Cart.Replace("i.Price)", "i.Price * i.Quantity)", StringComparison.Ordinal));
-        File.CreateSymbolicLink(Path.Combine(_repository, "src", "secrets"), "/etc");
+        File.CreateSymbolicLink(Path.Combine(_repository.Path, "src", "secrets"), "/etc");
 
         var diff = await StagedDiffAsync();
 
@@ -98,12 +107,7 @@ public sealed class ProposedDiffGitTests
 
     private static HashSet<string> Shown(params string[] paths) => new(paths, StringComparer.Ordinal);
 
-    private void Write(string path, string content)
-    {
-        var full = Path.Combine(_repository, path);
-        Directory.CreateDirectory(Path.GetDirectoryName(full)!);
-        File.WriteAllText(full, content);
-    }
+    private void Write(string path, string content) => _repository.Write(path, content);
 
     /// <summary>Stages everything (and, in the index, makes <paramref name="makeExecutable"/> executable) and returns <c>git diff --cached</c>.</summary>
     private async Task<string> StagedDiffAsync(string? makeExecutable = null, string options = "--no-renames")
@@ -114,11 +118,8 @@ public sealed class ProposedDiffGitTests
             await GitAsync("update-index", "--chmod=+x", makeExecutable);
         }
 
-        var diff = await GitCommand.RunAsync(_repository, ["diff", "--cached", "--no-color", options], CancellationToken.None);
-        Assert.That(diff.Succeeded, Is.True, diff.Error);
-        return diff.OutputText;
+        return await _repository.CachedDiffAsync(options);
     }
 
-    private async Task GitAsync(params string[] arguments) =>
-        (await GitCommand.RunAsync(_repository, arguments, CancellationToken.None)).EnsureSuccess(arguments[0]);
+    private Task<string> GitAsync(params string[] arguments) => _repository.GitAsync(arguments);
 }

@@ -129,7 +129,24 @@ public sealed class ProposedDiffTests
         Assert.That(Check(diff), Is.Null);
     }
 
+    [Test]
+    public void Should_accept_a_change_when_its_lines_remove_a_sql_comment_and_add_an_increment()
+    {
+        // "-- TODO" removed is "--- TODO", "++i;" added is "+++i;": inside a hunk they are lines, not file headers.
+        var diff = "--- a/README.md\n+++ b/README.md\n@@ -1,2 +1,3 @@\n # shop\n--- TODO: describe the cart\n+++i;\n+++ b/.github/workflows/ci.yml\n";
+
+        Assert.That(Check(diff), Is.Null);
+    }
+
     // ---- Check: shape and size
+
+    [Test]
+    public void Should_refuse_a_diff_naming_the_file_and_hunk_when_a_hunk_has_other_lines_than_it_counts()
+    {
+        var diff = Diffs.FixCart.Replace("@@ -9,5 +9,5 @@", "@@ -9,5 +9,6 @@", StringComparison.Ordinal);
+
+        Assert.That(Check(diff), Is.EqualTo($"'{Diffs.CartPath}' hunk 1 (@@ -9,5 +9,6 @@) counts 5 old and 6 new lines but has 5 and 5: the counts in a hunk header must match the hunk's lines"));
+    }
 
     [TestCase("")]
     [TestCase("\n\n")]
@@ -198,6 +215,8 @@ public sealed class ProposedDiffTests
     [TestCase(".GIT/config", "the .git directory is never changed")]
     [TestCase(".github/workflows/ci.yml", "workflow files are never changed")]
     [TestCase(".GitHub/Workflows/release.yml", "workflow files are never changed")]
+    [TestCase(".github/actions/setup/action.yml", "action files are never changed")]
+    [TestCase(".github/actions/build/dist/index.js", "action files are never changed")]
     public void Should_refuse_a_new_file_when_its_path_is_unsafe(string path, string reason)
     {
         var diff = $"--- /dev/null\n+++ b/{path}\n@@ -0,0 +1 @@\n+x\n";
@@ -431,6 +450,7 @@ public sealed class ProposedDiffTests
     [TestCase(".git")]
     [TestCase("src/.git")]
     [TestCase(".github/workflows/ci.yml")]
+    [TestCase(".github/actions/setup/action.yml")]
     [TestCase("src/\tx.cs")]
     public void Should_refuse_a_path_when_it_is_not_plain_or_is_protected(string path)
     {

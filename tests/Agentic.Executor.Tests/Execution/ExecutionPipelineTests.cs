@@ -69,6 +69,23 @@ public sealed class ExecutionPipelineTests
     }
 
     [Test]
+    public async Task Should_validate_the_patch_when_a_proposed_diff_removes_a_comment_line_that_starts_with_two_dashes()
+    {
+        await using var harness = await ExecutorHarness.StartAsync();
+        var repository = await harness.CreateRepositoryAsync("diff-sql", new Dictionary<string, string?>
+        {
+            ["db/counter.sql"] = "-- TODO: remove\nSELECT 1;\n",
+            [".github/agentic.yml"] = "test: [grep, -q, '++ counter', db/counter.sql]\n",
+        });
+        const string diff = "--- a/db/counter.sql\n+++ b/db/counter.sql\n@@ -1,2 +1,2 @@\n--- TODO: remove\n+++ counter\n SELECT 1;\n";
+
+        var result = await harness.Pipeline.ExecuteAsync(harness.Command(repository, await ExecutorHarness.HeadAsync(repository), "apply-diff", new Dictionary<string, string> { ["diff"] = diff }), CancellationToken.None);
+
+        Assert.That(result.Outcome, Is.EqualTo(ExecutionOutcome.Validated), result.Error);
+        Assert.That(result.Patch, Does.Contain("\n--- TODO: remove\n+++ counter\n"));
+    }
+
+    [Test]
     public async Task Should_report_validation_failed_when_the_repository_test_fails()
     {
         await using var harness = await ExecutorHarness.StartAsync();
@@ -179,6 +196,6 @@ public sealed class ExecutionPipelineTests
         var result = await harness.Pipeline.ExecuteAsync(harness.Command(repository, await ExecutorHarness.HeadAsync(repository), "validate"), CancellationToken.None);
 
         Assert.That(result.Outcome, Is.EqualTo(ExecutionOutcome.Refused));
-        Assert.That(result.Error, Does.Contain(".github/agentic.yml").And.Contain("'|' is not allowed"));
+        Assert.That(result.Error, Does.Contain(".github/agentic.yml").And.Contain("'|' is a shell operator"));
     }
 }

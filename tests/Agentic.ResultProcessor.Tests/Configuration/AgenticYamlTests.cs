@@ -64,6 +64,59 @@ public sealed class AgenticYamlTests
         Assert.That(config, Is.EqualTo(AgenticYaml.Default));
     }
 
+    [Test]
+    public void Should_read_every_form_of_command_when_the_executor_gets_them()
+    {
+        var (config, problems) = AgenticYaml.Parse("""
+            build:
+            test: ["dotnet", "test", "App.sln"]
+            lint:
+              - [npm, run, lint]
+              - npx tsc --noEmit
+            protected_paths: ["deploy/**", "*.pem", "docs/"]
+            """);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(problems, Is.Empty);
+            Assert.That(config!.Commands["build"], Is.Empty, "an empty value declares no build (nothing is detected)");
+            Assert.That(config.Commands["test"].Single(), Is.EqualTo(new[] { "dotnet", "test", "App.sln" }));
+            Assert.That(config.Commands["lint"], Is.EqualTo(new[] { new[] { "npm", "run", "lint" }, new[] { "npx", "tsc", "--noEmit" } }));
+            Assert.That(config.ProtectedPaths, Is.EqualTo(new[] { "deploy/**", "*.pem", "docs/" }));
+        });
+    }
+
+    [TestCase("build: make && make install", "'&' is a shell operator")]
+    [TestCase("test: echo $HOME", "'$' is a shell operator")]
+    [TestCase("build: [unclosed", "not valid YAML")]
+    [TestCase("lint: [[npm, run, lint], {fix: true}]", "the item on line 1 is neither a command string nor an argv list")]
+    [TestCase("protected_paths: {a: 1}", "'protected_paths' must be a list of path globs")]
+    [TestCase("protected_paths: [\"deploy/**\", \"  \"]", "'protected_paths' must be a list of path globs")]
+    public void Should_name_the_problem_when_a_setting_is_invalid(string yaml, string expected)
+    {
+        var (config, problems) = AgenticYaml.Parse(yaml);
+
+        Assert.That(config, Is.Null);
+        Assert.That(problems.Single(), Does.Contain(expected));
+    }
+
+    [Test]
+    public void Should_keep_quoted_words_together_when_splitting_a_command()
+    {
+        Assert.That(CommandLine.Split("pytest -k 'not slow' \"tests/a b.py\""), Is.EqualTo(new[] { "pytest", "-k", "not slow", "tests/a b.py" }));
+    }
+
+    [Test]
+    public void Should_split_back_to_the_same_words_when_a_command_is_joined_for_a_report()
+    {
+        string[] argv = ["grep", "-q", "= 2", "it's", "src/math.txt", ""];
+
+        var line = CommandLine.Join(argv);
+
+        Assert.That(line, Is.EqualTo("grep -q '= 2' 'it'\\''s' src/math.txt ''"));
+        Assert.That(CommandLine.Split(line), Is.EqualTo(argv));
+    }
+
     [TestCase("make && make test")]
     [TestCase("npm test | tee out")]
     [TestCase("echo $GITHUB_TOKEN")]
