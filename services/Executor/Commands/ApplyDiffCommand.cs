@@ -1,5 +1,5 @@
 using System.Text;
-using Agentic.Executor.Workspaces;
+using Agentic.Git;
 using Agentic.Patches;
 
 namespace Agentic.Executor.Commands;
@@ -53,11 +53,11 @@ public sealed class ApplyDiffCommand(GitCli git) : ILibraryCommand
         var check = await git.RunAsync(context.Workspace, [.. common, "--check", "-"], null, cancellationToken, input: input);
         if (!check.Succeeded)
         {
-            return new(CommandStatus.ProposalFailed, $"the diff does not apply: {check.OutputTail.Trim()}");
+            return new(CommandStatus.ProposalFailed, $"the diff does not apply: {check.Error}");
         }
 
         var apply = await git.RunAsync(context.Workspace, [.. common, "-"], null, cancellationToken, input: input);
-        return apply.Succeeded ? new(CommandStatus.Ran) : new(CommandStatus.Failed, $"git apply failed: {apply.OutputTail.Trim()}");
+        return apply.Succeeded ? new(CommandStatus.Ran) : new(CommandStatus.Failed, $"git apply failed: {apply.Error}");
     }
 
     /// <summary>The first problem with the shape, paths and modes of <paramref name="diff"/>, or null.</summary>

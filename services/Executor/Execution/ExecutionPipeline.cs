@@ -7,6 +7,7 @@ using Agentic.Executor.Patches;
 using Agentic.Executor.Sandbox;
 using Agentic.Executor.Validation;
 using Agentic.Executor.Workspaces;
+using Agentic.Git;
 using Agentic.RepositoryConfig;
 using Microsoft.Extensions.Options;
 
@@ -41,7 +42,7 @@ public sealed partial class ExecutionPipeline(
             Patch = patch,
             Validation = steps,
             Duration = timeProvider.GetElapsedTime(started),
-            Error = error is null ? null : Processes.OutputScrubber.Scrub(error),
+            Error = error is null ? null : OutputScrubber.Scrub(error),
         };
 
         var libraryCommand = library.Find(command.Command);
@@ -66,7 +67,7 @@ public sealed partial class ExecutionPipeline(
             var source = await access.GetAsync(command.PullRequest.Repository, cancellationToken);
             workspace = await workspaces.PrepareAsync(source, command.PullRequest.HeadSha, cancellationToken);
         }
-        catch (Exception e) when (e is WorkspaceException or Agentic.GitHub.GitHubApiException or HttpRequestException or InvalidOperationException)
+        catch (Exception e) when (e is WorkspaceException or GitException or Agentic.GitHub.GitHubApiException or HttpRequestException or InvalidOperationException)
         {
             LogWorkspaceFailed(logger, command.ExecutionId, e.Message);
             return Result(ExecutionOutcome.Error, $"workspace: {e.Message}");
@@ -78,7 +79,7 @@ public sealed partial class ExecutionPipeline(
             {
                 return await RunInWorkspaceAsync(command, libraryCommand, workspace, steps, Result, cancellationToken);
             }
-            catch (Exception e) when (e is SandboxUnavailableException or WorkspaceException)
+            catch (Exception e) when (e is SandboxUnavailableException or WorkspaceException or GitException)
             {
                 LogWorkspaceFailed(logger, command.ExecutionId, e.Message);
                 return Result(ExecutionOutcome.Error, e.Message);
@@ -179,8 +180,8 @@ public sealed partial class ExecutionPipeline(
     /// <summary><c>.github/agentic.yml</c> from the default branch (the mirror's HEAD), so a pull request cannot change its own rules.</summary>
     private async Task<(AgenticYaml? Config, IReadOnlyList<string> Problems)> ReadConfigAsync(Workspace workspace, CancellationToken cancellationToken)
     {
-        var shown = await git.RunAsync(workspace.MirrorDirectory, ["show", $"HEAD:{AgenticYaml.Path}"], null, cancellationToken, captureOutput: true, maxOutputBytes: 256 * 1024);
-        return shown.Succeeded ? AgenticYaml.Parse(Encoding.UTF8.GetString(shown.StandardOutput)) : (AgenticYaml.Default, []);
+        var shown = await git.RunAsync(workspace.MirrorDirectory, ["show", $"HEAD:{AgenticYaml.Path}"], null, cancellationToken, maxOutputBytes: 256 * 1024);
+        return shown.Succeeded ? AgenticYaml.Parse(Encoding.UTF8.GetString(shown.Output)) : (AgenticYaml.Default, []);
     }
 
     [LoggerMessage(1, LogLevel.Warning, "Execution {ExecutionId}: workspace or sandbox failed: {Reason}")]

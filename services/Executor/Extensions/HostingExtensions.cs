@@ -8,10 +8,12 @@ using Agentic.Executor.Processes;
 using Agentic.Executor.Sandbox;
 using Agentic.Executor.Validation;
 using Agentic.Executor.Workspaces;
+using Agentic.Git;
 using Agentic.GitHub;
 using Agentic.ServiceDefaults.Messaging;
 using Agentic.ServiceDefaults.Options;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 
 namespace Agentic.Executor.Extensions;
 
@@ -33,7 +35,7 @@ public static class HostingExtensions
         services.AddValidatedOptions<ExecutorOptions, ExecutorOptionsValidator>(ExecutorOptions.SectionName);
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<ProcessRunner>();
-        services.TryAddSingleton<GitCli>();
+        services.TryAddSingleton(sp => new GitCli(sp.GetRequiredService<IOptions<ExecutorOptions>>().Value.GitTimeout));
         services.TryAddSingleton<WorkspaceManager>();
         services.TryAddSingleton<CgroupLimits>();
         services.TryAddSingleton<SandboxRunner>();

@@ -3,6 +3,7 @@ using System.Text;
 using Agentic.Executor.Options;
 using Agentic.Executor.Validation;
 using Agentic.Executor.Workspaces;
+using Agentic.Git;
 using Agentic.Patches;
 using Agentic.RepositoryConfig;
 
@@ -28,26 +29,26 @@ public sealed class PatchBuilder(GitCli git)
     {
         string[] safe = ["-c", "core.fsmonitor=false", "-c", "core.untrackedCache=false", "-c", "diff.external="];
         await git.RunCheckedAsync(workspace, [.. safe, "add", "--all", "--", ".", .. Excluded], null, cancellationToken);
-        var numstat = await git.RunAsync(workspace, [.. safe, "diff", "--cached", "--no-renames", "--no-ext-diff", "--no-textconv", "--numstat", "-z", headSha], null, cancellationToken, captureOutput: true);
+        var numstat = await git.RunAsync(workspace, [.. safe, "diff", "--cached", "--no-renames", "--no-ext-diff", "--no-textconv", "--numstat", "-z", headSha], null, cancellationToken);
         if (!numstat.Succeeded)
         {
-            throw new WorkspaceException($"git diff --numstat failed: {numstat.OutputTail}");
+            throw new WorkspaceException($"git diff --numstat failed: {numstat.Error}");
         }
 
-        var files = ParseNumstat(Encoding.UTF8.GetString(numstat.StandardOutput));
+        var files = ParseNumstat(Encoding.UTF8.GetString(numstat.Output));
         if (files.Count == 0)
         {
             return null;
         }
 
         // One byte over the cap is enough to refuse; never hold an unbounded diff.
-        var diff = await git.RunAsync(workspace, [.. safe, "diff", "--cached", "--no-renames", "--no-ext-diff", "--no-textconv", "--binary", "--full-index", headSha], null, cancellationToken, captureOutput: true, maxOutputBytes: maxBytes + 1);
+        var diff = await git.RunAsync(workspace, [.. safe, "diff", "--cached", "--no-renames", "--no-ext-diff", "--no-textconv", "--binary", "--full-index", headSha], null, cancellationToken, maxOutputBytes: maxBytes + 1);
         if (!diff.Succeeded && !diff.OutputLimitExceeded)
         {
-            throw new WorkspaceException($"git diff failed: {diff.OutputTail}");
+            throw new WorkspaceException($"git diff failed: {diff.Error}");
         }
 
-        return new Patch(Encoding.UTF8.GetString(diff.StandardOutput), files);
+        return new Patch(Encoding.UTF8.GetString(diff.Output), files);
     }
 
     public static IReadOnlyList<PatchFile> ParseNumstat(string output)

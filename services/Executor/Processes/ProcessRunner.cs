@@ -1,6 +1,7 @@
 using System.ComponentModel;
 using System.Diagnostics;
 using System.Text;
+using Agentic.Git;
 
 namespace Agentic.Executor.Processes;
 
@@ -58,7 +59,7 @@ public sealed class ProcessRunner(TimeProvider timeProvider)
         using var overflow = new CancellationTokenSource();
         var stdout = PumpAsync(process.StandardOutput.BaseStream, output, isStandardOutput: true, overflow, limits.Token);
         var stderr = PumpAsync(process.StandardError.BaseStream, output, isStandardOutput: false, overflow, limits.Token);
-        var stdin = FeedAsync(process, request.StandardInput, limits.Token);
+        var stdin = ChildProcess.WriteInputAsync(process, request.StandardInput, limits.Token);
 
         var timedOut = false;
         using var anyLimit = CancellationTokenSource.CreateLinkedTokenSource(limits.Token, overflow.Token);
@@ -69,7 +70,7 @@ public sealed class ProcessRunner(TimeProvider timeProvider)
         catch (OperationCanceledException)
         {
             timedOut = limits.IsCancellationRequested && !overflow.IsCancellationRequested;
-            Kill(process);
+            ChildProcess.KillTree(process);
             await process.WaitForExitAsync(CancellationToken.None);
         }
 
@@ -81,7 +82,7 @@ public sealed class ProcessRunner(TimeProvider timeProvider)
         }
         catch (OperationCanceledException)
         {
-            Kill(process);
+            ChildProcess.KillTree(process);
         }
 
         await stdin;
@@ -96,39 +97,6 @@ public sealed class ProcessRunner(TimeProvider timeProvider)
             OutputTail = output.Tail(),
             StandardOutput = output.StandardOutput(),
         };
-    }
-
-    private static void Kill(Process process)
-    {
-        try
-        {
-            process.Kill(entireProcessTree: true);
-        }
-        catch (InvalidOperationException)
-        {
-            // Already exited.
-        }
-        catch (Win32Exception)
-        {
-            // Exited while we enumerated its children.
-        }
-    }
-
-    private static async Task FeedAsync(Process process, byte[]? input, CancellationToken cancellationToken)
-    {
-        try
-        {
-            if (input is { Length: > 0 })
-            {
-                await process.StandardInput.BaseStream.WriteAsync(input, cancellationToken);
-            }
-
-            process.StandardInput.Close();
-        }
-        catch (Exception e) when (e is IOException or OperationCanceledException or ObjectDisposedException)
-        {
-            // The process did not read all of its input; its exit code tells the story.
-        }
     }
 
     private static async Task PumpAsync(Stream stream, OutputCollector output, bool isStandardOutput, CancellationTokenSource overflow, CancellationToken cancellationToken)

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Agentic.Executor.Options;
 using Agentic.Executor.Processes;
+using Agentic.Git;
 using Microsoft.Extensions.Options;
 
 namespace Agentic.Executor.Sandbox;

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Text.RegularExpressions;
 using Agentic.Executor.Options;
+using Agentic.Git;
 using Microsoft.Extensions.Options;
 
 namespace Agentic.Executor.Workspaces;

@@ -1,3 +1,4 @@
+using Agentic.Git;
 using Agentic.GitHub;
 using Agentic.Persistence.Sagas;
 using Agentic.ResultProcessor.Consumers;
@@ -17,6 +18,7 @@ public static class HostingExtensions
     {
         builder.Services.AddValidatedOptions<FixWorkflowOptions, FixWorkflowOptionsValidator>(FixWorkflowOptions.SectionName);
         builder.Services.AddGitHubClient(builder.Configuration);
+        builder.Services.AddSingleton(new GitCli());
         builder.Services.AddSingleton<FixPublisher>();
         builder.Services.AddHostedService<FixWorkflowDeadlineSweeper>();
         builder.AddAgenticMessaging(bus =>

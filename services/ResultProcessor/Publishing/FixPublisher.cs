@@ -1,4 +1,6 @@
+using System.Text;
 using Agentic.Contracts.Results;
+using Agentic.Git;
 using Agentic.GitHub;
 using Agentic.GitHub.Models;
 
@@ -9,7 +11,7 @@ namespace Agentic.ResultProcessor.Publishing;
 /// (only if the branch is still at the validated head, so a human's push is never overwritten) or, when asked, to a
 /// new branch with a pull request against the PR branch. A redelivered command finds its own commit by its trailer.
 /// </summary>
-public sealed partial class FixPublisher(GitHubClient gitHub, ILogger<FixPublisher> logger)
+public sealed partial class FixPublisher(GitHubClient gitHub, GitCli git, ILogger<FixPublisher> logger)
 {
     public const string Trailer = "Agentic-Execution";
 
@@ -31,7 +33,6 @@ public sealed partial class FixPublisher(GitHubClient gitHub, ILogger<FixPublish
         var token = await gitHub.GetGitTokenAsync(repository.InstallationId, cancellationToken);
         var cloneUrl = (await client.GetRepositoryAsync(repository.Owner, repository.Name, cancellationToken)).CloneUrl
             ?? throw new InvalidOperationException($"GitHub did not return a clone URL for {repository.Owner}/{repository.Name}.");
-        var auth = GitCommand.WithToken(token);
         var marker = $"{Trailer}: {command.ExecutionId}";
         var branch = command.OpenPullRequest ? $"agentic/fix-{command.ExecutionId:N}"[..20] : pr.HeadRef;
 
@@ -40,16 +41,16 @@ public sealed partial class FixPublisher(GitHubClient gitHub, ILogger<FixPublish
         var workspace = Directory.CreateTempSubdirectory("agentic-publish-").FullName;
         try
         {
-            await Git(workspace, ["init", "-q"], null, null, cancellationToken);
-            var remoteHead = await RemoteHeadAsync(workspace, cloneUrl, branch, auth, cancellationToken);
+            await git.RunCheckedAsync(workspace, ["init", "-q"], null, cancellationToken);
+            var remoteHead = await RemoteHeadAsync(workspace, cloneUrl, branch, token, cancellationToken);
             var moved = remoteHead is not null && remoteHead != pr.HeadSha;
-            await Git(workspace, moved ? ["fetch", "-q", "--no-tags", "--depth=1", cloneUrl, pr.HeadSha, remoteHead!] : ["fetch", "-q", "--no-tags", "--depth=1", cloneUrl, pr.HeadSha],
-                auth, null, cancellationToken);
+            await git.RunCheckedAsync(workspace, moved ? ["fetch", "-q", "--no-tags", "--depth=1", cloneUrl, pr.HeadSha, remoteHead!] : ["fetch", "-q", "--no-tags", "--depth=1", cloneUrl, pr.HeadSha],
+                token, cancellationToken);
 
             // Already published by an earlier delivery of this command?
             if (moved)
             {
-                var message = await Git(workspace, ["log", "-1", "--format=%B", remoteHead!], null, null, cancellationToken);
+                var message = await git.RunCheckedAsync(workspace, ["log", "-1", "--format=%B", remoteHead!], null, cancellationToken);
                 if (message.Contains(marker, StringComparison.Ordinal))
                 {
                     LogAlreadyPublished(logger, command.CorrelationId, branch);
@@ -62,14 +63,15 @@ public sealed partial class FixPublisher(GitHubClient gitHub, ILogger<FixPublish
                 }
             }
 
-            await Git(workspace, ["read-tree", pr.HeadSha], null, null, cancellationToken);
-            await Git(workspace, ["apply", "--cached", "--whitespace=nowarn", "-"], null, command.Patch, cancellationToken);
-            var tree = await Git(workspace, ["write-tree"], null, null, cancellationToken);
-            var commit = await Git(workspace, ["commit-tree", tree, "-p", pr.HeadSha], Identity, $"{command.CommitMessage}\n\n{marker}\n", cancellationToken);
+            await git.RunCheckedAsync(workspace, ["read-tree", pr.HeadSha], null, cancellationToken);
+            await git.RunCheckedAsync(workspace, ["apply", "--cached", "--whitespace=nowarn", "-"], null, cancellationToken, Encoding.UTF8.GetBytes(command.Patch));
+            var tree = await git.RunCheckedAsync(workspace, ["write-tree"], null, cancellationToken);
+            var commit = await git.RunCheckedAsync(
+                workspace, ["commit-tree", tree, "-p", pr.HeadSha], null, cancellationToken, Encoding.UTF8.GetBytes($"{command.CommitMessage}\n\n{marker}\n"), Identity);
 
             // The lease makes the push fail if someone moved the branch since the fix was validated.
             var lease = command.OpenPullRequest ? $"--force-with-lease=refs/heads/{branch}:" : $"--force-with-lease=refs/heads/{branch}:{pr.HeadSha}";
-            await Git(workspace, ["push", "-q", lease, cloneUrl, $"{commit}:refs/heads/{branch}"], auth, null, cancellationToken);
+            await git.RunCheckedAsync(workspace, ["push", "-q", lease, cloneUrl, $"{commit}:refs/heads/{branch}"], token, cancellationToken);
             LogPushed(logger, command.CorrelationId, repository.Owner, repository.Name, branch, commit);
             return await FinishAsync(client, command, branch, commit, cancellationToken);
         }
@@ -99,15 +101,11 @@ public sealed partial class FixPublisher(GitHubClient gitHub, ILogger<FixPublish
         return new PublishedFix(commit, number);
     }
 
-    private static async Task<string?> RemoteHeadAsync(string workspace, string cloneUrl, string branch, IReadOnlyDictionary<string, string> auth, CancellationToken cancellationToken)
+    private async Task<string?> RemoteHeadAsync(string workspace, string cloneUrl, string branch, string token, CancellationToken cancellationToken)
     {
-        var line = await Git(workspace, ["ls-remote", cloneUrl, $"refs/heads/{branch}"], auth, null, cancellationToken);
+        var line = await git.RunCheckedAsync(workspace, ["ls-remote", cloneUrl, $"refs/heads/{branch}"], token, cancellationToken);
         return line.Length >= 40 ? line[..40] : null;
     }
-
-    private static Task<string> Git(
-        string workspace, IReadOnlyList<string> arguments, IReadOnlyDictionary<string, string>? environment, string? input, CancellationToken cancellationToken) =>
-        GitCommand.RunAsync(workspace, arguments, environment, input, cancellationToken);
 
     [LoggerMessage(1, LogLevel.Information, "Workflow {WorkflowId}: pushed {Commit} to {Owner}/{Repository}:{Branch}")]
     private static partial void LogPushed(ILogger logger, Guid workflowId, string owner, string repository, string branch, string commit);

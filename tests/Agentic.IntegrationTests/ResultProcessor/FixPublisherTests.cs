@@ -1,6 +1,7 @@
 using System.Globalization;
 using Agentic.Contracts.Common;
 using Agentic.Contracts.Results;
+using Agentic.Git;
 using Agentic.GitHub;
 using Agentic.ResultProcessor.Publishing;
 using Agentic.StandIns.GitHub;
@@ -42,7 +43,7 @@ public sealed class FixPublisherTests
         var options = new GitHubClientOptions { BaseUrl = _gitHub.BaseUri, App = { AppId = app.Id, PrivateKey = app.PrivateKeyPem } };
         options.RateLimit.MinimumWriteInterval = TimeSpan.Zero;
         _client = GitHubClient.Create(options);
-        _publisher = new FixPublisher(_client, NullLogger<FixPublisher>.Instance);
+        _publisher = new FixPublisher(_client, new GitCli(), NullLogger<FixPublisher>.Instance);
     }
 
     [TearDown]

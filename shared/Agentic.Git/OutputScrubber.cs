@@ -1,8 +1,8 @@
 using System.Text.RegularExpressions;
 
-namespace Agentic.Executor.Processes;
+namespace Agentic.Git;
 
-/// <summary>Removes credentials from output before it leaves the executor: GitHub tokens, basic/bearer headers, URL user-info.</summary>
+/// <summary>Removes credentials from output before it leaves a service: GitHub tokens, basic/bearer headers, URL user-info.</summary>
 public static partial class OutputScrubber
 {
     public const string Redacted = "***";

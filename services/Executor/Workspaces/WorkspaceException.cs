@@ -1,0 +1,4 @@
+namespace Agentic.Executor.Workspaces;
+
+/// <summary>A workspace could not be prepared (clone, fetch, checkout).</summary>
+public sealed class WorkspaceException(string message) : Exception(message);
