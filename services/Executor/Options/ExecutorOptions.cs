@@ -54,6 +54,12 @@ public sealed class SandboxOptions
     /// <summary>Run as uid/gid 1000 inside a user namespace (root outside is not root inside).</summary>
     public bool UnshareUser { get; set; } = true;
 
+    /// <summary>
+    /// Scheduling niceness of sandboxed commands (0 to 19; 0 leaves it alone). Builds and test suites are the heavy
+    /// work; at 10 they yield the CPU to the services, so the workflows around them keep moving on a busy host.
+    /// </summary>
+    public int Niceness { get; set; } = 10;
+
     /// <summary>cgroup v1 controllers (pids, memory) root, or a cgroup v2 mount; a child group is made per command when writable.</summary>
     public string CgroupRoot { get; set; } = "/sys/fs/cgroup";
 
@@ -88,6 +94,7 @@ public sealed class ExecutorOptionsValidator : AbstractValidator<ExecutorOptions
         RuleFor(o => o.Sandbox.MaxProcesses).GreaterThanOrEqualTo(0);
         RuleFor(o => o.Sandbox.MaxFileSizeBytes).GreaterThan(0);
         RuleFor(o => o.Sandbox.MaxOpenFiles).GreaterThan(0);
+        RuleFor(o => o.Sandbox.Niceness).InclusiveBetween(0, 19);
         RuleFor(o => o.Sandbox.MaxOutputBytes).GreaterThan(0);
         RuleFor(o => o.Sandbox.OutputTailBytes).InclusiveBetween(256, 1024 * 1024);
         RuleFor(o => o.Patch.MaxFilesChanged).GreaterThan(0);

@@ -45,8 +45,13 @@ public sealed partial class SandboxRunner(ProcessRunner runner, CgroupLimits cgr
             "--nofile=" + settings.MaxOpenFiles.ToString(CultureInfo.InvariantCulture),
             "--core=0",
             "--",
-            bwrap,
         };
+        if (settings.Niceness > 0)
+        {
+            wrapper.AddRange(["nice", "-n", settings.Niceness.ToString(CultureInfo.InvariantCulture)]);
+        }
+
+        wrapper.Add(bwrap);
         wrapper.AddRange(argv);
 
         using var group = cgroups.Create(settings.MemoryBytes, settings.MaxProcesses);

@@ -76,6 +76,15 @@ public sealed class SandboxRunnerTests
     }
 
     [Test]
+    public async Task Should_run_the_command_at_a_lower_priority_than_the_services()
+    {
+        var result = await RunAsync(["nice"]);
+
+        Assert.That(result.ExitCode, Is.Zero, result.OutputTail);
+        Assert.That(result.OutputTail.Trim(), Is.EqualTo(new Agentic.Executor.Options.SandboxOptions().Niceness.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+    }
+
+    [Test]
     public async Task Should_keep_git_metadata_read_only_when_the_workspace_is_a_repository()
     {
         Directory.CreateDirectory(Path.Combine(_workspace, ".git"));
