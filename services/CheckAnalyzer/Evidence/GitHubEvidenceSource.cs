@@ -32,11 +32,12 @@ public sealed partial class GitHubEvidenceSource(GitHubClient github, ILogger<Gi
         var client = github.ForRepository(repository.InstallationId);
         try
         {
+            // The flaky check does not depend on the log: both go out at once.
+            var passedElsewhere = PassedElsewhereAsync(client, request, cancellationToken);
             var (source, log) = request.JobId is { } jobId
                 ? ("job-log", await ReduceJobLogAsync(client, repository.Owner, repository.Name, jobId, settings, cancellationToken))
                 : ("check-run-output", await ReduceCheckRunAsync(client, repository.Owner, repository.Name, request.CheckRunId, settings, cancellationToken));
-            var passedElsewhere = await PassedElsewhereAsync(client, request, cancellationToken);
-            return new FailureEvidence(source, log, passedElsewhere);
+            return new FailureEvidence(source, log, await passedElsewhere);
         }
         catch (GitHubApiException ex)
         {
