@@ -55,10 +55,14 @@ public sealed class GitHubAppOptions
     internal bool IsConfigured => AppId is not null;
 }
 
-/// <summary>The governor that keeps one credential within GitHub's primary and secondary rate limits.</summary>
+/// <summary>How the client keeps within GitHub's primary and secondary rate limits (per credential, and the concurrency cap for all).</summary>
 public sealed class GitHubRateLimitOptions
 {
-    /// <summary>GitHub's secondary limit allows at most 100 concurrent requests.</summary>
+    /// <summary>
+    /// Requests in flight at once for the whole client, every credential (installation, app, token) together: GitHub's
+    /// secondary limit allows at most 100 concurrent requests, and an App reading many installations at once stays
+    /// within it too.
+    /// </summary>
     public int MaxConcurrentRequests { get; set; } = 100;
 
     /// <summary>Content-creating requests (POST, PATCH, PUT, DELETE) start at least this far apart.</summary>

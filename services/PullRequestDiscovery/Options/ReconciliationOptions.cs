@@ -13,10 +13,17 @@ public sealed class ReconciliationOptions
     /// <summary>Time from the start of one cycle to the start of the next.</summary>
     public TimeSpan Interval { get; set; } = TimeSpan.FromMinutes(5);
 
-    /// <summary>Repositories compared at once.</summary>
+    /// <summary>
+    /// Repositories compared at once, started in priority order. Requests in flight are at most this times
+    /// <see cref="CheckRunConcurrency"/>, and never more than the GitHub client's cap for all installations together
+    /// (<c>GitHub:Api:RateLimit:MaxConcurrentRequests</c>).
+    /// </summary>
     public int MaxConcurrency { get; set; } = 8;
 
-    /// <summary>Check-run listings in flight at once for one repository (only for PRs whose head changed).</summary>
+    /// <summary>
+    /// Requests in flight at once for one repository: check-run listings (one per head not seen before) and the GETs
+    /// that tell closed from merged.
+    /// </summary>
     public int CheckRunConcurrency { get; set; } = 4;
 }
 

@@ -37,9 +37,18 @@ public sealed class ReconciliationStore(NpgsqlDataSource dataSource)
         return rows.ToDictionary(r => r.Number);
     }
 
+    /// <summary>Marks a repository whose changes are written in the caller's transaction.</summary>
     public static Task MarkReconciledAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, long repositoryId, CancellationToken cancellationToken)
     {
         const string sql = "UPDATE repositories SET reconciled_at = now() WHERE id = @repositoryId";
         return connection.ExecuteAsync(new CommandDefinition(sql, new { repositoryId }, transaction, cancellationToken: cancellationToken));
+    }
+
+    /// <summary>Marks a repository that had nothing to write.</summary>
+    public async Task MarkReconciledAsync(long repositoryId, CancellationToken cancellationToken)
+    {
+        const string sql = "UPDATE repositories SET reconciled_at = now() WHERE id = @repositoryId";
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await connection.ExecuteAsync(new CommandDefinition(sql, new { repositoryId }, cancellationToken: cancellationToken));
     }
 }

@@ -13,11 +13,14 @@ using Microsoft.Extensions.Options;
 namespace Agentic.PullRequestDiscovery.Reconciliation;
 
 /// <summary>
-/// One reconciliation cycle: for every enabled repository, in priority order (then least recently reconciled) and a
-/// few at a time, list its open PRs with a conditional request (an unchanged repository costs one free 304), and for
-/// each PR that is new or has a new head list the head's check runs and feed them through the webhook path
-/// (<see cref="PullRequestTracking"/>, <see cref="CheckFailureDetection"/>). PRs no longer open are closed, which ends
-/// their workflows. Each repository is written in one transaction, then marked reconciled.
+/// One reconciliation cycle: for every enabled repository, in priority order (then least recently reconciled) and
+/// <see cref="ReconciliationOptions.MaxConcurrency"/> at a time, list its open PRs with a conditional request (an
+/// unchanged repository costs one free 304), and for each head that is new (a new PR, or one pushed to) list its check
+/// runs, <see cref="ReconciliationOptions.CheckRunConcurrency"/> at a time, and feed them through the webhook path
+/// (<see cref="PullRequestTracking"/>, <see cref="CheckFailureDetection"/>). PRs no longer open are closed (one GET
+/// each tells closed from merged, as many at a time), which ends their workflows. Each repository's changes are written as one batch in one transaction, then it is marked
+/// reconciled. However many repositories and installations are in flight, the <see cref="GitHubClient"/> keeps all
+/// requests together under its one concurrency cap (<c>GitHub:Api:RateLimit:MaxConcurrentRequests</c>).
 /// </summary>
 public sealed partial class Reconciler(
     GitHubClient github,
@@ -93,47 +96,53 @@ public sealed partial class Reconciler(
         var openNumbers = open.Select(pr => pr.Number).ToHashSet();
         var gone = known.Values.Where(pr => !openNumbers.Contains(pr.Number)).ToList();
 
-        var checkRuns = new ConcurrentDictionary<int, List<GitHubCheckRun>>();
+        // One listing per head (PRs may share one), only for heads not seen before.
+        var checkRuns = new ConcurrentDictionary<string, List<GitHubCheckRun>>(StringComparer.Ordinal);
         var perRepository = new ParallelOptions { MaxDegreeOfParallelism = options.Value.CheckRunConcurrency, CancellationToken = cancellationToken };
-        await Parallel.ForEachAsync(changed, perRepository, async (pullRequest, token) =>
+        await Parallel.ForEachAsync(changed.Select(pr => pr.Head.Sha).Distinct(StringComparer.Ordinal), perRepository, async (headSha, token) =>
         {
             var runs = new List<GitHubCheckRun>();
-            await foreach (var run in client.ListCheckRunsForRefAsync(repository.Owner, repository.Name, pullRequest.Head.Sha, cancellationToken: token))
+            await foreach (var run in client.ListCheckRunsForRefAsync(repository.Owner, repository.Name, headSha, cancellationToken: token))
             {
                 runs.Add(run);
             }
 
-            checkRuns[pullRequest.Number] = runs;
+            checkRuns[headSha] = runs;
         });
 
-        var closed = new List<PullRequestChanged>();
-        foreach (var pullRequest in gone)
+        var closedByNumber = new ConcurrentDictionary<int, PullRequestChanged>();
+        await Parallel.ForEachAsync(gone, perRepository, async (pullRequest, token) =>
         {
-            if (await ClosedChangeAsync(client, repositoryRef, pullRequest, cancellationToken) is { } change)
+            if (await ClosedChangeAsync(client, repositoryRef, pullRequest, token) is { } change)
             {
-                closed.Add(change);
+                closedByNumber[pullRequest.Number] = change;
             }
+        });
+
+        var closed = closedByNumber.Values.OrderBy(c => c.PullRequest.Number).ToList();
+        if (changed.Count == 0 && closed.Count == 0)
+        {
+            await reconciliationStore.MarkReconciledAsync(repository.Id, cancellationToken);
+            return;
         }
 
-        var detected = 0;
+        var changes = changed
+            .Select(pr => ToChange(repositoryRef, pr, known.ContainsKey(pr.Number) ? "synchronize" : "opened", merged: false))
+            .ToList();
+        var completed = changes
+            .GroupBy(c => c.PullRequest.HeadSha, StringComparer.Ordinal)
+            .SelectMany(head => checkRuns[head.Key]
+                .Where(r => r is { Status: "completed", Conclusion: not null } && r.HeadSha == head.Key)
+                .Select(r => ToCheckRunCompleted(r, repositoryRef, [.. head.Select(c => c.PullRequest)])))
+            .ToList();
+
+        // The whole repository in one transaction and a few statements, however many PRs it has.
+        int detected;
         await using (var connection = await checkRunStore.OpenAsync(cancellationToken))
         await using (var transaction = await connection.BeginTransactionAsync(cancellationToken))
         {
-            foreach (var pullRequest in changed)
-            {
-                var change = ToChange(repositoryRef, pullRequest, known.ContainsKey(pullRequest.Number) ? "synchronize" : "opened", merged: false);
-                await tracking.ApplyAsync(connection, transaction, change, bus, cancellationToken);
-                foreach (var run in checkRuns[pullRequest.Number].Where(r => r is { Status: "completed", Conclusion: not null } && r.HeadSha == pullRequest.Head.Sha))
-                {
-                    detected += await detection.RecordAsync(connection, transaction, ToCheckRunCompleted(run, change.PullRequest), bus, cancellationToken);
-                }
-            }
-
-            foreach (var change in closed)
-            {
-                await tracking.ApplyAsync(connection, transaction, change, bus, cancellationToken);
-            }
-
+            await tracking.ApplyAsync(connection, transaction, [.. changes, .. closed], bus, cancellationToken);
+            detected = await detection.RecordAsync(connection, transaction, completed, bus, cancellationToken);
             await ReconciliationStore.MarkReconciledAsync(connection, transaction, repository.Id, cancellationToken);
             await transaction.CommitAsync(cancellationToken);
         }
@@ -141,10 +150,7 @@ public sealed partial class Reconciler(
         Interlocked.Add(ref totals.Changed, changed.Count);
         Interlocked.Add(ref totals.Closed, closed.Count);
         Interlocked.Add(ref totals.Detected, detected);
-        if (changed.Count > 0 || closed.Count > 0)
-        {
-            LogRepository(logger, repository.Owner, repository.Name, open.Count, changed.Count, closed.Count, detected);
-        }
+        LogRepository(logger, repository.Owner, repository.Name, open.Count, changed.Count, closed.Count, detected);
     }
 
     /// <summary>A PR known open that the listing no longer has: closed or merged (one GET to tell which); null if it is open after all.</summary>
@@ -198,11 +204,11 @@ public sealed partial class Reconciler(
         FromFork = pullRequest.Head.Repo is { } head && head.Id != repository.RepositoryId,
     };
 
-    private static CheckRunCompleted ToCheckRunCompleted(GitHubCheckRun run, PullRequestRef pullRequest) => new()
+    private static CheckRunCompleted ToCheckRunCompleted(GitHubCheckRun run, RepositoryRef repository, IReadOnlyList<PullRequestRef> pullRequests) => new()
     {
         CorrelationId = NewId.NextGuid(),
         DeliveryId = $"reconciliation:check-run:{run.Id}",
-        Repository = pullRequest.Repository,
+        Repository = repository,
         CheckRunId = run.Id,
         Name = run.Name,
         HeadSha = run.HeadSha,
@@ -210,7 +216,7 @@ public sealed partial class Reconciler(
         CheckSuiteId = run.CheckSuite?.Id,
         AppSlug = run.App?.Slug,
         DetailsUrl = run.DetailsUrl,
-        PullRequests = [pullRequest],
+        PullRequests = pullRequests,
         CompletedAt = run.CompletedAt,
     };
 

@@ -19,24 +19,45 @@ public sealed partial class CheckFailureDetection(TimeProvider clock, ILogger<Ch
     public static bool IsFailure(string? conclusion) => conclusion is not null && FailedConclusions.Contains(conclusion);
 
     /// <summary>Records <paramref name="checkRun"/> in the caller's transaction; returns how many new failure workflows were published.</summary>
-    public async Task<int> RecordAsync(
+    public Task<int> RecordAsync(
         NpgsqlConnection connection, NpgsqlTransaction transaction, CheckRunCompleted checkRun, IPublishEndpoint publisher, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(checkRun);
+        return RecordAsync(connection, transaction, [checkRun], publisher, cancellationToken);
+    }
+
+    /// <summary>
+    /// Records <paramref name="checkRuns"/> in the caller's transaction, in a few statements whatever their number;
+    /// returns how many new failure workflows were published.
+    /// </summary>
+    public async Task<int> RecordAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<CheckRunCompleted> checkRuns, IPublishEndpoint publisher, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(checkRuns);
         ArgumentNullException.ThrowIfNull(publisher);
-        await CheckRunStore.UpsertRepositoryAsync(connection, transaction, checkRun.Repository, cancellationToken);
-        await CheckRunStore.UpsertCheckRunAsync(connection, transaction, checkRun, cancellationToken);
-        if (!IsFailure(checkRun.Conclusion))
+        if (checkRuns.Count == 0)
         {
             return 0;
         }
 
-        var detected = 0;
-        foreach (var pullRequest in checkRun.PullRequests.Where(pr => pr.HeadSha == checkRun.HeadSha))
+        await CheckRunStore.UpsertRepositoriesAsync(connection, transaction, checkRuns.Select(r => r.Repository), cancellationToken);
+        await CheckRunStore.UpsertCheckRunsAsync(connection, transaction, checkRuns, cancellationToken);
+        var failures = checkRuns
+            .Where(r => IsFailure(r.Conclusion))
+            .SelectMany(r => r.PullRequests.Where(pr => pr.HeadSha == r.HeadSha).Select(pr => (CheckRun: r, Claim: new FixWorkflowClaim(
+                FixWorkflowId.For(r.Repository.RepositoryId, r.HeadSha, r.Name), pr, r.Name))))
+            .ToList();
+        if (failures.Count == 0)
         {
-            await CheckRunStore.UpsertPullRequestHeadAsync(connection, transaction, pullRequest, cancellationToken);
-            var workflowId = FixWorkflowId.For(checkRun.Repository.RepositoryId, checkRun.HeadSha, checkRun.Name);
-            if (!await CheckRunStore.TryClaimFixWorkflowAsync(connection, transaction, workflowId, pullRequest, checkRun.Name, cancellationToken))
+            return 0;
+        }
+
+        await CheckRunStore.UpsertPullRequestHeadsAsync(connection, transaction, failures.Select(f => f.Claim.PullRequest), cancellationToken);
+        var claimed = await CheckRunStore.TryClaimFixWorkflowsAsync(connection, transaction, failures.Select(f => f.Claim), cancellationToken);
+        var published = new HashSet<Guid>();
+        foreach (var (checkRun, (workflowId, pullRequest, _)) in failures)
+        {
+            if (!claimed.Contains(workflowId) || !published.Add(workflowId))
             {
                 LogAlreadyDetected(logger, workflowId, checkRun.Name, pullRequest.Number);
                 continue;
@@ -54,11 +75,10 @@ public sealed partial class CheckFailureDetection(TimeProvider clock, ILogger<Ch
                 JobId = checkRun.AppSlug == "github-actions" ? checkRun.CheckRunId : null,
                 DetectedAt = clock.GetUtcNow(),
             }, cancellationToken);
-            detected++;
             LogDetected(logger, workflowId, checkRun.Name, checkRun.Repository.Owner, checkRun.Repository.Name, pullRequest.Number, checkRun.HeadSha);
         }
 
-        return detected;
+        return published.Count;
     }
 
     [LoggerMessage(1, LogLevel.Information, "Check failure detected: workflow {WorkflowId} for '{CheckName}' on {Owner}/{Repository}#{Number} at {HeadSha}")]

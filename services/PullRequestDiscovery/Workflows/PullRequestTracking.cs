@@ -20,37 +20,57 @@ public sealed partial class PullRequestTracking(ILogger<PullRequestTracking> log
     }
 
     /// <summary>Applies <paramref name="change"/> in the caller's transaction; returns how many workflows were told.</summary>
-    public async Task<int> ApplyAsync(
+    public Task<int> ApplyAsync(
         NpgsqlConnection connection, NpgsqlTransaction transaction, PullRequestChanged change, IPublishEndpoint publisher, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(change);
+        return ApplyAsync(connection, transaction, [change], publisher, cancellationToken);
+    }
+
+    /// <summary>
+    /// Applies <paramref name="changes"/> (in order; the last change of a PR is its state) in the caller's transaction,
+    /// in a few statements whatever their number; returns how many workflows were told.
+    /// </summary>
+    public async Task<int> ApplyAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<PullRequestChanged> changes, IPublishEndpoint publisher, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(changes);
         ArgumentNullException.ThrowIfNull(publisher);
-        var pullRequest = change.PullRequest;
-        var state = StateOf(change);
-        await CheckRunStore.UpsertRepositoryAsync(connection, transaction, pullRequest.Repository, cancellationToken);
-        await CheckRunStore.UpsertPullRequestAsync(connection, transaction, change, state, cancellationToken);
+        if (changes.Count == 0)
+        {
+            return 0;
+        }
+
+        await CheckRunStore.UpsertRepositoriesAsync(connection, transaction, changes.Select(c => c.PullRequest.Repository), cancellationToken);
+        await CheckRunStore.UpsertPullRequestsAsync(connection, transaction, changes.Select(c => new PullRequestRow(c, StateOf(c))), cancellationToken);
+        var inFlight = (await CheckRunStore.ListInFlightWorkflowsAsync(connection, transaction, changes.Select(c => c.PullRequest), cancellationToken))
+            .ToLookup(w => (w.RepositoryId, w.Number));
 
         var told = 0;
-        var inFlight = await CheckRunStore.ListInFlightWorkflowsAsync(connection, transaction, pullRequest.Repository.RepositoryId, pullRequest.Number, cancellationToken);
-        foreach (var workflow in inFlight)
+        foreach (var change in changes)
         {
-            if (state != "open")
+            var pullRequest = change.PullRequest;
+            var state = StateOf(change);
+            foreach (var workflow in inFlight[(pullRequest.Repository.RepositoryId, pullRequest.Number)])
             {
-                await publisher.Publish(new PullRequestClosed { CorrelationId = workflow.Id, PullRequest = pullRequest, Merged = change.Merged }, cancellationToken);
-                LogEnded(logger, workflow.Id, pullRequest.Number, state);
-                told++;
-            }
-            else if (workflow.HeadSha != pullRequest.HeadSha)
-            {
-                await publisher.Publish(new PullRequestHeadMoved
+                if (state != "open")
                 {
-                    CorrelationId = workflow.Id,
-                    PullRequest = pullRequest,
-                    PreviousHeadSha = workflow.HeadSha,
-                    PushedBy = change.Author,
-                }, cancellationToken);
-                LogSuperseded(logger, workflow.Id, pullRequest.Number, pullRequest.HeadSha);
-                told++;
+                    await publisher.Publish(new PullRequestClosed { CorrelationId = workflow.Id, PullRequest = pullRequest, Merged = change.Merged }, cancellationToken);
+                    LogEnded(logger, workflow.Id, pullRequest.Number, state);
+                    told++;
+                }
+                else if (workflow.HeadSha != pullRequest.HeadSha)
+                {
+                    await publisher.Publish(new PullRequestHeadMoved
+                    {
+                        CorrelationId = workflow.Id,
+                        PullRequest = pullRequest,
+                        PreviousHeadSha = workflow.HeadSha,
+                        PushedBy = change.Author,
+                    }, cancellationToken);
+                    LogSuperseded(logger, workflow.Id, pullRequest.Number, pullRequest.HeadSha);
+                    told++;
+                }
             }
         }
 

@@ -24,8 +24,8 @@ internal sealed record PipelineResponse(HttpStatusCode StatusCode, byte[] Body, 
 
 /// <summary>
 /// Sends API requests: the credential's Authorization header, conditional GETs from the ETag cache, the rate-limit
-/// governor of the credential, rate-limit retries, jittered exponential backoff for 5xx and network errors, and
-/// <see cref="GitHubApiException"/> for everything else.
+/// governor of the credential, one cap on requests in flight for all credentials together, rate-limit retries,
+/// jittered exponential backoff for 5xx and network errors, and <see cref="GitHubApiException"/> for everything else.
 /// </summary>
 internal sealed class GitHubHttpPipeline : IDisposable
 {
@@ -33,6 +33,7 @@ internal sealed class GitHubHttpPipeline : IDisposable
     private readonly GitHubClientOptions _options;
     private readonly ETagCache _cache;
     private readonly ConcurrentDictionary<string, RateLimitGovernor> _governors = new(StringComparer.Ordinal);
+    private readonly SemaphoreSlim _inFlight;
     private readonly MediaTypeWithQualityHeaderValue _accept = new("application/vnd.github+json");
 
     public GitHubHttpPipeline(Func<HttpClient> httpClient, GitHubClientOptions options, GitHubClientMetrics metrics, TimeProvider time, ILogger logger)
@@ -43,6 +44,7 @@ internal sealed class GitHubHttpPipeline : IDisposable
         Time = time;
         Logger = logger;
         _cache = new ETagCache(options.ETagCacheSize);
+        _inFlight = new SemaphoreSlim(options.RateLimit.MaxConcurrentRequests, options.RateLimit.MaxConcurrentRequests);
         var baseUrl = options.BaseUrl.AbsoluteUri;
         BaseUrl = new Uri(baseUrl.EndsWith('/') ? baseUrl : baseUrl + "/");
     }
@@ -267,6 +269,8 @@ internal sealed class GitHubHttpPipeline : IDisposable
         {
             governor.Dispose();
         }
+
+        _inFlight.Dispose();
     }
 
     private async Task<Attempt> SendOnceAsync(
@@ -277,9 +281,12 @@ internal sealed class GitHubHttpPipeline : IDisposable
         string? etag,
         CancellationToken cancellationToken)
     {
-        using var lease = await governor.AcquireAsync(isWrite, cancellationToken);
-        // After the governor's waits, which may outlast a token: ask for the Authorization only now.
+        await governor.WaitForTurnAsync(isWrite, cancellationToken);
+        // After the governor's waits, which may outlast a token: ask for the Authorization only now. And before taking
+        // a slot: an installation token is fetched by a request of its own, which needs a slot too.
         var authorization = await credential.GetAuthorizationAsync(cancellationToken);
+        await _inFlight.WaitAsync(cancellationToken);
+        using var slot = new InFlightSlot(_inFlight);
         using var message = new HttpRequestMessage(request.Method, request.Uri);
         message.Headers.TryAddWithoutValidation("User-Agent", _options.UserAgent);
         message.Headers.Accept.Add(_accept);
@@ -389,6 +396,12 @@ internal sealed class GitHubHttpPipeline : IDisposable
         var capped = exponential > retry.MaxDelay ? retry.MaxDelay : exponential;
         // Equal jitter: half fixed, half random, so retries of many callers spread out.
         return capped * (0.5 + (Random.Shared.NextDouble() / 2));
+    }
+
+    /// <summary>A slot of the in-flight cap, given back on dispose.</summary>
+    private sealed class InFlightSlot(SemaphoreSlim semaphore) : IDisposable
+    {
+        public void Dispose() => semaphore.Release();
     }
 
     private sealed record Attempt(

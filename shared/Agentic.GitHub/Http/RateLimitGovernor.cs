@@ -6,13 +6,13 @@ namespace Agentic.GitHub.Http;
 
 /// <summary>
 /// Keeps one credential within GitHub's limits: waits while the primary budget is spent (until
-/// <c>x-ratelimit-reset</c>) or a secondary limit asked for a pause, caps concurrent requests and spaces
-/// content-creating requests apart. Every wait goes through the <see cref="TimeProvider"/>.
+/// <c>x-ratelimit-reset</c>) or a secondary limit asked for a pause, and spaces content-creating requests apart.
+/// Every wait goes through the <see cref="TimeProvider"/>. The cap on concurrent requests is the pipeline's, one for
+/// all credentials (<see cref="GitHubHttpPipeline"/>).
 /// </summary>
 internal sealed class RateLimitGovernor(string credential, GitHubRateLimitOptions options, TimeProvider time, GitHubClientMetrics metrics, ILogger logger)
     : IDisposable
 {
-    private readonly SemaphoreSlim _concurrency = new(options.MaxConcurrentRequests, options.MaxConcurrentRequests);
     private readonly SemaphoreSlim _writeGate = new(1, 1);
     private readonly Lock _lock = new();
     private DateTimeOffset _nextWriteAt = DateTimeOffset.MinValue;
@@ -32,16 +32,14 @@ internal sealed class RateLimitGovernor(string credential, GitHubRateLimitOption
         }
     }
 
-    public async ValueTask<Lease> AcquireAsync(bool isWrite, CancellationToken cancellationToken)
+    /// <summary>Returns when this credential may send: no pause in force and, for a write, the spacing kept.</summary>
+    public async ValueTask WaitForTurnAsync(bool isWrite, CancellationToken cancellationToken)
     {
         await WaitWhilePausedAsync(cancellationToken);
         if (isWrite)
         {
             await SpaceWriteAsync(cancellationToken);
         }
-
-        await _concurrency.WaitAsync(cancellationToken);
-        return new Lease(_concurrency);
     }
 
     /// <summary>Takes in the rate-limit headers of an answer.</summary>
@@ -88,11 +86,7 @@ internal sealed class RateLimitGovernor(string credential, GitHubRateLimitOption
         }
     }
 
-    public void Dispose()
-    {
-        _concurrency.Dispose();
-        _writeGate.Dispose();
-    }
+    public void Dispose() => _writeGate.Dispose();
 
     private async Task WaitWhilePausedAsync(CancellationToken cancellationToken)
     {
@@ -151,19 +145,5 @@ internal sealed class RateLimitGovernor(string credential, GitHubRateLimitOption
         value = 0;
         return headers.TryGetValues(name, out var values)
             && long.TryParse(values.FirstOrDefault(), NumberStyles.Integer, CultureInfo.InvariantCulture, out value);
-    }
-
-    /// <summary>A concurrency slot, given back on dispose.</summary>
-    internal sealed class Lease(SemaphoreSlim semaphore) : IDisposable
-    {
-        private int _released;
-
-        public void Dispose()
-        {
-            if (Interlocked.Exchange(ref _released, 1) == 0)
-            {
-                semaphore.Release();
-            }
-        }
     }
 }

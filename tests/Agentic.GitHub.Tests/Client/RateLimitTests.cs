@@ -137,4 +137,63 @@ public sealed class RateLimitTests
         Assert.That(pulls.Select(p => p.Number), Is.EquivalentTo(Enumerable.Range(1, 12)));
         Assert.That(github.StandIn.MaxConcurrentRequests, Is.InRange(2, 3));
     }
+
+    [Test]
+    public async Task Should_keep_to_the_concurrency_cap_across_installations_when_many_reads_run_at_once()
+    {
+        await using var github = await GitHubHarness.StartAsync(
+            o => o.Latency = TimeSpan.FromMilliseconds(60),
+            new Dictionary<string, string?> { ["GitHub:Api:RateLimit:MaxConcurrentRequests"] = "3" });
+        var clients = new List<(GitHubClient Client, string Owner)> { (github.Client, GitHubHarness.Owner) };
+        github.Repository.AddPullRequest("feature-1");
+        github.Repository.AddPullRequest("feature-2");
+        github.Repository.AddPullRequest("feature-3");
+        for (var i = 1; i <= 3; i++)
+        {
+            var owner = $"other-org-{i}";
+            var installation = github.StandIn.AddInstallation(github.App, owner);
+            var repository = await github.StandIn.CreateRepositoryAsync(owner, GitHubHarness.Repo);
+            repository.AddPullRequest("feature-1");
+            repository.AddPullRequest("feature-2");
+            repository.AddPullRequest("feature-3");
+            await github.Client.AppTokens.GetInstallationTokenAsync(installation.Id, CancellationToken.None);
+            clients.Add((github.Client.ForInstallation(installation.Id), owner));
+        }
+
+        await github.Client.AppTokens.GetInstallationTokenAsync(github.Installation.Id, CancellationToken.None);
+        var pulls = await Task.WhenAll(clients.SelectMany(c => Enumerable.Range(1, 3).Select(number =>
+            c.Client.GetPullRequestAsync(c.Owner, GitHubHarness.Repo, number, CancellationToken.None))));
+
+        Assert.That(pulls, Has.Length.EqualTo(12));
+        Assert.That(github.StandIn.MaxConcurrentRequests, Is.InRange(2, 3), "one cap for all installations, not one per installation");
+    }
+
+    [Test]
+    public async Task Should_fetch_installation_tokens_when_every_request_slot_waits_for_one()
+    {
+        await using var github = await GitHubHarness.StartAsync(
+            o => o.Latency = TimeSpan.FromMilliseconds(20),
+            new Dictionary<string, string?> { ["GitHub:Api:RateLimit:MaxConcurrentRequests"] = "2" });
+        var clients = new List<(GitHubClient Client, string Owner)> { (github.Client, GitHubHarness.Owner) };
+        github.Repository.AddPullRequest("feature-1");
+        github.Repository.AddPullRequest("feature-2");
+        for (var i = 1; i <= 3; i++)
+        {
+            var owner = $"other-org-{i}";
+            var installation = github.StandIn.AddInstallation(github.App, owner);
+            var repository = await github.StandIn.CreateRepositoryAsync(owner, GitHubHarness.Repo);
+            repository.AddPullRequest("feature-1");
+            repository.AddPullRequest("feature-2");
+            clients.Add((github.Client.ForInstallation(installation.Id), owner));
+        }
+
+        // No installation has a token yet: each first request fetches one, a request of its own that needs a slot too.
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        var pulls = await Task.WhenAll(clients.SelectMany(c => Enumerable.Range(1, 2).Select(number =>
+            c.Client.GetPullRequestAsync(c.Owner, GitHubHarness.Repo, number, timeout.Token))));
+
+        Assert.That(pulls, Has.Length.EqualTo(8));
+        Assert.That(github.Client.Metrics.InstallationTokens, Is.EqualTo(4));
+        Assert.That(github.StandIn.MaxConcurrentRequests, Is.LessThanOrEqualTo(2));
+    }
 }

@@ -1,0 +1,98 @@
+using Agentic.Contracts.Common;
+using Agentic.Contracts.Discovery;
+using Agentic.Contracts.Ingress;
+using Agentic.PullRequestDiscovery.Consumers;
+using Agentic.PullRequestDiscovery.Extensions;
+using Agentic.PullRequestDiscovery.Workflows;
+using Dapper;
+using MassTransit;
+using MassTransit.Testing;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+
+namespace Agentic.PullRequestDiscovery.Tests.Consumers;
+
+/// <summary>The webhook path of a completed check run, against real PostgreSQL, with MassTransit's test harness as the bus.</summary>
+public sealed class CheckRunCompletedConsumerTests
+{
+    private const string HeadSha = "3333333333333333333333333333333333333333";
+
+    private static readonly RepositoryRef Repository = new() { InstallationId = 7, RepositoryId = 70, Owner = "octo-org", Name = "service" };
+
+    private ServiceProvider _provider = null!;
+    private ITestHarness _harness = null!;
+
+    [SetUp]
+    public async Task StartAsync()
+    {
+        var connectionString = await TestDatabase.CreateMigratedAsync(CancellationToken.None);
+        var configuration = new ConfigurationBuilder().Build();
+        var services = new ServiceCollection()
+            .AddLogging()
+            .AddSingleton<IConfiguration>(configuration)
+            .AddSingleton(TimeProvider.System)
+            .AddSingleton(_ => NpgsqlDataSource.Create(connectionString));
+        services.AddPullRequestDiscoveryState(configuration);
+        services.AddMassTransitTestHarness(bus => bus.AddConsumer<CheckRunCompletedConsumer>(typeof(CheckRunCompletedConsumerDefinition)));
+        _provider = services.BuildServiceProvider(validateScopes: true);
+        _harness = _provider.GetRequiredService<ITestHarness>();
+        await _harness.Start();
+    }
+
+    [TearDown]
+    public async Task StopAsync()
+    {
+        await _harness.Stop();
+        await _provider.DisposeAsync();
+    }
+
+    [Test]
+    public async Task Should_publish_one_detection_when_a_failed_check_run_naming_two_pull_requests_is_delivered_twice()
+    {
+        var consumer = _harness.GetConsumerHarness<CheckRunCompletedConsumer>();
+
+        await _harness.Bus.Publish(CheckRun("first"));
+        Assert.That(await consumer.Consumed.Any<CheckRunCompleted>(m => m.Context.Message.DeliveryId == "first"), Is.True);
+        await _harness.Bus.Publish(CheckRun("redelivered"));
+        Assert.That(await consumer.Consumed.Any<CheckRunCompleted>(m => m.Context.Message.DeliveryId == "redelivered"), Is.True);
+
+        var detected = _harness.Published.Select<CheckFailureDetected>().Select(m => m.Context.Message).ToList();
+        await using var connection = await _provider.GetRequiredService<NpgsqlDataSource>().OpenConnectionAsync();
+        var heads = (await connection.QueryAsync<string>(
+            "SELECT head_sha FROM pull_requests WHERE repository_id = @RepositoryId ORDER BY number", new { Repository.RepositoryId })).ToList();
+        var workflows = await connection.QuerySingleAsync<int>("SELECT count(*)::int FROM workflows WHERE repository_id = @RepositoryId", new { Repository.RepositoryId });
+        Assert.Multiple(() =>
+        {
+            Assert.That(consumer.Consumed.Select<CheckRunCompleted>().Count(m => m.Exception is not null), Is.Zero);
+            Assert.That(detected, Has.Count.EqualTo(1), "one workflow per (repository, head SHA, check)");
+            Assert.That(detected[0].CorrelationId, Is.EqualTo(FixWorkflowId.For(Repository.RepositoryId, HeadSha, "build")));
+            Assert.That(detected[0].PullRequest.Number, Is.EqualTo(1), "the first pull request the check run names");
+            Assert.That(heads, Is.EqualTo(new[] { HeadSha, HeadSha }));
+            Assert.That(workflows, Is.EqualTo(1));
+        });
+    }
+
+    private static CheckRunCompleted CheckRun(string deliveryId) => new()
+    {
+        CorrelationId = NewId.NextGuid(),
+        DeliveryId = deliveryId,
+        Repository = Repository,
+        CheckRunId = 700,
+        Name = "build",
+        HeadSha = HeadSha,
+        Conclusion = "failure",
+        AppSlug = "github-actions",
+        PullRequests = [PullRequest(1), PullRequest(2)],
+        CompletedAt = DateTimeOffset.UtcNow,
+    };
+
+    private static PullRequestRef PullRequest(int number) => new()
+    {
+        Repository = Repository,
+        Number = number,
+        HeadSha = HeadSha,
+        HeadRef = $"feature-{number}",
+        BaseRef = "main",
+    };
+}
