@@ -2,14 +2,13 @@ using MassTransit;
 
 namespace Agentic.CheckAnalyzer.Consumers;
 
-/// <summary>Analyses stream large logs and may call an LLM: a few at a time per instance.</summary>
+/// <summary>
+/// The analyzer's verdict leaves only after the analysis is recorded. How many analyses run at once is configuration
+/// (<c>Messaging:ConcurrentMessageLimit</c>, or <c>Messaging:Endpoints:analyze-check-failure</c>): they mostly wait on
+/// GitHub and the LLM, and the log is reduced as a stream.
+/// </summary>
 public sealed class AnalyzeCheckFailureConsumerDefinition : ConsumerDefinition<AnalyzeCheckFailureConsumer>
 {
-    public AnalyzeCheckFailureConsumerDefinition()
-    {
-        ConcurrentMessageLimit = 4;
-    }
-
     protected override void ConfigureConsumer(IReceiveEndpointConfigurator endpointConfigurator, IConsumerConfigurator<AnalyzeCheckFailureConsumer> consumerConfigurator, IRegistrationContext context)
     {
         ArgumentNullException.ThrowIfNull(endpointConfigurator);

@@ -19,14 +19,30 @@ namespace Agentic.Executor.Extensions;
 
 public static class HostingExtensions
 {
+    /// <summary>The kebab-case receive endpoint of <see cref="ExecuteCommandConsumer"/>.</summary>
+    public const string ExecuteCommandEndpoint = "execute-command";
+
     public static IHostApplicationBuilder AddExecutor(this IHostApplicationBuilder builder)
     {
         builder.Services.AddGitHubClient(builder.Configuration);
         builder.Services.AddExecutorCore();
         builder.Services.TryAddSingleton<IRepositoryAccess, GitHubRepositoryAccess>();
         builder.Services.TryAddSingleton<ICommandExecutionStore, PostgresCommandExecutionStore>();
-        builder.AddAgenticMessaging(bus => bus.AddConsumer<ExecuteCommandConsumer>(typeof(ExecuteCommandConsumerDefinition)));
+        builder.AddAgenticMessaging(bus => bus.AddConsumer<ExecuteCommandConsumer>());
+        builder.Services.PostConfigure<MessagingOptions>(options => options.LimitCommandsToCores(Environment.ProcessorCount));
         return builder;
+    }
+
+    /// <summary>
+    /// Builds and tests are CPU-bound: unless <c>Messaging:Endpoints:execute-command:ConcurrentMessageLimit</c> says
+    /// otherwise, the Executor runs as many commands at once as there are cores, never the bus-wide default.
+    /// </summary>
+    public static void LimitCommandsToCores(this MessagingOptions options, int processorCount)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var endpoint = options.Endpoints.TryGetValue(ExecuteCommandEndpoint, out var configured) ? configured : new MessagingOptions.EndpointOptions();
+        endpoint.ConcurrentMessageLimit ??= Math.Max(1, processorCount);
+        options.Endpoints[ExecuteCommandEndpoint] = endpoint;
     }
 
     /// <summary>Workspaces, sandbox, command library, validation and the pipeline (no GitHub, database or bus).</summary>

@@ -17,7 +17,7 @@ public static class HostingExtensions
         builder.Services.AddHostedService<ReconciliationService>();
         builder.AddAgenticMessaging(bus =>
         {
-            bus.AddConsumer<CheckRunCompletedConsumer>(typeof(CheckRunCompletedConsumerDefinition));
+            bus.AddConsumer<CheckRunCompletedConsumer>();
             bus.AddConsumer<PullRequestChangedConsumer>();
         });
         return builder;

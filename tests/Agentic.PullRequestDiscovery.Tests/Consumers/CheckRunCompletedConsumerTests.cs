@@ -34,7 +34,7 @@ public sealed class CheckRunCompletedConsumerTests
             .AddSingleton(TimeProvider.System)
             .AddSingleton(_ => NpgsqlDataSource.Create(connectionString));
         services.AddPullRequestDiscoveryState(configuration);
-        services.AddMassTransitTestHarness(bus => bus.AddConsumer<CheckRunCompletedConsumer>(typeof(CheckRunCompletedConsumerDefinition)));
+        services.AddMassTransitTestHarness(bus => bus.AddConsumer<CheckRunCompletedConsumer>());
         _provider = services.BuildServiceProvider(validateScopes: true);
         _harness = _provider.GetRequiredService<ITestHarness>();
         await _harness.Start();
