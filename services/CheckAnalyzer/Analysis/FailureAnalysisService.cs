@@ -15,8 +15,8 @@ public sealed record AnalysisOutcome(CheckFailureAnalyzed? Analyzed, CheckFailur
 
 /// <summary>
 /// fetch → reduce and parse → classify by rules → LLM only for compile, test and unknown failures (cached by the
-/// reduced log's hash) → record. A workflow that already has an analysis gets the stored verdict again, never a new
-/// LLM call.
+/// reduced log's hash; never for a rules-only triage, which answers that the LLM is needed instead) → record. A
+/// workflow that already has an analysis gets the stored verdict again, never a new LLM call.
 /// </summary>
 public sealed partial class FailureAnalysisService(
     IEvidenceSource evidenceSource,
@@ -68,6 +68,13 @@ public sealed partial class FailureAnalysisService(
                 (strategy, confidence, rootCause) = (cached.Strategy, cached.Confidence, cached.RootCause);
                 files = [.. cached.Files.Concat(rules.Files).Distinct(StringComparer.Ordinal)];
             }
+            else if (request.RulesOnly)
+            {
+                // Triage: no token is spent before the workflow knows the repository's configuration and budget. The
+                // provisional verdict is not recorded, so the request that allows the LLM does the diagnosis.
+                LogNeedsLlm(logger, request.CorrelationId, rules.Category);
+                return Analyzed(request, category, strategy, confidence, rootCause, log.Text, files, usage, needsLlm: true);
+            }
             else
             {
                 var result = await llm.AnalyzeAsync(request, log, rules, cancellationToken);
@@ -105,7 +112,9 @@ public sealed partial class FailureAnalysisService(
     private static AnalysisOutcome Fail(AnalyzeCheckFailure request, string reason) =>
         new(null, new CheckFailureAnalysisFailed { CorrelationId = request.CorrelationId, Reason = reason });
 
-    private static AnalysisOutcome Analyzed(AnalyzeCheckFailure request, FailureCategory category, FixStrategy strategy, double confidence, string rootCause, string evidence, IReadOnlyList<string> files, LlmUsage usage) =>
+    private static AnalysisOutcome Analyzed(
+        AnalyzeCheckFailure request, FailureCategory category, FixStrategy strategy, double confidence, string rootCause, string evidence, IReadOnlyList<string> files, LlmUsage usage,
+        bool needsLlm = false) =>
         new(new CheckFailureAnalyzed
         {
             CorrelationId = request.CorrelationId,
@@ -116,6 +125,7 @@ public sealed partial class FailureAnalysisService(
             Evidence = evidence,
             Files = files,
             Usage = usage,
+            NeedsLlm = needsLlm,
         }, null);
 
     [LoggerMessage(10, LogLevel.Information, "Workflow {WorkflowId}: classified {Category} by rule {Rule} ({TotalLines} log lines reduced to ~{Tokens} tokens)")]
@@ -129,6 +139,9 @@ public sealed partial class FailureAnalysisService(
 
     [LoggerMessage(13, LogLevel.Information, "Workflow {WorkflowId}: LLM verdict reused from the cache (log hash {LogHash})")]
     private static partial void LogCacheHit(ILogger logger, Guid workflowId, string logHash);
+
+    [LoggerMessage(15, LogLevel.Information, "Workflow {WorkflowId}: triage classified {Category}; the LLM diagnosis waits for the repository's configuration")]
+    private static partial void LogNeedsLlm(ILogger logger, Guid workflowId, FailureCategory category);
 
     [LoggerMessage(14, LogLevel.Warning, "Workflow {WorkflowId}: no workflows row; the analysis is published but not recorded")]
     private static partial void LogUnknownWorkflow(ILogger logger, Guid workflowId);

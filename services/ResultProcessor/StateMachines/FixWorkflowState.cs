@@ -43,6 +43,21 @@ public sealed class FixWorkflowState : SagaStateMachineInstance, ISagaVersion
 
     public List<string> Files { get; set; } = [];
 
+    /// <summary>The rules-only triage was requested alongside the configuration (every workflow started since it existed).</summary>
+    public bool TriageRequested { get; set; }
+
+    /// <summary>An analysis answer (a verdict or <see cref="AnalysisFailure"/>) has arrived.</summary>
+    public bool Triaged { get; set; }
+
+    /// <summary>The triage says an LLM diagnosis is needed; asked for once the configuration is known.</summary>
+    public bool NeedsLlm { get; set; }
+
+    /// <summary>The LLM diagnosis has been requested (so a late triage answer is stale).</summary>
+    public bool LlmRequested { get; set; }
+
+    /// <summary>Why the analysis could not be made, when it failed before the configuration was read.</summary>
+    public string? AnalysisFailure { get; set; }
+
     public int Attempts { get; set; }
 
     public Guid? ExecutionId { get; set; }
@@ -67,6 +82,9 @@ public sealed class FixWorkflowState : SagaStateMachineInstance, ISagaVersion
     /// <see cref="FixWorkflowDeadlineSweeper"/>, so a lost reply or a stuck service escalates instead of hanging for ever.
     /// </summary>
     public DateTimeOffset? DeadlineAt { get; set; }
+
+    /// <summary>When the workflow reached its terminal state (outcome decided); null while it runs.</summary>
+    public DateTimeOffset? FinishedAt { get; set; }
 
     public int? ProposalNumber { get; set; }
 

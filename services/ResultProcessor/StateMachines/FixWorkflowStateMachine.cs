@@ -13,8 +13,9 @@ using Microsoft.Extensions.Options;
 namespace Agentic.ResultProcessor.StateMachines;
 
 /// <summary>
-/// The fix workflow: detected → configuring (.github/agentic.yml) → analysing → dispatching → executing (which includes validation) → publishing →
-/// pushed | proposed | escalated | abandoned | superseded | rerun. Attempts and budget are capped; a new head or a closed PR
+/// The fix workflow: detected → configuring (.github/agentic.yml, with a rules-only triage of the log alongside) →
+/// analysing (the rest of the triage, or the LLM diagnosis it asked for) → dispatching → executing (which includes
+/// validation) → publishing → pushed | proposed | escalated | abandoned | superseded | rerun. Attempts and budget are capped; a new head or a closed PR
 /// ends it. Terminal states keep their row and ignore every later message, so a late duplicate never restarts work.
 /// </summary>
 public sealed class FixWorkflowStateMachine : MassTransitStateMachine<FixWorkflowState>
@@ -74,6 +75,12 @@ public sealed class FixWorkflowStateMachine : MassTransitStateMachine<FixWorkflo
             }));
         }
 
+        // The moment the workflow ended (the push confirmed, the escalation decided): the dashboard's and the benchmark's end.
+        foreach (var final in new[] { PushedFix, ProposedFix, Escalated, Abandoned, Superseded, RerunStarted })
+        {
+            WhenEnter(final, binder => binder.Then(context => context.Saga.FinishedAt = clock.GetUtcNow()));
+        }
+
         Initially(
             When(Detected)
                 .Then(context =>
@@ -84,9 +91,13 @@ public sealed class FixWorkflowStateMachine : MassTransitStateMachine<FixWorkflo
                     context.Saga.CheckName = message.CheckName;
                     context.Saga.JobId = message.JobId;
                     context.Saga.DetectedAt = message.DetectedAt;
+                    context.Saga.TriageRequested = true;
                 })
                 .TransitionTo(Configuring)
+                // The configuration and the rules-only triage (log download, reduction, classification) run side by side;
+                // no LLM token is spent before the configuration has been read.
                 .Publish(context => new LoadRepositoryConfig { CorrelationId = context.Saga.CorrelationId, PullRequest = context.Saga.PullRequest! })
+                .Publish(context => Analyze(context.Saga, caps, rulesOnly: true))
                 .Then(context => context.Saga.ReportSequence++)
                 .Publish(context => FixWorkflowReport.Create(context.Saga, "in_progress")));
 
@@ -98,62 +109,30 @@ public sealed class FixWorkflowStateMachine : MassTransitStateMachine<FixWorkflo
             When(ConfigLoaded, context => context.Message.Problems.Count == 0 && context.Message.PullRequestAttempts >= caps.MaxAttemptsPerPullRequest)
                 .Finish(Escalated, WorkflowOutcome.Escalated,
                     c => $"This pull request has used {c.Message.PullRequestAttempts} fix attempts (the limit is {caps.MaxAttemptsPerPullRequest}); Agentic stops trying here."),
-            When(ConfigLoaded, context => context.Message.Problems.Count == 0 && context.Message.PullRequestAttempts < caps.MaxAttemptsPerPullRequest)
+            Decide(When(ConfigLoaded, context => context.Message.Problems.Count == 0 && context.Message.PullRequestAttempts < caps.MaxAttemptsPerPullRequest && context.Saga.Triaged)
+                .Then(ApplyConfig), caps),
+            // The triage is still running: wait for it in Analysing.
+            When(ConfigLoaded, context => context.Message.Problems.Count == 0 && context.Message.PullRequestAttempts < caps.MaxAttemptsPerPullRequest && !context.Saga.Triaged)
+                .Then(ApplyConfig)
+                .TransitionTo(Analysing)
+                // A workflow started before triage ran alongside the configuration asks for its analysis now.
+                .If(context => !context.Saga.TriageRequested, ask => ask
+                    .Then(context => context.Saga.LlmRequested = true)
+                    .Publish(context => Analyze(context.Saga, caps, rulesOnly: false))),
+            When(Analyzed)
+                .Then(context => Record(context.Saga, context.Message)),
+            When(AnalysisFailed)
                 .Then(context =>
                 {
-                    context.Saga.AutoFix = context.Message.AutoFix;
-                    context.Saga.MaxAttempts = context.Message.MaxAttempts;
-                    context.Saga.BudgetUsd = context.Message.BudgetUsd;
-                    context.Saga.OpenPullRequest = context.Message.OpenPullRequest;
-                })
-                .TransitionTo(Analysing)
-                .Publish(context => new AnalyzeCheckFailure
-                {
-                    CorrelationId = context.Saga.CorrelationId,
-                    PullRequest = context.Saga.PullRequest!,
-                    CheckRunId = context.Saga.CheckRunId,
-                    CheckName = context.Saga.CheckName,
-                    JobId = context.Saga.JobId,
-                    BudgetUsd = context.Saga.BudgetUsd ?? caps.BudgetUsd,
+                    context.Saga.AnalysisFailure = context.Message.Reason;
+                    context.Saga.Triaged = true;
                 }),
             Ignore(Detected));
 
         During(Analysing,
-            When(Analyzed)
-                .Then(context =>
-                {
-                    var message = context.Message;
-                    context.Saga.Category = message.Category;
-                    context.Saga.Strategy = message.Strategy;
-                    context.Saga.Confidence = message.Confidence;
-                    context.Saga.RootCause = message.RootCause;
-                    context.Saga.Evidence = message.Evidence;
-                    context.Saga.Files = [.. message.Files];
-                    context.Saga.CostUsd += message.Usage.CostUsd;
-                })
-                .IfElse(context => context.Saga.CostUsd > (context.Saga.BudgetUsd ?? caps.BudgetUsd),
-                    overBudget => overBudget.Finish(Escalated, WorkflowOutcome.Escalated,
-                        c => $"The analysis alone cost ${c.Saga.CostUsd:0.00}, over the ${c.Saga.BudgetUsd ?? caps.BudgetUsd:0.00} budget; no fix was attempted."),
-                    withinBudget => withinBudget.IfElse(context => context.Message.Strategy == FixStrategy.Escalate || !context.Saga.AutoFix,
-                        escalate => escalate.Finish(Escalated, WorkflowOutcome.Escalated,
-                            c => c.Saga.AutoFix
-                                ? "Diagnosed; no safe automatic fix: " + c.Message.RootCause
-                                : "Diagnosed (auto_fix is off in .github/agentic.yml, so no change was attempted): " + c.Message.RootCause),
-                        act => act.IfElse(context => context.Message.Strategy == FixStrategy.Rerun,
-                            // Infrastructure trouble or a flaky test: no code changes, the failed job runs again.
-                            rerun => rerun
-                                .Publish(context => new RerunRequested
-                                {
-                                    CorrelationId = context.Saga.CorrelationId,
-                                    PullRequest = context.Saga.PullRequest!,
-                                    JobId = context.Saga.JobId ?? 0,
-                                })
-                                .Finish(RerunStarted, WorkflowOutcome.Rerun,
-                                    c => $"{c.Message.Category}: {c.Message.RootCause} No code was changed; the failed job was re-run."),
-                            fix => fix
-                                .Then(context => context.Saga.Attempts = 1)
-                                .TransitionTo(Dispatching)
-                                .Publish(context => Dispatch(context.Saga))))),
+            // Waiting for the LLM diagnosis, a redelivered triage answer (NeedsLlm) is stale and changes nothing.
+            Decide(When(Analyzed, context => !(context.Message.NeedsLlm && context.Saga.LlmRequested))
+                .Then(context => Record(context.Saga, context.Message)), caps),
             When(AnalysisFailed)
                 .Then(context => context.Saga.LastFailure = context.Message.Reason)
                 .Finish(Escalated, WorkflowOutcome.Escalated, c => "The failure could not be analysed: " + c.Message.Reason),
@@ -190,7 +169,7 @@ public sealed class FixWorkflowStateMachine : MassTransitStateMachine<FixWorkflo
                     context.Saga.CostUsd += context.Message.Usage?.CostUsd ?? 0m;
                 })
                 .Finish(Escalated, WorkflowOutcome.Escalated, c => "No command could be dispatched: " + c.Message.Reason),
-            Ignore(Detected),
+            Ignore(Detected), Ignore(ConfigLoaded), Ignore(AnalysisFailed),
             Ignore(Analyzed));
 
         During(Executing,
@@ -218,7 +197,7 @@ public sealed class FixWorkflowStateMachine : MassTransitStateMachine<FixWorkflo
                                 .Publish(context => Dispatch(context.Saga)),
                             giveUp => giveUp.Finish(Escalated, WorkflowOutcome.Escalated,
                                 c => $"No validated fix after {c.Saga.Attempts} attempt(s); last result: {c.Saga.LastFailure}"))),
-            Ignore(Detected),
+            Ignore(Detected), Ignore(ConfigLoaded), Ignore(Analyzed), Ignore(AnalysisFailed),
             Ignore(Dispatched));
 
         During(Publishing,
@@ -228,7 +207,7 @@ public sealed class FixWorkflowStateMachine : MassTransitStateMachine<FixWorkflo
             When(Proposed)
                 .Then(context => context.Saga.ProposalNumber = context.Message.ProposalNumber)
                 .Finish(ProposedFix, WorkflowOutcome.Proposed, c => $"Opened #{c.Message.ProposalNumber} with the validated fix."),
-            Ignore(Detected),
+            Ignore(Detected), Ignore(ConfigLoaded), Ignore(Analyzed), Ignore(AnalysisFailed), Ignore(Dispatched),
             Ignore(Executed));
 
         During([Configuring, Analysing, Dispatching, Executing, Publishing],
@@ -274,6 +253,79 @@ public sealed class FixWorkflowStateMachine : MassTransitStateMachine<FixWorkflo
     public Event<PullRequestHeadMoved> HeadMoved { get; private set; } = null!;
     public Event<PullRequestClosed> Closed { get; private set; } = null!;
     public Event<FixWorkflowDeadlinePassed> DeadlinePassed { get; private set; } = null!;
+
+    /// <summary>
+    /// With the configuration read and the analysis in hand: escalate what could not be analysed, ask for the LLM
+    /// diagnosis the triage said is needed (now that the repository's budget is known), or act on the verdict: over
+    /// budget, no safe fix or auto-fix off → escalate; infrastructure or flaky → re-run the job; else dispatch a fix.
+    /// </summary>
+    private EventActivityBinder<FixWorkflowState, T> Decide<T>(EventActivityBinder<FixWorkflowState, T> binder, FixWorkflowOptions caps)
+        where T : class =>
+        binder.IfElse(context => context.Saga.AnalysisFailure is not null,
+            failed => failed
+                .Then(context => context.Saga.LastFailure = context.Saga.AnalysisFailure)
+                .Finish(Escalated, WorkflowOutcome.Escalated, c => "The failure could not be analysed: " + c.Saga.AnalysisFailure),
+            analysed => analysed.IfElse(context => context.Saga.NeedsLlm && !context.Saga.LlmRequested,
+                diagnose => diagnose
+                    .Then(context => context.Saga.LlmRequested = true)
+                    .TransitionTo(Analysing)
+                    .Publish(context => Analyze(context.Saga, caps, rulesOnly: false)),
+                judged => judged.IfElse(context => context.Saga.CostUsd > (context.Saga.BudgetUsd ?? caps.BudgetUsd),
+                    overBudget => overBudget.Finish(Escalated, WorkflowOutcome.Escalated,
+                        c => $"The analysis alone cost ${c.Saga.CostUsd:0.00}, over the ${c.Saga.BudgetUsd ?? caps.BudgetUsd:0.00} budget; no fix was attempted."),
+                    withinBudget => withinBudget.IfElse(context => context.Saga.Strategy == FixStrategy.Escalate || !context.Saga.AutoFix,
+                        escalate => escalate.Finish(Escalated, WorkflowOutcome.Escalated,
+                            c => c.Saga.AutoFix
+                                ? "Diagnosed; no safe automatic fix: " + c.Saga.RootCause
+                                : "Diagnosed (auto_fix is off in .github/agentic.yml, so no change was attempted): " + c.Saga.RootCause),
+                        act => act.IfElse(context => context.Saga.Strategy == FixStrategy.Rerun,
+                            // Infrastructure trouble or a flaky test: no code changes, the failed job runs again.
+                            rerun => rerun
+                                .Publish(context => new RerunRequested
+                                {
+                                    CorrelationId = context.Saga.CorrelationId,
+                                    PullRequest = context.Saga.PullRequest!,
+                                    JobId = context.Saga.JobId ?? 0,
+                                })
+                                .Finish(RerunStarted, WorkflowOutcome.Rerun,
+                                    c => $"{c.Saga.Category}: {c.Saga.RootCause} No code was changed; the failed job was re-run."),
+                            fix => fix
+                                .Then(context => context.Saga.Attempts = 1)
+                                .TransitionTo(Dispatching)
+                                .Publish(context => Dispatch(context.Saga)))))));
+
+    private static void ApplyConfig(BehaviorContext<FixWorkflowState, RepositoryConfigLoaded> context)
+    {
+        context.Saga.AutoFix = context.Message.AutoFix;
+        context.Saga.MaxAttempts = context.Message.MaxAttempts;
+        context.Saga.BudgetUsd = context.Message.BudgetUsd;
+        context.Saga.OpenPullRequest = context.Message.OpenPullRequest;
+    }
+
+    /// <summary>Keeps the analyzer's verdict (a triage's or the LLM diagnosis') on the workflow.</summary>
+    private static void Record(FixWorkflowState saga, CheckFailureAnalyzed verdict)
+    {
+        saga.Category = verdict.Category;
+        saga.Strategy = verdict.Strategy;
+        saga.Confidence = verdict.Confidence;
+        saga.RootCause = verdict.RootCause;
+        saga.Evidence = verdict.Evidence;
+        saga.Files = [.. verdict.Files];
+        saga.CostUsd += verdict.Usage.CostUsd;
+        saga.NeedsLlm = verdict.NeedsLlm;
+        saga.Triaged = true;
+    }
+
+    private static AnalyzeCheckFailure Analyze(FixWorkflowState saga, FixWorkflowOptions caps, bool rulesOnly) => new()
+    {
+        CorrelationId = saga.CorrelationId,
+        PullRequest = saga.PullRequest!,
+        CheckRunId = saga.CheckRunId,
+        CheckName = saga.CheckName,
+        JobId = saga.JobId,
+        BudgetUsd = saga.BudgetUsd ?? caps.BudgetUsd,
+        RulesOnly = rulesOnly,
+    };
 
     private static string StepName(string state) => state switch
     {

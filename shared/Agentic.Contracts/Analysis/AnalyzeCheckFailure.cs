@@ -13,4 +13,11 @@ public sealed record AnalyzeCheckFailure
 
     /// <summary>The most the analysis may spend on LLM calls, in US dollars.</summary>
     public required decimal BudgetUsd { get; init; }
+
+    /// <summary>
+    /// Triage: fetch, reduce and classify by rules, but call no LLM. When the failure needs an LLM diagnosis the answer
+    /// says so (<see cref="CheckFailureAnalyzed.NeedsLlm"/>) and the workflow asks again, once the repository's
+    /// configuration (and budget) is known. A verdict the LLM cache already holds is used.
+    /// </summary>
+    public bool RulesOnly { get; init; }
 }

@@ -19,4 +19,10 @@ public sealed record CheckFailureAnalyzed
     /// <summary>Files the diagnosis points at, relative to the repository root.</summary>
     public required IReadOnlyList<string> Files { get; init; }
     public required LlmUsage Usage { get; init; }
+
+    /// <summary>
+    /// Answer to a rules-only triage: the rules classified the failure but its root cause needs an LLM diagnosis, which
+    /// was not made. The verdict is provisional; ask again without <see cref="AnalyzeCheckFailure.RulesOnly"/>.
+    /// </summary>
+    public bool NeedsLlm { get; init; }
 }

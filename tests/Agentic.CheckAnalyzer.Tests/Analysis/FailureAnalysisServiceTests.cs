@@ -121,6 +121,57 @@ public sealed class FailureAnalysisServiceTests
     }
 
     [Test]
+    public async Task Should_call_no_llm_and_record_nothing_when_a_triage_finds_a_failure_that_needs_a_diagnosis()
+    {
+        await using var harness = await AnalyzerHarness.StartAsync(withLlm: true);
+        harness.Llm!.Enqueue(new OpenAiScriptedReply(ValidAnswer, PromptTokens: 1200, CompletionTokens: 60));
+        var request = harness.AddFailedJob(Fixture.Read("actions-dotnet.log"));
+
+        var triage = (await harness.Analyzer.AnalyzeAsync(request with { RulesOnly = true }, CancellationToken.None)).Analyzed!;
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(triage.NeedsLlm, Is.True);
+            Assert.That(triage.Category, Is.EqualTo(FailureCategory.Compile));
+            Assert.That(triage.Usage.Calls, Is.Zero);
+            Assert.That(harness.Llm.Requests, Is.Empty, "no token is spent before the workflow allows it");
+            Assert.That(harness.Store.Rows, Is.Empty, "a provisional verdict is not the workflow's analysis");
+        });
+
+        var diagnosis = (await harness.Analyzer.AnalyzeAsync(request, CancellationToken.None)).Analyzed!;
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(diagnosis.NeedsLlm, Is.False);
+            Assert.That(diagnosis.RootCause, Is.EqualTo("OrderService uses an undeclared variable customerId"));
+            Assert.That(harness.Llm.Requests, Has.Count.EqualTo(1));
+            Assert.That(harness.Store.Rows, Has.Count.EqualTo(1));
+        });
+    }
+
+    [Test]
+    public async Task Should_answer_a_triage_in_full_when_the_rules_suffice_or_the_llm_cache_knows_the_log()
+    {
+        await using var harness = await AnalyzerHarness.StartAsync(withLlm: true);
+        harness.Llm!.Enqueue(AnswerNamingAnotherFile);
+        var format = harness.AddFailedJob(Fixture.Read("prettier.log"), checkName: "format");
+        await harness.Analyzer.AnalyzeAsync(harness.AddFailedJob(Fixture.Read("actions-dotnet.log")), CancellationToken.None);
+        var sameLog = harness.AddFailedJob(Fixture.Read("actions-dotnet.log"), checkName: "build-linux");
+
+        var formatTriage = (await harness.Analyzer.AnalyzeAsync(format with { RulesOnly = true }, CancellationToken.None)).Analyzed!;
+        var cachedTriage = (await harness.Analyzer.AnalyzeAsync(sameLog with { RulesOnly = true }, CancellationToken.None)).Analyzed!;
+
+        Assert.Multiple(() =>
+        {
+            Assert.That((formatTriage.NeedsLlm, formatTriage.Strategy), Is.EqualTo((false, FixStrategy.Deterministic)));
+            Assert.That(cachedTriage.NeedsLlm, Is.False);
+            Assert.That(cachedTriage.RootCause, Is.EqualTo("CustomerId lost its implicit conversion"));
+            Assert.That(harness.Llm.Requests, Has.Count.EqualTo(1), "only the first, full analysis called the LLM");
+            Assert.That(harness.Store.Rows, Has.Count.EqualTo(3));
+        });
+    }
+
+    [Test]
     public async Task Should_classify_flaky_when_the_same_check_passed_in_another_attempt_on_the_same_commit()
     {
         await using var harness = await AnalyzerHarness.StartAsync(withLlm: true);

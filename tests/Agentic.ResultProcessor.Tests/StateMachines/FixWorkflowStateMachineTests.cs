@@ -43,16 +43,19 @@ public sealed class FixWorkflowStateMachineTests
     }
 
     [Test]
-    public async Task Should_request_analysis_and_report_progress_when_a_failure_is_detected()
+    public async Task Should_request_the_configuration_and_a_rules_only_triage_together_and_report_progress_when_a_failure_is_detected()
     {
         var id = NewId.NextGuid();
         await _harness.Bus.Publish(Detected(id));
         Assert.That(await _saga.Exists(id, m => m.Configuring), Is.Not.Null);
         Assert.That(await _harness.Published.Any<LoadRepositoryConfig>(m => m.Context.Message.CorrelationId == id), Is.True);
+        Assert.That(await _harness.Published.Any<AnalyzeCheckFailure>(m => m.Context.Message.CorrelationId == id), Is.True);
+        Assert.That(_harness.Published.Select<AnalyzeCheckFailure>(m => m.Context.Message.CorrelationId == id).Single().Context.Message.RulesOnly, Is.True,
+            "no LLM spend before the repository's configuration is read");
         await _harness.Bus.Publish(Loaded(id));
 
-        Assert.That(await _saga.Exists(id, m => m.Analysing), Is.Not.Null);
-        Assert.That(await _harness.Published.Any<AnalyzeCheckFailure>(m => m.Context.Message.CorrelationId == id), Is.True);
+        Assert.That(await _saga.Exists(id, m => m.Analysing), Is.Not.Null, "the configuration came first: the workflow waits for the triage");
+        Assert.That(_harness.Published.Select<AnalyzeCheckFailure>(m => m.Context.Message.CorrelationId == id).Count(), Is.EqualTo(1));
         var report = _harness.Published.Select<PostWorkflowReport>(m => m.Context.Message.CorrelationId == id).Single().Context.Message;
         Assert.Multiple(() =>
         {
@@ -145,11 +148,17 @@ public sealed class FixWorkflowStateMachineTests
         Assert.That(await _saga.Exists(id, m => m.Publishing), Is.Not.Null);
         Assert.That(await _harness.Published.Any<PublishFixResult>(m => m.Context.Message.CorrelationId == id && m.Context.Message.ExecutionId == execution), Is.True);
 
+        Assert.That(_saga.Sagas.Contains(id)!.FinishedAt, Is.Null);
+        _clock.Now += TimeSpan.FromSeconds(4);
         await _harness.Bus.Publish(new FixPushed { CorrelationId = id, PullRequest = PullRequest(), CommitSha = "0123456789abcdef" });
 
         Assert.That(await _saga.Exists(id, m => m.PushedFix), Is.Not.Null);
         var finished = _harness.Published.Select<WorkflowFinished>(m => m.Context.Message.CorrelationId == id).Single().Context.Message;
-        Assert.That(finished.Outcome, Is.EqualTo(WorkflowOutcome.Pushed));
+        Assert.Multiple(() =>
+        {
+            Assert.That(finished.Outcome, Is.EqualTo(WorkflowOutcome.Pushed));
+            Assert.That(_saga.Sagas.Contains(id)!.FinishedAt, Is.EqualTo(_clock.Now));
+        });
     }
 
     [Test]
@@ -198,7 +207,8 @@ public sealed class FixWorkflowStateMachineTests
         Assert.Multiple(() =>
         {
             Assert.That(report.Markdown, Does.Contain("line 3: 'max_attempts' must be a whole number from 1 to 10"));
-            Assert.That(_harness.Published.Select<AnalyzeCheckFailure>(m => m.Context.Message.CorrelationId == id).Any(), Is.False);
+            Assert.That(_harness.Published.Select<AnalyzeCheckFailure>(m => m.Context.Message.CorrelationId == id).All(m => m.Context.Message.RulesOnly), Is.True,
+                "only the free triage ran; no LLM analysis is asked for");
         });
     }
 
@@ -228,7 +238,84 @@ public sealed class FixWorkflowStateMachineTests
         await _harness.Bus.Publish(Loaded(id) with { PullRequestAttempts = 10 });
 
         Assert.That(await _saga.Exists(id, m => m.Escalated), Is.Not.Null);
-        Assert.That(_harness.Published.Select<AnalyzeCheckFailure>(m => m.Context.Message.CorrelationId == id).Any(), Is.False);
+        Assert.That(_harness.Published.Select<AnalyzeCheckFailure>(m => m.Context.Message.CorrelationId == id).All(m => m.Context.Message.RulesOnly), Is.True);
+
+        await _harness.Bus.Publish(Analyzed(id, FixStrategy.LlmEdit) with { NeedsLlm = true });
+        await SettledAsync(id);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(_harness.Published.Select<AnalyzeCheckFailure>(m => m.Context.Message.CorrelationId == id).All(m => m.Context.Message.RulesOnly), Is.True,
+                "a late triage asking for an LLM diagnosis spends nothing once the workflow has ended");
+            Assert.That(_harness.Published.Select<DispatchCommand>(m => m.Context.Message.CorrelationId == id).Any(), Is.False);
+        });
+    }
+
+    [Test]
+    public async Task Should_dispatch_at_once_when_the_triage_answered_before_the_configuration()
+    {
+        var id = NewId.NextGuid();
+        await _harness.Bus.Publish(Detected(id));
+        Assert.That(await _saga.Exists(id, m => m.Configuring), Is.Not.Null);
+
+        await _harness.Bus.Publish(Analyzed(id, FixStrategy.Deterministic));
+        Assert.That((await SettledAsync(id)).Triaged, Is.True);
+        Assert.That(await _saga.Exists(id, m => m.Configuring), Is.Not.Null, "the verdict waits for the configuration");
+        await _harness.Bus.Publish(Loaded(id));
+
+        Assert.That(await _saga.Exists(id, m => m.Dispatching), Is.Not.Null);
+        Assert.Multiple(() =>
+        {
+            Assert.That(_harness.Published.Select<AnalyzeCheckFailure>(m => m.Context.Message.CorrelationId == id).Count(), Is.EqualTo(1), "no second analysis");
+            Assert.That(_harness.Published.Select<DispatchCommand>(m => m.Context.Message.CorrelationId == id).Single().Context.Message.Category, Is.EqualTo(FailureCategory.FormatOrLint));
+        });
+    }
+
+    [Test]
+    public async Task Should_ask_for_the_llm_diagnosis_with_the_repository_budget_when_the_triage_needs_one()
+    {
+        var id = NewId.NextGuid();
+        await _harness.Bus.Publish(Detected(id));
+        Assert.That(await _saga.Exists(id, m => m.Configuring), Is.Not.Null);
+        var triage = Analyzed(id, FixStrategy.Escalate) with { Category = FailureCategory.Compile, NeedsLlm = true, RootCause = "error CS0103" };
+        await _harness.Bus.Publish(triage);
+        Assert.That((await SettledAsync(id)).Triaged, Is.True);
+        Assert.That(await _saga.Exists(id, m => m.Configuring), Is.Not.Null);
+
+        await _harness.Bus.Publish(Loaded(id) with { BudgetUsd = 0.25m });
+
+        Assert.That(await _saga.Exists(id, m => m.Analysing), Is.Not.Null);
+        Assert.That((await SettledAsync(id)).LlmRequested, Is.True);
+        var diagnosis = _harness.Published.Select<AnalyzeCheckFailure>(m => m.Context.Message.CorrelationId == id && !m.Context.Message.RulesOnly).Single().Context.Message;
+        Assert.That(diagnosis.BudgetUsd, Is.EqualTo(0.25m));
+
+        // The triage's answer again (a redelivery) is stale now; the LLM's verdict decides.
+        await _harness.Bus.Publish(triage);
+        await _harness.Bus.Publish(Analyzed(id, FixStrategy.LlmEdit) with { Category = FailureCategory.Compile, RootCause = "customerId is not declared" });
+
+        Assert.That(await _saga.Exists(id, m => m.Dispatching), Is.Not.Null);
+        Assert.Multiple(() =>
+        {
+            Assert.That(_harness.Published.Select<DispatchCommand>(m => m.Context.Message.CorrelationId == id).Single().Context.Message.RootCause, Is.EqualTo("customerId is not declared"));
+            Assert.That(_harness.Published.Select<AnalyzeCheckFailure>(m => m.Context.Message.CorrelationId == id).Count(), Is.EqualTo(2));
+        });
+    }
+
+    [Test]
+    public async Task Should_escalate_with_the_reason_once_configured_when_the_triage_failed_first()
+    {
+        var id = NewId.NextGuid();
+        await _harness.Bus.Publish(Detected(id));
+        Assert.That(await _saga.Exists(id, m => m.Configuring), Is.Not.Null);
+        await _harness.Bus.Publish(new CheckFailureAnalysisFailed { CorrelationId = id, Reason = "log expired" });
+        Assert.That((await SettledAsync(id)).Triaged, Is.True);
+        Assert.That(await _saga.Exists(id, m => m.Configuring), Is.Not.Null);
+
+        await _harness.Bus.Publish(Loaded(id));
+
+        Assert.That(await _saga.Exists(id, m => m.Escalated), Is.Not.Null);
+        Assert.That(_harness.Published.Select<WorkflowFinished>(m => m.Context.Message.CorrelationId == id).Single().Context.Message.Summary,
+            Is.EqualTo("The failure could not be analysed: log expired"));
     }
 
     [Test]
@@ -325,6 +412,13 @@ public sealed class FixWorkflowStateMachineTests
         Assert.That(_harness.Consumed.Select<CommandExecuted>(m => m.Context.Message.CorrelationId == id).Any(), Is.True);
         Assert.That(await _harness.Published.Any<PublishFixResult>(m => m.Context.Message.CorrelationId == id), Is.False);
         Assert.That(await _saga.Exists(id, m => m.Escalated), Is.Not.Null);
+    }
+
+    /// <summary>The instance once the bus is idle (every published message handled).</summary>
+    private async Task<FixWorkflowState> SettledAsync(Guid id)
+    {
+        await _harness.InactivityTask;
+        return _saga.Sagas.Contains(id)!;
     }
 
     private async Task StartAsync(CheckFailureDetected detected, RepositoryConfigLoaded? loaded = null)
