@@ -30,10 +30,11 @@ public sealed partial class GitHubEvidenceSource(GitHubClient github, ILogger<Gi
 
         var repository = request.PullRequest.Repository;
         var client = github.ForRepository(repository.InstallationId);
+        // The flaky check does not depend on the log: both go out at once.
+        using var lookup = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var passedElsewhere = PassedElsewhereAsync(client, request, lookup.Token);
         try
         {
-            // The flaky check does not depend on the log: both go out at once.
-            var passedElsewhere = PassedElsewhereAsync(client, request, cancellationToken);
             var (source, log) = request.JobId is { } jobId
                 ? ("job-log", await ReduceJobLogAsync(client, repository.Owner, repository.Name, jobId, settings, cancellationToken))
                 : ("check-run-output", await ReduceCheckRunAsync(client, repository.Owner, repository.Name, request.CheckRunId, settings, cancellationToken));
@@ -51,6 +52,16 @@ public sealed partial class GitHubEvidenceSource(GitHubClient github, ILogger<Gi
         catch (HttpRequestException ex)
         {
             throw new EvidenceUnavailableException($"GitHub could not be reached for the failure evidence ({ex.HttpRequestError})", ex);
+        }
+        finally
+        {
+            // Without the log the lookup is not wanted: stop it, and never leave it running unobserved.
+            if (!passedElsewhere.IsCompleted)
+            {
+                await lookup.CancelAsync();
+            }
+
+            await ((Task)passedElsewhere).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }
     }
 
@@ -126,6 +137,10 @@ public sealed partial class GitHubEvidenceSource(GitHubClient github, ILogger<Gi
         {
             LogFlakyLookupFailed(logger, request.CorrelationId, ex.StatusCode is { } code ? (int)code : 0);
         }
+        catch (HttpRequestException ex)
+        {
+            LogFlakyLookupUnreachable(logger, request.CorrelationId, ex.HttpRequestError);
+        }
 
         return false;
     }
@@ -140,4 +155,7 @@ public sealed partial class GitHubEvidenceSource(GitHubClient github, ILogger<Gi
 
     [LoggerMessage(20, LogLevel.Warning, "Workflow {WorkflowId}: could not list the check runs of the head commit (status {Status}); flakiness not assessed")]
     private static partial void LogFlakyLookupFailed(ILogger logger, Guid workflowId, int status);
+
+    [LoggerMessage(21, LogLevel.Warning, "Workflow {WorkflowId}: GitHub could not be reached to list the check runs of the head commit ({Error}); flakiness not assessed")]
+    private static partial void LogFlakyLookupUnreachable(ILogger logger, Guid workflowId, HttpRequestError error);
 }
