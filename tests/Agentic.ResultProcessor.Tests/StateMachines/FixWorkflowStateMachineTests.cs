@@ -153,6 +153,7 @@ public sealed class FixWorkflowStateMachineTests
         await _harness.Bus.Publish(new FixPushed { CorrelationId = id, PullRequest = PullRequest(), CommitSha = "0123456789abcdef" });
 
         Assert.That(await _saga.Exists(id, m => m.PushedFix), Is.Not.Null);
+        Assert.That(await _harness.Published.Any<WorkflowFinished>(m => m.Context.Message.CorrelationId == id), Is.True);
         var finished = _harness.Published.Select<WorkflowFinished>(m => m.Context.Message.CorrelationId == id).Single().Context.Message;
         Assert.Multiple(() =>
         {
@@ -264,6 +265,7 @@ public sealed class FixWorkflowStateMachineTests
         await _harness.Bus.Publish(Loaded(id));
 
         Assert.That(await _saga.Exists(id, m => m.Dispatching), Is.Not.Null);
+        Assert.That(await _harness.Published.Any<DispatchCommand>(m => m.Context.Message.CorrelationId == id), Is.True);
         Assert.Multiple(() =>
         {
             Assert.That(_harness.Published.Select<AnalyzeCheckFailure>(m => m.Context.Message.CorrelationId == id).Count(), Is.EqualTo(1), "no second analysis");
@@ -294,6 +296,7 @@ public sealed class FixWorkflowStateMachineTests
         await _harness.Bus.Publish(Analyzed(id, FixStrategy.LlmEdit) with { Category = FailureCategory.Compile, RootCause = "customerId is not declared" });
 
         Assert.That(await _saga.Exists(id, m => m.Dispatching), Is.Not.Null);
+        Assert.That(await _harness.Published.Any<DispatchCommand>(m => m.Context.Message.CorrelationId == id), Is.True);
         Assert.Multiple(() =>
         {
             Assert.That(_harness.Published.Select<DispatchCommand>(m => m.Context.Message.CorrelationId == id).Single().Context.Message.RootCause, Is.EqualTo("customerId is not declared"));
@@ -314,6 +317,7 @@ public sealed class FixWorkflowStateMachineTests
         await _harness.Bus.Publish(Loaded(id));
 
         Assert.That(await _saga.Exists(id, m => m.Escalated), Is.Not.Null);
+        Assert.That(await _harness.Published.Any<WorkflowFinished>(m => m.Context.Message.CorrelationId == id), Is.True);
         Assert.That(_harness.Published.Select<WorkflowFinished>(m => m.Context.Message.CorrelationId == id).Single().Context.Message.Summary,
             Is.EqualTo("The failure could not be analysed: log expired"));
     }
