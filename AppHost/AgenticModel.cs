@@ -5,7 +5,8 @@ namespace Agentic.AppHost;
 
 /// <summary>
 /// The system, as Aspire would model it: PostgreSQL with the <c>agentic</c> database (migrated before anyone uses
-/// it), RabbitMQ, and the eight services, each referencing both and waiting for both to be healthy.
+/// it), RabbitMQ, and the eight services, each referencing both and waiting for both to be healthy; the gateway also
+/// references the Result Processor, whose workflows API it fronts.
 /// </summary>
 public static class AgenticModel
 {
@@ -35,6 +36,8 @@ public static class AgenticModel
         // The edge opens last: on a first run, an event published before its consumers have bound their queues
         // would be dropped by RabbitMQ, so the gateway waits until every worker is healthy.
         var gateway = AddService(ResourceNames.IngressGateway).WithReference(database).WaitFor(database).WithReference(messaging).WaitFor(messaging);
+        // /api/workflows/** is proxied to the Result Processor's read API (services__result-processor__http__0).
+        gateway.WithReference(workers.Single(worker => worker.Resource.Name == ResourceNames.ResultProcessor));
         foreach (var worker in workers)
         {
             gateway.WaitFor(worker);

@@ -19,3 +19,9 @@ public sealed record EndpointAnnotation(string Name, int? Port) : IResourceAnnot
 public sealed record DatabaseInitializerAnnotation(
     string Description,
     Func<string, IServiceProvider, CancellationToken, Task> InitializeAsync) : IResourceAnnotation;
+
+/// <summary>
+/// How a deployment runs the resource's <see cref="DatabaseInitializerAnnotation"/>: the AppHost's own image with
+/// <paramref name="Arguments"/>, as an init container of every workload that waits for the database (ADR-007).
+/// </summary>
+public sealed record DeploymentInitializerAnnotation(string Name, IReadOnlyList<string> Arguments) : IResourceAnnotation;

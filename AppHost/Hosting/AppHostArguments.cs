@@ -1,12 +1,24 @@
 using System.Globalization;
+using System.Text.RegularExpressions;
+using Agentic.AppHost.Publishing;
 
 namespace Agentic.AppHost.Hosting;
 
-/// <summary>The AppHost's command line, mapped onto <see cref="AppHostOptions"/> configuration keys.</summary>
-public sealed class AppHostArguments
+/// <summary>What the AppHost was asked to do: run the system here (the default), publish Kubernetes manifests, or migrate.</summary>
+public enum AppHostCommand
+{
+    Run,
+    Publish,
+    Migrate,
+}
+
+/// <summary>The AppHost's command line: the command, and its options mapped onto <see cref="AppHostOptions"/> keys or <see cref="KubernetesPublishOptions"/>.</summary>
+public sealed partial class AppHostArguments
 {
     public const string Usage = """
         Usage: dotnet run --project AppHost -- [options]
+               dotnet run --project AppHost -- publish --output <dir> [publish options]
+               dotnet run --project AppHost -- migrate
 
         Runs PostgreSQL, RabbitMQ and the Agentic services on this machine, with a dashboard.
 
@@ -18,17 +30,36 @@ public sealed class AppHostArguments
           --dashboard-port <port>  Dashboard port on 127.0.0.1 (default 18888; 0 = any free port;
                                    configuration key AppHost:DashboardPort)
           -h, --help               Show this help
+
+        publish: writes Kubernetes manifests for the same model (one file per resource and a
+        kustomization.yaml; apply with kubectl apply -k <dir>), starts nothing.
+          --output <dir>           Folder to write to (required; created when missing)
+          --namespace <name>       Kubernetes namespace (default agentic)
+          --image-registry <p>     Image prefix, e.g. ghcr.io/acme: images <p>/agentic-<resource>:<tag>
+                                   (default: none, images agentic-<resource>:<tag>)
+          --image-tag <tag>        Image tag (default latest)
+
+        migrate: applies the database migrations to ConnectionStrings__agentic (environment) and exits;
+        the Kubernetes init containers run this from the agentic-apphost image.
         """;
 
-    private AppHostArguments(IReadOnlyDictionary<string, string?> settings, bool showHelp, string? error)
+    private AppHostArguments(
+        AppHostCommand command, IReadOnlyDictionary<string, string?> settings, KubernetesPublishOptions? publish, bool showHelp, string? error)
     {
+        Command = command;
         Settings = settings;
+        Publish = publish;
         ShowHelp = showHelp;
         Error = error;
     }
 
+    public AppHostCommand Command { get; }
+
     /// <summary>Configuration keys and values (e.g. <c>AppHost:DashboardPort</c>).</summary>
     public IReadOnlyDictionary<string, string?> Settings { get; }
+
+    /// <summary>For <see cref="AppHostCommand.Publish"/> without errors: where and how to write the manifests.</summary>
+    public KubernetesPublishOptions? Publish { get; }
 
     public bool ShowHelp { get; }
 
@@ -39,7 +70,17 @@ public sealed class AppHostArguments
     {
         ArgumentNullException.ThrowIfNull(args);
         var settings = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
-        for (var i = 0; i < args.Count; i++)
+        var command = args.Count > 0 ? args[0] switch
+        {
+            "publish" => AppHostCommand.Publish,
+            "migrate" => AppHostCommand.Migrate,
+            _ => AppHostCommand.Run,
+        } : AppHostCommand.Run;
+        string? output = null;
+        string? kubernetesNamespace = null;
+        string? imageRegistry = null;
+        string? imageTag = null;
+        for (var i = command == AppHostCommand.Run ? 0 : 1; i < args.Count; i++)
         {
             var (name, inlineValue) = args[i].Split('=', 2) is [var n, var v] && args[i].StartsWith("--", StringComparison.Ordinal)
                 ? (n, v)
@@ -58,11 +99,11 @@ public sealed class AppHostArguments
             switch (name)
             {
                 case "-h" or "--help" or "-?":
-                    return new AppHostArguments(settings, showHelp: true, error: null);
-                case "--reset":
+                    return new AppHostArguments(command, settings, publish: null, showHelp: true, error: null);
+                case "--reset" when command == AppHostCommand.Run:
                     settings[$"{AppHostOptions.SectionName}:{nameof(AppHostOptions.Reset)}"] = "true";
                     break;
-                case "--state-dir":
+                case "--state-dir" when command == AppHostCommand.Run:
                     if (TakeValue() is not { Length: > 0 } directory)
                     {
                         return Fail("--state-dir needs a path.");
@@ -70,7 +111,7 @@ public sealed class AppHostArguments
 
                     settings[$"{AppHostOptions.SectionName}:{nameof(AppHostOptions.StateDirectory)}"] = directory;
                     break;
-                case "--dashboard-port":
+                case "--dashboard-port" when command == AppHostCommand.Run:
                     if (!int.TryParse(TakeValue(), NumberStyles.None, CultureInfo.InvariantCulture, out var port) || port > 65535)
                     {
                         return Fail("--dashboard-port needs a port number (0-65535).");
@@ -78,13 +119,72 @@ public sealed class AppHostArguments
 
                     settings[$"{AppHostOptions.SectionName}:{nameof(AppHostOptions.DashboardPort)}"] = port.ToString(CultureInfo.InvariantCulture);
                     break;
+                case "--output" when command == AppHostCommand.Publish:
+                    if (TakeValue() is not { Length: > 0 } folder)
+                    {
+                        return Fail("--output needs a folder.");
+                    }
+
+                    output = folder;
+                    break;
+                case "--namespace" when command == AppHostCommand.Publish:
+                    if (TakeValue() is not { } ns || !KubernetesName().IsMatch(ns))
+                    {
+                        return Fail("--namespace needs a Kubernetes namespace name (lowercase letters, digits and '-', starting with a letter, at most 63 characters).");
+                    }
+
+                    kubernetesNamespace = ns;
+                    break;
+                case "--image-registry" when command == AppHostCommand.Publish:
+                    if (TakeValue()?.TrimEnd('/') is not { } registry || !ImageRegistry().IsMatch(registry))
+                    {
+                        return Fail("--image-registry needs an image prefix such as ghcr.io/acme or registry.local:5000/agentic (lowercase, no scheme, no tag).");
+                    }
+
+                    imageRegistry = registry;
+                    break;
+                case "--image-tag" when command == AppHostCommand.Publish:
+                    if (TakeValue() is not { } tag || !ImageTag().IsMatch(tag))
+                    {
+                        return Fail("--image-tag needs an image tag (letters, digits, '_', '.' and '-', at most 128 characters, not starting with '.' or '-').");
+                    }
+
+                    imageTag = tag;
+                    break;
+                case "--reset" or "--state-dir" or "--dashboard-port":
+                    return Fail($"{name} applies to running the system here, not to '{args[0]}'.");
+                case "--output" or "--namespace" or "--image-registry" or "--image-tag":
+                    return Fail($"{name} applies to 'publish' only.");
                 default:
                     return Fail($"Unknown argument '{args[i]}'.");
             }
         }
 
-        return new AppHostArguments(settings, showHelp: false, error: null);
+        if (command == AppHostCommand.Publish && output is null)
+        {
+            return Fail("publish needs --output <dir>.");
+        }
 
-        AppHostArguments Fail(string error) => new(settings, showHelp: false, error);
+        var publish = command != AppHostCommand.Publish ? null : new KubernetesPublishOptions
+        {
+            OutputDirectory = Path.GetFullPath(output!),
+            Namespace = kubernetesNamespace ?? KubernetesPublishOptions.DefaultNamespace,
+            ImageRegistry = imageRegistry,
+            ImageTag = imageTag ?? KubernetesPublishOptions.DefaultImageTag,
+        };
+        return new AppHostArguments(command, settings, publish, showHelp: false, error: null);
+
+        AppHostArguments Fail(string error) => new(command, settings, publish: null, showHelp: false, error);
     }
+
+    /// <summary>An RFC 1035 label: what Kubernetes accepts as a namespace or Service name.</summary>
+    [GeneratedRegex("^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$", RegexOptions.CultureInvariant)]
+    internal static partial Regex KubernetesName();
+
+    /// <summary>host[:port][/path...] as in an image reference, without scheme, tag or digest.</summary>
+    [GeneratedRegex(@"^[a-z0-9]+(?:[._-][a-z0-9]+)*(?::[0-9]{1,5})?(?:/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*$", RegexOptions.CultureInvariant)]
+    private static partial Regex ImageRegistry();
+
+    [GeneratedRegex("^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$", RegexOptions.CultureInvariant)]
+    private static partial Regex ImageTag();
 }

@@ -21,7 +21,13 @@ public sealed class DistributedApplication : IAsyncDisposable
         _stateDirectory = stateDirectory;
     }
 
-    public static DistributedApplicationBuilder CreateBuilder(string[] args) => new(args);
+    public static DistributedApplicationBuilder CreateBuilder(string[] args) => new(AppHostArguments.Parse(args));
+
+    public static DistributedApplicationBuilder CreateBuilder(AppHostArguments arguments)
+    {
+        ArgumentNullException.ThrowIfNull(arguments);
+        return new(arguments);
+    }
 
     /// <summary>Runs until stopped; returns the process exit code (0 after a clean stop, 1 when infrastructure failed, 2 for bad arguments).</summary>
     public async Task<int> RunAsync(CancellationToken cancellationToken = default)

@@ -12,9 +12,9 @@ public sealed class DistributedApplicationBuilder : IDistributedApplicationBuild
     private readonly WebApplicationBuilder _host;
     private readonly AppHostArguments _arguments;
 
-    internal DistributedApplicationBuilder(string[] args)
+    internal DistributedApplicationBuilder(AppHostArguments arguments)
     {
-        _arguments = AppHostArguments.Parse(args);
+        _arguments = arguments;
         _host = WebApplication.CreateSlimBuilder(new WebApplicationOptions
         {
             Args = [],
@@ -27,6 +27,9 @@ public sealed class DistributedApplicationBuilder : IDistributedApplicationBuild
     }
 
     public IConfiguration Configuration => _host.Configuration;
+
+    /// <summary>The command line: which command (run, publish, migrate) and its options.</summary>
+    public AppHostArguments Arguments => _arguments;
 
     public IServiceCollection Services => _host.Services;
 

@@ -1,3 +1,4 @@
+using Agentic.ResultProcessor.Api;
 using Agentic.ResultProcessor.Extensions;
 using Agentic.ServiceDefaults;
 
@@ -7,4 +8,5 @@ builder.AddResultProcessor();
 
 var app = builder.Build();
 app.MapDefaultEndpoints();
+app.MapWorkflowEndpoints();
 await app.RunAsync();

@@ -1,22 +1,18 @@
-using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json;
 using Agentic.IngressGateway.Inbox;
-using Agentic.IngressGateway.Options;
 using Agentic.IngressGateway.Webhooks;
-using Microsoft.Extensions.Options;
 
 namespace Agentic.IngressGateway.Endpoints;
 
 /// <summary>
 /// Operator endpoints: list recent deliveries and replay one (its event published again from the stored body).
-/// Bearer <c>Inbox:OperatorApiKey</c>; with no key configured they answer 404.
+/// Bearer <c>Inbox:OperatorApiKey</c> (<see cref="OperatorKey"/>); with no key configured they answer 404.
 /// </summary>
 public static partial class DeliveryEndpoints
 {
     public static IEndpointRouteBuilder MapDeliveryEndpoints(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/api/deliveries").AddEndpointFilter(RequireOperatorKeyAsync);
+        var group = app.MapGroup("/api/deliveries").AddEndpointFilter(OperatorKey.RequireAsync);
         group.MapGet("/", ListAsync);
         group.MapPost("/{source}/{deliveryId}/replay", ReplayAsync);
         return app;
@@ -65,24 +61,6 @@ public static partial class DeliveryEndpoints
         writer.MarkPublished(delivery);
         LogReplayed(logger, source, deliveryId);
         return Results.Accepted(value: new { status = "published", delivery = deliveryId, correlationId = delivery.CorrelationId });
-    }
-
-    private static async ValueTask<object?> RequireOperatorKeyAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
-    {
-        var key = context.HttpContext.RequestServices.GetRequiredService<IOptions<InboxOptions>>().Value.OperatorApiKey;
-        if (key.Length == 0)
-        {
-            return Results.Problem("Operator endpoints are disabled: set Inbox__OperatorApiKey.", statusCode: StatusCodes.Status404NotFound);
-        }
-
-        var header = context.HttpContext.Request.Headers.Authorization.ToString();
-        var presented = header.StartsWith("Bearer ", StringComparison.Ordinal) ? header["Bearer ".Length..] : string.Empty;
-        if (!CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(presented), Encoding.UTF8.GetBytes(key)))
-        {
-            return Results.Problem("A valid operator key is required (Authorization: Bearer ...).", statusCode: StatusCodes.Status401Unauthorized);
-        }
-
-        return await next(context);
     }
 
     [LoggerMessage(1, LogLevel.Information, "Operator replayed {Source} delivery {DeliveryId}")]

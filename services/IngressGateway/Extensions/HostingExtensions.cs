@@ -27,7 +27,9 @@ public static class HostingExtensions
 
         services.AddProblemDetails();
         services.AddWebhookRateLimits();
-        services.AddReverseProxy().LoadFromConfig(builder.Configuration.GetSection("ReverseProxy"));
+        services.AddReverseProxy()
+            .LoadFromConfig(builder.Configuration.GetSection("ReverseProxy"))
+            .LoadWorkflowRoute(builder.Configuration);
         builder.AddAgenticMessaging();
         return builder;
     }
@@ -39,6 +41,7 @@ public static class HostingExtensions
         app.MapSlackWebhooks();
         app.MapLinearWebhooks();
         app.MapDeliveryEndpoints();
+        app.UseWorkflowProxyGate();
         // Everything else under one origin: the dashboard and API of the other services (routes in "ReverseProxy").
         app.MapReverseProxy();
         return app;

@@ -1,6 +1,7 @@
 using Agentic.Git;
 using Agentic.GitHub;
 using Agentic.Persistence.Sagas;
+using Agentic.ResultProcessor.Api;
 using Agentic.ResultProcessor.Consumers;
 using Agentic.ResultProcessor.Options;
 using Agentic.ResultProcessor.Publishing;
@@ -21,6 +22,8 @@ public static class HostingExtensions
         builder.Services.AddSingleton(new GitCli());
         builder.Services.AddSingleton<FixPublisher>();
         builder.Services.AddHostedService<FixWorkflowDeadlineSweeper>();
+        builder.Services.AddSingleton<WorkflowQueries>();
+        builder.Services.AddProblemDetails();
         builder.AddAgenticMessaging(bus =>
         {
             bus.AddSagaStateMachine<FixWorkflowStateMachine, FixWorkflowState>(typeof(FixWorkflowStateDefinition))

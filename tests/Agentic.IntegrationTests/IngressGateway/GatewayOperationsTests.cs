@@ -5,6 +5,7 @@ using System.Text.Json;
 using Agentic.AppHost.Infrastructure;
 using Agentic.Contracts.Ingress;
 using Agentic.IntegrationTests.Infrastructure;
+using Agentic.ServiceDefaults;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
@@ -132,6 +133,104 @@ public sealed class GatewayOperationsTests
 
         Assert.That(text, Does.StartWith("dashboard says hello"));
         await backend.StopAsync();
+    }
+
+    [Test]
+    public async Task Should_send_workflows_to_an_explicitly_configured_cluster_without_the_operator_key()
+    {
+        var seen = new List<string?>();
+        await using var backend = await StartBackendAsync((request, path) =>
+        {
+            lock (seen)
+            {
+                seen.Add(request.Headers.Authorization.Count == 0 ? null : request.Headers.Authorization.ToString());
+            }
+
+            return Results.Json(new { items = Array.Empty<object>(), next = (string?)null, path });
+        });
+        await using var gateway = new GatewayHost(await TestEnvironment.CreateMigratedDatabaseAsync("gateway_wf_cluster"), TestEnvironment.RabbitMq.ConnectionString,
+            new Dictionary<string, string?>
+            {
+                // The explicit cluster wins over the address the AppHost would pass (nothing listens there).
+                [$"ReverseProxy:Clusters:{ResourceNames.ResultProcessor}:Destinations:main:Address"] = backend.Address,
+                [$"services:{ResourceNames.ResultProcessor}:http:0"] = $"http://127.0.0.1:{FreePort.Find()}",
+            });
+        var client = gateway.CreateClient();
+
+        using var anonymous = await client.GetAsync("/api/workflows");
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", GatewayHost.OperatorKey);
+        var list = JsonDocument.Parse(await client.GetStringAsync("/api/workflows?state=active")).RootElement;
+        var one = JsonDocument.Parse(await client.GetStringAsync($"/api/workflows/{Guid.Empty}")).RootElement;
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(anonymous.StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized));
+            Assert.That(list.GetProperty("path").GetString(), Is.EqualTo("/api/workflows?state=active"));
+            Assert.That(one.GetProperty("path").GetString(), Is.EqualTo($"/api/workflows/{Guid.Empty}"));
+            Assert.That(seen, Has.Count.EqualTo(2), "the anonymous request never left the gateway");
+            Assert.That(seen, Has.All.Null, "the operator key is not forwarded");
+        });
+    }
+
+    [Test]
+    public async Task Should_hide_workflows_when_no_operator_key_is_configured()
+    {
+        await using var backend = await StartBackendAsync((_, path) => Results.Json(new { path }));
+        await using var gateway = new GatewayHost(await TestEnvironment.CreateMigratedDatabaseAsync("gateway_wf_nokey"), TestEnvironment.RabbitMq.ConnectionString,
+            new Dictionary<string, string?>
+            {
+                ["Inbox:OperatorApiKey"] = string.Empty,
+                [$"services:{ResourceNames.ResultProcessor}:http:0"] = backend.Address,
+            });
+        var client = gateway.CreateClient();
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", GatewayHost.OperatorKey);
+
+        using var response = await client.GetAsync("/api/workflows");
+
+        Assert.Multiple(async () =>
+        {
+            Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.NotFound));
+            Assert.That(await response.Content.ReadAsStringAsync(), Does.Contain("Inbox__OperatorApiKey"));
+        });
+    }
+
+    [Test]
+    public async Task Should_answer_503_for_workflows_when_the_result_processor_address_is_unknown()
+    {
+        await using var gateway = new GatewayHost(await TestEnvironment.CreateMigratedDatabaseAsync("gateway_wf_noaddr"), TestEnvironment.RabbitMq.ConnectionString);
+        var client = gateway.CreateClient();
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", GatewayHost.OperatorKey);
+
+        using var response = await client.GetAsync("/api/workflows");
+
+        Assert.Multiple(async () =>
+        {
+            Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.ServiceUnavailable));
+            Assert.That(await response.Content.ReadAsStringAsync(), Does.Contain($"services__{ResourceNames.ResultProcessor}__http__0"));
+        });
+    }
+
+    /// <summary>A stand-in for the Result Processor: answers every <c>/api/workflows</c> request on a loopback port.</summary>
+    private static async Task<Backend> StartBackendAsync(Func<HttpRequest, string, IResult> answer)
+    {
+        var port = FreePort.Find();
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
+        var app = builder.Build();
+        app.MapGet("/api/workflows/{**rest}", (HttpRequest request) => answer(request, request.Path + request.QueryString));
+        await app.StartAsync();
+        return new Backend(app, $"http://127.0.0.1:{port}");
+    }
+
+    private sealed class Backend(WebApplication app, string address) : IAsyncDisposable
+    {
+        public string Address { get; } = address;
+
+        public async ValueTask DisposeAsync()
+        {
+            await app.StopAsync();
+            await app.DisposeAsync();
+        }
     }
 
     private static async Task<List<(string DeliveryId, byte[] Body, string Signature)>> SignedCheckRunsAsync(int count)
