@@ -60,6 +60,13 @@ public sealed class SandboxOptions
     /// </summary>
     public int Niceness { get; set; } = 10;
 
+    /// <summary>
+    /// Run sandboxed commands under <c>SCHED_IDLE</c> (<c>chrt --idle 0</c>): they still use every idle cycle, but a
+    /// service that wants the CPU gets it at once, so builds on the same host never hold up webhooks, analyses, pushes
+    /// and reports. Off: ordinary scheduling at <see cref="Niceness"/>.
+    /// </summary>
+    public bool IdleScheduling { get; set; } = true;
+
     /// <summary>cgroup v1 controllers (pids, memory) root, or a cgroup v2 mount; a child group is made per command when writable.</summary>
     public string CgroupRoot { get; set; } = "/sys/fs/cgroup";
 

@@ -46,6 +46,11 @@ public sealed partial class SandboxRunner(ProcessRunner runner, CgroupLimits cgr
             "--core=0",
             "--",
         };
+        if (settings.IdleScheduling)
+        {
+            wrapper.AddRange(["chrt", "--idle", "0"]);
+        }
+
         if (settings.Niceness > 0)
         {
             wrapper.AddRange(["nice", "-n", settings.Niceness.ToString(CultureInfo.InvariantCulture)]);

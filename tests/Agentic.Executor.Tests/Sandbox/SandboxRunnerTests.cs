@@ -85,6 +85,15 @@ public sealed class SandboxRunnerTests
     }
 
     [Test]
+    public async Task Should_run_the_command_only_on_cycles_the_services_leave_idle()
+    {
+        var result = await RunAsync(["sh", "-c", "chrt -p $$"]);
+
+        Assert.That(result.ExitCode, Is.Zero, result.OutputTail);
+        Assert.That(result.OutputTail, Does.Contain("SCHED_IDLE"));
+    }
+
+    [Test]
     public async Task Should_keep_git_metadata_read_only_when_the_workspace_is_a_repository()
     {
         Directory.CreateDirectory(Path.Combine(_workspace, ".git"));

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 using System.Net.Http.Headers;
 using System.Security.Cryptography;
@@ -65,6 +66,7 @@ internal sealed partial class StandInApi(GitHubStandIn server)
         var http = context.HttpContext;
         var request = http.Request;
         var at = server.Now;
+        var started = Stopwatch.GetTimestamp();
         string? identity = null;
         var notModified = false;
         server.EnterRequest();
@@ -90,7 +92,8 @@ internal sealed partial class StandInApi(GitHubStandIn server)
                 (response, notModified) = await PassAsync(context, next, caller.Caller);
             }
 
-            server.Record(new StandInRequest(request.Method, $"{request.Path}{request.QueryString}", response.Status, at, identity, request.Headers.Authorization.Count > 0, notModified));
+            server.Record(new StandInRequest(request.Method, $"{request.Path}{request.QueryString}", response.Status, at, identity, request.Headers.Authorization.Count > 0, notModified,
+                Stopwatch.GetElapsedTime(started)));
             return response;
         }
         finally

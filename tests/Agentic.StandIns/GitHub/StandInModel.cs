@@ -317,7 +317,8 @@ public sealed class JobSeed
 }
 
 /// <summary>A request the API side of the stand-in answered.</summary>
-public sealed record StandInRequest(string Method, string PathAndQuery, int Status, DateTimeOffset At, string? Identity, bool HadAuthorization, bool NotModified);
+/// <param name="Elapsed">How long the stand-in took to answer (added latency included).</param>
+public sealed record StandInRequest(string Method, string PathAndQuery, int Status, DateTimeOffset At, string? Identity, bool HadAuthorization, bool NotModified, TimeSpan Elapsed = default);
 
 /// <summary>A request to the log storage host.</summary>
 public sealed record StandInLogDownload(long JobId, int Status, bool HadAuthorization);
