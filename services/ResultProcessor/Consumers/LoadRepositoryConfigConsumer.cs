@@ -22,9 +22,9 @@ public sealed partial class LoadRepositoryConfigConsumer(
         string? yaml = null;
         if (gitHub.HasCredentials)
         {
+            // No ref: GitHub reads the repository's default branch, so one request does it.
             var client = gitHub.ForRepository(repository.InstallationId);
-            var defaultBranch = (await client.GetRepositoryAsync(repository.Owner, repository.Name, context.CancellationToken)).DefaultBranch;
-            var file = await client.GetFileContentAsync(repository.Owner, repository.Name, AgenticYaml.Path, defaultBranch, context.CancellationToken);
+            var file = await client.GetFileContentAsync(repository.Owner, repository.Name, AgenticYaml.Path, gitRef: null, context.CancellationToken);
             yaml = file?.GetText();
         }
 

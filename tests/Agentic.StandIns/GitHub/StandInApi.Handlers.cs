@@ -77,19 +77,17 @@ internal sealed partial class StandInApi
 
         var cancellationToken = http.RequestAborted;
         var gitRef = Query(http, "ref") ?? repository.DefaultBranch;
-        if (await repository.ResolveCommitAsync(gitRef, cancellationToken) is not { } commit)
-        {
-            return ApiResponse.Error(StatusCodes.Status404NotFound, $"No commit found for the ref {gitRef}");
-        }
-
         path = (path ?? "").Trim('/');
-        if (path.Length > 0)
+        if (path.Length > 0 && !gitRef.StartsWith('-'))
         {
-            var entry = await repository.GitAsync(["ls-tree", "-l", commit, "--", path], cancellationToken);
+            // One git process for the common case (a file at a ref); only a failure asks which part was wrong.
+            var entry = await repository.GitAsync(["ls-tree", "-l", $"{gitRef}^{{commit}}", "--", path], cancellationToken);
             var line = entry.OutputText.Split('\n', StringSplitOptions.RemoveEmptyEntries).FirstOrDefault();
             if (!entry.Succeeded || line is null)
             {
-                return ApiResponse.NotFound();
+                return await repository.ResolveCommitAsync(gitRef, cancellationToken) is null
+                    ? ApiResponse.Error(StatusCodes.Status404NotFound, $"No commit found for the ref {gitRef}")
+                    : ApiResponse.NotFound();
             }
 
             var (type, sha, size, _) = ParseTreeLine(line);
@@ -103,6 +101,11 @@ internal sealed partial class StandInApi
             {
                 return ApiResponse.NotFound();
             }
+        }
+
+        if (await repository.ResolveCommitAsync(gitRef, cancellationToken) is not { } commit)
+        {
+            return ApiResponse.Error(StatusCodes.Status404NotFound, $"No commit found for the ref {gitRef}");
         }
 
         var listing = await repository.GitAsync(["ls-tree", "-l", path.Length == 0 ? commit : $"{commit}:{path}"], cancellationToken);

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text;
 
@@ -10,6 +11,7 @@ namespace Agentic.StandIns.GitHub;
 public sealed class StandInRepository
 {
     private readonly GitHubStandIn _server;
+    private readonly ConcurrentDictionary<string, byte> _knownCommits = new(StringComparer.Ordinal);
     private readonly List<StandInPullRequest> _pulls = [];
     private readonly List<StandInCheckRun> _checkRuns = [];
     private readonly List<StandInWorkflowRun> _workflowRuns = [];
@@ -322,8 +324,21 @@ public sealed class StandInRepository
     /// <summary>The commit a revision (SHA, branch, ref) names, or null.</summary>
     public async Task<string?> ResolveCommitAsync(string revision, CancellationToken cancellationToken)
     {
+        // A full commit SHA, once seen, names that commit for ever: no git process for it again (branches do move).
+        if (_knownCommits.ContainsKey(revision))
+        {
+            return revision;
+        }
+
         var result = await GitAsync(["rev-parse", "--verify", "--quiet", "--end-of-options", $"{revision}^{{commit}}"], cancellationToken);
-        return result.Succeeded ? result.OutputText.Trim() : null;
+        if (!result.Succeeded)
+        {
+            return null;
+        }
+
+        var sha = result.OutputText.Trim();
+        _knownCommits.TryAdd(sha, 0);
+        return sha;
     }
 
     /// <summary>A file's bytes at a revision, or null.</summary>
