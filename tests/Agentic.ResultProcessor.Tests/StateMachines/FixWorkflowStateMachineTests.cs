@@ -260,12 +260,12 @@ public sealed class FixWorkflowStateMachineTests
         Assert.That(await _saga.Exists(id, m => m.Configuring), Is.Not.Null);
 
         await _harness.Bus.Publish(Analyzed(id, FixStrategy.Deterministic));
-        Assert.That((await SettledAsync(id)).Triaged, Is.True);
+        Assert.That(await EventuallyAsync(id, saga => saga.Triaged), Is.True);
         Assert.That(await _saga.Exists(id, m => m.Configuring), Is.Not.Null, "the verdict waits for the configuration");
         await _harness.Bus.Publish(Loaded(id));
 
         Assert.That(await _saga.Exists(id, m => m.Dispatching), Is.Not.Null);
-        Assert.That(await _harness.Published.Any<DispatchCommand>(m => m.Context.Message.CorrelationId == id), Is.True);
+        Assert.That(await PublishedAsync<DispatchCommand>(m => m.CorrelationId == id), Is.True);
         Assert.Multiple(() =>
         {
             Assert.That(_harness.Published.Select<AnalyzeCheckFailure>(m => m.Context.Message.CorrelationId == id).Count(), Is.EqualTo(1), "no second analysis");
@@ -281,13 +281,13 @@ public sealed class FixWorkflowStateMachineTests
         Assert.That(await _saga.Exists(id, m => m.Configuring), Is.Not.Null);
         var triage = Analyzed(id, FixStrategy.Escalate) with { Category = FailureCategory.Compile, NeedsLlm = true, RootCause = "error CS0103" };
         await _harness.Bus.Publish(triage);
-        Assert.That((await SettledAsync(id)).Triaged, Is.True);
+        Assert.That(await EventuallyAsync(id, saga => saga.Triaged), Is.True);
         Assert.That(await _saga.Exists(id, m => m.Configuring), Is.Not.Null);
 
         await _harness.Bus.Publish(Loaded(id) with { BudgetUsd = 0.25m });
 
         Assert.That(await _saga.Exists(id, m => m.Analysing), Is.Not.Null);
-        Assert.That((await SettledAsync(id)).LlmRequested, Is.True);
+        Assert.That(await EventuallyAsync(id, saga => saga.LlmRequested), Is.True);
         var diagnosis = _harness.Published.Select<AnalyzeCheckFailure>(m => m.Context.Message.CorrelationId == id && !m.Context.Message.RulesOnly).Single().Context.Message;
         Assert.That(diagnosis.BudgetUsd, Is.EqualTo(0.25m));
 
@@ -296,7 +296,7 @@ public sealed class FixWorkflowStateMachineTests
         await _harness.Bus.Publish(Analyzed(id, FixStrategy.LlmEdit) with { Category = FailureCategory.Compile, RootCause = "customerId is not declared" });
 
         Assert.That(await _saga.Exists(id, m => m.Dispatching), Is.Not.Null);
-        Assert.That(await _harness.Published.Any<DispatchCommand>(m => m.Context.Message.CorrelationId == id), Is.True);
+        Assert.That(await PublishedAsync<DispatchCommand>(m => m.CorrelationId == id), Is.True);
         Assert.Multiple(() =>
         {
             Assert.That(_harness.Published.Select<DispatchCommand>(m => m.Context.Message.CorrelationId == id).Single().Context.Message.RootCause, Is.EqualTo("customerId is not declared"));
@@ -311,13 +311,13 @@ public sealed class FixWorkflowStateMachineTests
         await _harness.Bus.Publish(Detected(id));
         Assert.That(await _saga.Exists(id, m => m.Configuring), Is.Not.Null);
         await _harness.Bus.Publish(new CheckFailureAnalysisFailed { CorrelationId = id, Reason = "log expired" });
-        Assert.That((await SettledAsync(id)).Triaged, Is.True);
+        Assert.That(await EventuallyAsync(id, saga => saga.Triaged), Is.True);
         Assert.That(await _saga.Exists(id, m => m.Configuring), Is.Not.Null);
 
         await _harness.Bus.Publish(Loaded(id));
 
         Assert.That(await _saga.Exists(id, m => m.Escalated), Is.Not.Null);
-        Assert.That(await _harness.Published.Any<WorkflowFinished>(m => m.Context.Message.CorrelationId == id), Is.True);
+        Assert.That(await PublishedAsync<WorkflowFinished>(m => m.CorrelationId == id), Is.True);
         Assert.That(_harness.Published.Select<WorkflowFinished>(m => m.Context.Message.CorrelationId == id).Single().Context.Message.Summary,
             Is.EqualTo("The failure could not be analysed: log expired"));
     }
@@ -416,6 +416,34 @@ public sealed class FixWorkflowStateMachineTests
         Assert.That(_harness.Consumed.Select<CommandExecuted>(m => m.Context.Message.CorrelationId == id).Any(), Is.True);
         Assert.That(await _harness.Published.Any<PublishFixResult>(m => m.Context.Message.CorrelationId == id), Is.False);
         Assert.That(await _saga.Exists(id, m => m.Escalated), Is.Not.Null);
+    }
+
+    /// <summary>
+    /// Whether the workflow published a <typeparamref name="T"/> within 10 s. Polls: once the harness has been idle
+    /// (<see cref="SettledAsync"/>), <c>Published.Any</c> no longer waits for later messages.
+    /// </summary>
+    private Task<bool> PublishedAsync<T>(Func<T, bool> match)
+        where T : class =>
+        PollAsync(() => _harness.Published.Select<T>(m => match(m.Context.Message)).Any());
+
+    /// <summary>Whether the instance satisfies <paramref name="condition"/> within 10 s.</summary>
+    private Task<bool> EventuallyAsync(Guid id, Func<FixWorkflowState, bool> condition) =>
+        PollAsync(() => _saga.Sagas.Contains(id) is { } saga && condition(saga));
+
+    private static async Task<bool> PollAsync(Func<bool> condition)
+    {
+        var until = DateTime.UtcNow.AddSeconds(10);
+        while (!condition())
+        {
+            if (DateTime.UtcNow > until)
+            {
+                return false;
+            }
+
+            await Task.Delay(20);
+        }
+
+        return true;
     }
 
     /// <summary>The instance once the bus is idle (every published message handled).</summary>
