@@ -32,7 +32,7 @@ public static class Extensions
     /// <summary><c>/health</c> (ready: every check, including broker and database) and <c>/alive</c> (the process answers).</summary>
     public static WebApplication MapDefaultEndpoints(this WebApplication app)
     {
-        app.MapHealthChecks("/health", new HealthCheckOptions
+        app.MapHealthChecks(HealthEndpoints.Readiness, new HealthCheckOptions
         {
             ResponseWriter = WriteHealthAsync,
             // Ready means ready: MassTransit reports Degraded while receive endpoints are still binding their queues,
@@ -44,7 +44,7 @@ public static class Extensions
                 [HealthStatus.Unhealthy] = StatusCodes.Status503ServiceUnavailable,
             },
         });
-        app.MapHealthChecks("/alive", new HealthCheckOptions { Predicate = check => check.Tags.Contains(HealthTags.Live), ResponseWriter = WriteHealthAsync });
+        app.MapHealthChecks(HealthEndpoints.Liveness, new HealthCheckOptions { Predicate = check => check.Tags.Contains(HealthTags.Live), ResponseWriter = WriteHealthAsync });
         return app;
     }
 

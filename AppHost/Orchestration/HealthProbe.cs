@@ -1,3 +1,5 @@
+using Agentic.ServiceDefaults;
+
 namespace Agentic.AppHost.Orchestration;
 
 /// <summary><c>GET /health</c> against a service: healthy only on 200.</summary>
@@ -18,7 +20,7 @@ public sealed class HealthProbe : IDisposable
     {
         try
         {
-            using var response = await _client.GetAsync(new Uri(baseUrl, "/health"), HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+            using var response = await _client.GetAsync(new Uri(baseUrl, HealthEndpoints.Readiness), HttpCompletionOption.ResponseHeadersRead, cancellationToken);
             return response.StatusCode == System.Net.HttpStatusCode.OK;
         }
         catch (HttpRequestException)

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Agentic.AppHost.Hosting;
+using Agentic.ServiceDefaults;
 
 namespace Agentic.AppHost.Publishing;
 
@@ -44,8 +45,8 @@ public sealed class KubernetesManifestBuilder(ApplicationModel model, Kubernetes
     /// <summary>The <c>postgres</c> and <c>rabbitmq</c> users of the official images.</summary>
     public const long InfrastructureUser = 999;
 
-    public const string LivenessPath = "/alive";
-    public const string ReadinessPath = "/health";
+    public const string LivenessPath = HealthEndpoints.Liveness;
+    public const string ReadinessPath = HealthEndpoints.Readiness;
 
     private const string PostgresUserName = "postgres";
     private const string RabbitMqUserName = "agentic";

@@ -6,3 +6,13 @@ public static class HealthTags
     public const string Live = "live";
     public const string Ready = "ready";
 }
+
+/// <summary>The health endpoints every service maps (<see cref="Extensions"/>), probed by the AppHost and by Kubernetes.</summary>
+public static class HealthEndpoints
+{
+    /// <summary>Liveness: only the <see cref="HealthTags.Live"/> checks.</summary>
+    public const string Liveness = "/alive";
+
+    /// <summary>Readiness: every check (the broker and the database included).</summary>
+    public const string Readiness = "/health";
+}

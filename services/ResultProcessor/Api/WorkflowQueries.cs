@@ -1,6 +1,6 @@
 using System.Text;
 using System.Text.Json;
-using System.Text.Json.Serialization;
+using Agentic.Persistence.Sagas;
 using Agentic.ResultProcessor.Extensions;
 using Agentic.ResultProcessor.StateMachines;
 using Dapper;
@@ -22,12 +22,6 @@ public sealed class WorkflowQueries(NpgsqlDataSource dataSource, FixWorkflowStat
     private const int MaxArgumentLength = 4_000;
     private const int MaxPatchLength = 64_000;
     private const int MaxOutputTailLength = 16_000;
-
-    // The saga repository's own settings (PostgresSagaDatabaseContext): property names as declared, enums as names.
-    private static readonly JsonSerializerOptions SagaJson = new(JsonSerializerDefaults.General)
-    {
-        Converters = { new JsonStringEnumConverter() },
-    };
 
     // The Executor writes arguments and validation with the web defaults (camelCase).
     private static readonly JsonSerializerOptions ExecutorJson = new(JsonSerializerDefaults.Web);
@@ -163,7 +157,7 @@ public sealed class WorkflowQueries(NpgsqlDataSource dataSource, FixWorkflowStat
     }
 
     private static FixWorkflowState Deserialise(SagaRow row) =>
-        JsonSerializer.Deserialize<FixWorkflowState>(row.Data, SagaJson)
+        JsonSerializer.Deserialize<FixWorkflowState>(row.Data, PostgresSagaJson.Options)
         ?? throw new InvalidOperationException($"Fix workflow {row.Id} has no saga data.");
 
     private static WorkflowSummary Summarise(SagaRow row, FixWorkflowState saga, int? summaryLength)

@@ -1,6 +1,5 @@
 using System.Reflection;
 using System.Text.Json;
-using System.Text.Json.Serialization;
 using Dapper;
 using MassTransit;
 using Npgsql;
@@ -15,11 +14,6 @@ namespace Agentic.Persistence.Sagas;
 public sealed class PostgresSagaDatabaseContext<TSaga> : IAsyncDisposable
     where TSaga : class, ISaga
 {
-    private static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.General)
-    {
-        Converters = { new JsonStringEnumConverter() },
-    };
-
     private static readonly PropertyInfo? CurrentStateProperty =
         typeof(TSaga).GetProperty("CurrentState", BindingFlags.Public | BindingFlags.Instance) is { PropertyType: var t } p && t == typeof(string) ? p : null;
 
@@ -39,7 +33,7 @@ public sealed class PostgresSagaDatabaseContext<TSaga> : IAsyncDisposable
     {
         var sql = $"SELECT data::text FROM {_table} WHERE correlation_id = @correlationId FOR UPDATE";
         var json = await _connection.QuerySingleOrDefaultAsync<string>(new CommandDefinition(sql, new { correlationId }, _transaction, cancellationToken: cancellationToken));
-        return json is null ? null : JsonSerializer.Deserialize<TSaga>(json, JsonOptions);
+        return json is null ? null : JsonSerializer.Deserialize<TSaga>(json, PostgresSagaJson.Options);
     }
 
     /// <summary>Inserts the instance unless one with its id exists; false when it did (another message created it first).</summary>
@@ -117,7 +111,7 @@ public sealed class PostgresSagaDatabaseContext<TSaga> : IAsyncDisposable
         instance.CorrelationId,
         CurrentStateProperty?.GetValue(instance) as string ?? string.Empty,
         instance is ISagaVersion versioned ? versioned.Version : 1,
-        JsonSerializer.Serialize(instance, JsonOptions));
+        JsonSerializer.Serialize(instance, PostgresSagaJson.Options));
 
     private sealed record SagaRow(Guid CorrelationId, string CurrentState, int Version, string Data);
 }
