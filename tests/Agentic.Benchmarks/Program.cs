@@ -9,6 +9,7 @@ return args switch
     ["workspace", .. var rest] => await ExecutorBenchmarks.WorkspaceAsync(rest),
     ["sandbox", .. var rest] => await ExecutorBenchmarks.SandboxAsync(rest),
     ["reconciliation", .. var rest] => await ReconciliationBenchmark.RunAsync(rest),
+    ["attack", .. var rest] => await AttackBenchmark.RunAsync(rest),
     _ => Usage(),
 };
 
@@ -35,6 +36,10 @@ static int Usage()
               Executor: a trivial command under bubblewrap vs bare, p50/p95 (target overhead < 20 ms p50).
           reconciliation [--repositories 1000] [--pulls 10] [--installations 10] [--latency-ms 50] [--max-concurrency 25] [--check-run-concurrency 4]
               PR Discovery: a cold and an unchanged reconciliation cycle against the GitHub stand-in (target < 30 s, >= 95 % 304, never over the rate limit).
+          attack [--timeout-minutes 20]
+              Hostile pull requests through the whole system: a build that prints every secret it can reach, a log and
+              check name full of markup, a fake runner shutdown, hidden /agentic commands; per scenario whether any
+              secret or markup got out (exit 1 if one did).
         """);
     return 2;
 }
