@@ -29,11 +29,15 @@ public static class Extensions
         return builder;
     }
 
-    /// <summary><c>/health</c> (ready: every check, including broker and database) and <c>/alive</c> (the process answers).</summary>
-    public static WebApplication MapDefaultEndpoints(this WebApplication app)
+    /// <summary>
+    /// <c>/health</c> (ready: every check, including broker and database, but those tagged with one of
+    /// <paramref name="notNeededToServe"/>) and <c>/alive</c> (the process answers).
+    /// </summary>
+    public static WebApplication MapDefaultEndpoints(this WebApplication app, params string[] notNeededToServe)
     {
         app.MapHealthChecks(HealthEndpoints.Readiness, new HealthCheckOptions
         {
+            Predicate = check => !check.Tags.Overlaps(notNeededToServe),
             ResponseWriter = WriteHealthAsync,
             // Ready means ready: MassTransit reports Degraded while receive endpoints are still binding their queues,
             // and a message published to an unbound exchange is lost, so Degraded is not ready.

@@ -6,6 +6,7 @@ using Agentic.AppHost.Infrastructure;
 using Agentic.Contracts.Ingress;
 using Agentic.IntegrationTests.Infrastructure;
 using Agentic.ServiceDefaults;
+using Agentic.StandIns;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
@@ -44,6 +45,32 @@ public sealed class GatewayOperationsTests
             Assert.That(answers.Select(a => a.Status), Has.All.EqualTo(HttpStatusCode.Accepted), "accepted: durable in the inbox");
             Assert.That(answers.Select(a => a.Body), Has.All.Contain("queued"));
             Assert.That(relayed, Is.EqualTo(3), "every accepted delivery reaches the bus once the broker is back");
+        });
+    }
+
+    [Test]
+    public async Task Should_be_ready_and_accept_when_the_broker_is_unreachable_from_the_start()
+    {
+        // Readiness is what acceptance needs (the database), not the broker: the inbox relays later, and a broker
+        // outage must not turn into 503s to GitHub, which does not redeliver.
+        var unreachable = $"amqp://guest:guest@127.0.0.1:{FreePort.Find()}/";
+        await using var gateway = new GatewayHost(await TestEnvironment.CreateMigratedDatabaseAsync("gateway_ready"), unreachable);
+        using var client = gateway.CreateClient();
+        var last = HttpStatusCode.InternalServerError;
+        var ready = await Polling.UntilAsync(() =>
+        {
+            using var health = client.GetAsync(HealthEndpoints.Readiness).GetAwaiter().GetResult();
+            last = health.StatusCode;
+            return last == HttpStatusCode.OK;
+        });
+        var (deliveryId, body, signature) = (await SignedCheckRunsAsync(1))[0];
+
+        using var response = await gateway.PostGitHubAsync("check_run", deliveryId, body, signature);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(ready, Is.True, $"readiness answered {last} while only the broker is down");
+            Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Accepted));
         });
     }
 
