@@ -64,6 +64,12 @@ public sealed class DistributedApplication : IAsyncDisposable
             {
                 _stateDirectory.Reset();
             }
+
+            // Where the credentials are (never their values): the operator needs the key, GitHub the webhook secret.
+            foreach (var line in _app.Services.GetRequiredService<LocalSecrets>().Describe())
+            {
+                await Console.Out.WriteLineAsync(line);
+            }
         }
         catch (Exception exception) when (exception is InfrastructureNotInstalledException or InvalidOperationException or IOException or UnauthorizedAccessException)
         {
