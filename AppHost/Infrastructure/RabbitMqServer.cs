@@ -26,6 +26,7 @@ public sealed partial class RabbitMqServer : IAsyncDisposable
     public const string UserName = "agentic";
     public const string DefaultServerScript = "/usr/lib/rabbitmq/bin/rabbitmq-server";
 
+    private static readonly string[] AdministratorTags = ["administrator"];
     private readonly RabbitMqServerOptions _options;
     private readonly ILogger _logger;
     private ChildProcess? _epmd;
@@ -287,7 +288,7 @@ public sealed partial class RabbitMqServer : IAsyncDisposable
                 ["name"] = UserName,
                 ["password_hash"] = PasswordHash(Password),
                 ["hashing_algorithm"] = "rabbit_password_hashing_sha256",
-                ["tags"] = new[] { "administrator" },
+                ["tags"] = AdministratorTags,
             },
         };
         if (olderNode)
