@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Http.Headers;
+using System.Runtime.Versioning;
 using System.Security.Cryptography;
 using System.Text;
 using Agentic.AppHost.Hosting;
@@ -13,6 +14,7 @@ namespace Agentic.IntegrationTests.AppHost;
 
 /// <summary>The README's run command, end to end: the AppHost brings up every resource, then Ctrl+C leaves nothing behind.</summary>
 [NonParallelizable]
+[SupportedOSPlatform("linux")]
 public sealed class AppHostSmokeTests
 {
     [Test]

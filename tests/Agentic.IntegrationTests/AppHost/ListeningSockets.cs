@@ -20,7 +20,7 @@ public static class ListeningSockets
             }
         }
 
-        return ["/proc/net/tcp", "/proc/net/tcp6"]
+        return new[] { "/proc/net/tcp", "/proc/net/tcp6" }
             .SelectMany(table => File.ReadLines(table).Skip(1))
             .Select(line => line.Split(' ', StringSplitOptions.RemoveEmptyEntries))
             .Where(fields => fields[3] == ListenState && inodes.Contains(fields[9]))

@@ -1,8 +1,10 @@
+using System.Runtime.Versioning;
 using Agentic.AppHost.Hosting;
 
 namespace Agentic.IntegrationTests.AppHost;
 
 /// <summary>The installation's own credentials in the state folder (issues 9 and 11): generated once, private, kept.</summary>
+[SupportedOSPlatform("linux")]
 public sealed class LocalSecretsTests
 {
     private const UnixFileMode OwnerReadWrite = UnixFileMode.UserRead | UnixFileMode.UserWrite;
