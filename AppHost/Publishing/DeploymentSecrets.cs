@@ -4,8 +4,8 @@ namespace Agentic.AppHost.Publishing;
 
 /// <summary>
 /// A credential a service reads from its environment that the application model does not carry (locally it comes from
-/// the developer's environment or <c>appsettings.Development.json</c>). In Kubernetes it is a key of the generated
-/// Secret, referenced by the services that read it.
+/// the developer's environment or, for some, the installation's own in the state folder: <see cref="Hosting.LocalSecrets"/>).
+/// In Kubernetes it is a key of the generated Secret, referenced by the services that read it.
 /// </summary>
 /// <param name="Key">The environment variable and Secret key (configuration path with <c>__</c>).</param>
 /// <param name="Services">The resources that read it.</param>
