@@ -127,6 +127,29 @@ public static class GitHubMarkdown
     }
 
     /// <summary>
+    /// For plain-text fields GitHub still scans for mentions and references (commit messages, pull request titles):
+    /// a zero-width joiner after every <c>@</c> and <c>#</c> followed by a letter or digit, and in <c>GH-</c>; nothing else changes.
+    /// </summary>
+    public static string BreakReferences(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        var builder = new StringBuilder(text.Length + 8);
+        for (var i = 0; i < text.Length; i++)
+        {
+            var c = text[i];
+            builder.Append(c);
+            var next = i + 1 < text.Length ? text[i + 1] : '\0';
+            if ((c is '@' or '#' && char.IsLetterOrDigit(next)) ||
+                (c is 'h' or 'H' && next == '-' && i > 0 && text[i - 1] is 'g' or 'G' && (i == 1 || !char.IsLetterOrDigit(text[i - 2]))))
+            {
+                builder.Append(ZeroWidthJoiner);
+            }
+        }
+
+        return builder.ToString();
+    }
+
+    /// <summary>
     /// Where a backslash must go so the line cannot start a block: before a leading <c>#</c>, <c>-</c>, <c>+</c>, <c>=</c>
     /// (heading, list, thematic break, setext underline) or the <c>.</c> / <c>)</c> after leading digits (ordered list);
     /// -1 when none is needed. (<c>&gt;</c> is an entity anyway; leading spaces are trimmed by the callers.)

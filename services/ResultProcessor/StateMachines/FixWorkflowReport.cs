@@ -2,13 +2,25 @@ using System.Globalization;
 using System.Text;
 using Agentic.Contracts.Common;
 using Agentic.Contracts.Notifications;
+using Agentic.Text;
 
 namespace Agentic.ResultProcessor.StateMachines;
 
-/// <summary>The one report of a fix workflow, rebuilt from its state each time and updated in place by the Notifier.</summary>
+/// <summary>
+/// The one report of a fix workflow, rebuilt from its state each time and updated in place by the Notifier.
+/// Everything that came from outside (the check's name, the root cause read from the log or written by the LLM, the
+/// summary built from them, a command's output) is data: scrubbed of secrets first, then escaped inline or shown in a
+/// fenced block sized to its content, never at the start of a list item, so nothing in it can link, mention, embed an
+/// image, open HTML (or a comment hiding the rest), or end the report's own structure.
+/// </summary>
 public static class FixWorkflowReport
 {
-    public static PostWorkflowReport Create(FixWorkflowState saga, string status)
+    public const int MaxCheckNameLength = 100;
+    public const int MaxSummaryLength = 3000;
+    public const int MaxRootCauseLength = 1000;
+    public const int MaxFailureLength = 4000;
+
+    public static PostWorkflowReport Create(FixWorkflowState saga, string status, SecretScrubber scrubber)
     {
         var pr = saga.PullRequest!;
         return new PostWorkflowReport
@@ -23,13 +35,14 @@ public static class FixWorkflowReport
             HeadSha = pr.HeadSha,
             Status = status,
             Outcome = saga.Outcome,
-            Markdown = Render(saga),
+            Markdown = Render(saga, scrubber),
             Sequence = saga.ReportSequence,
         };
     }
 
-    public static string Render(FixWorkflowState saga)
+    public static string Render(FixWorkflowState saga, SecretScrubber scrubber)
     {
+        ArgumentNullException.ThrowIfNull(scrubber);
         var text = new StringBuilder();
         var headline = saga.Outcome switch
         {
@@ -43,10 +56,12 @@ public static class FixWorkflowReport
             _ => saga.Outcome.ToString()!.ToLowerInvariant(),
         };
         var sha = saga.PullRequest!.HeadSha;
-        text.Append(CultureInfo.InvariantCulture, $"### Agentic: `{saga.CheckName}` failed on {sha[..Math.Min(7, sha.Length)]}: {headline}\n\n");
+        var checkName = GitHubMarkdown.Inline(scrubber.Scrub(saga.CheckName), MaxCheckNameLength);
+        var shortSha = GitHubMarkdown.Inline(sha[..Math.Min(7, sha.Length)]);
+        text.Append(CultureInfo.InvariantCulture, $"### Agentic: **{checkName}** failed on {shortSha}: {headline}\n\n");
         if (saga.Summary is { Length: > 0 })
         {
-            text.Append(saga.Summary).Append("\n\n");
+            text.Append(GitHubMarkdown.Lines(scrubber.Scrub(saga.Summary), MaxSummaryLength)).Append("\n\n");
         }
 
         if (saga.Category is { } category)
@@ -56,14 +71,21 @@ public static class FixWorkflowReport
 
         if (saga.RootCause is { Length: > 0 } rootCause)
         {
-            text.Append(CultureInfo.InvariantCulture, $"- **Root cause:** {rootCause}\n");
+            text.Append(CultureInfo.InvariantCulture, $"- **Root cause:** {GitHubMarkdown.Inline(scrubber.Scrub(rootCause), MaxRootCauseLength)}\n");
         }
 
         text.Append(CultureInfo.InvariantCulture, $"- **Attempts:** {saga.Attempts}\n");
         text.Append(CultureInfo.InvariantCulture, $"- **LLM cost:** ${saga.CostUsd:0.0000}\n");
+        if (saga.ProposalNumber is { } proposal)
+        {
+            text.Append(CultureInfo.InvariantCulture, $"- **Proposed in:** #{proposal}\n");
+        }
+
         if (saga.LastFailure is { Length: > 0 } failure)
         {
-            text.Append(CultureInfo.InvariantCulture, $"- **Last problem:** {failure}\n");
+            // An output tail: its end matters most. A fenced block at the top level (inside a list item, a line of
+            // content with less indentation would end the item and the block with it).
+            text.Append("\n**Last problem:**\n\n").Append(GitHubMarkdown.CodeBlock(scrubber.Scrub(failure), MaxFailureLength, keepEnd: true));
         }
 
         return text.ToString();

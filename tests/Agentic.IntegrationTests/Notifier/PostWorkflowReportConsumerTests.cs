@@ -4,6 +4,7 @@ using Agentic.GitHub;
 using Agentic.Notifier.Consumers;
 using Agentic.Notifier.Delivery;
 using Agentic.StandIns.GitHub;
+using Agentic.Text;
 using MassTransit;
 using MassTransit.Testing;
 using Microsoft.Extensions.Configuration;
@@ -42,6 +43,7 @@ public sealed class PostWorkflowReportConsumerTests
         services.AddLogging();
         services.AddSingleton(NpgsqlDataSource.Create(await TestEnvironment.CreateMigratedDatabaseAsync("notifier")));
         services.AddGitHubClient(configuration);
+        services.AddSecretScrubber(configuration);
         services.AddSingleton<GitHubReportDelivery>();
         services.AddMassTransitTestHarness(bus => bus.AddConsumer<PostWorkflowReportConsumer>());
         _provider = services.BuildServiceProvider(validateScopes: true);

@@ -5,6 +5,7 @@ using Agentic.Git;
 using Agentic.GitHub;
 using Agentic.ResultProcessor.Publishing;
 using Agentic.StandIns.GitHub;
+using Agentic.Text;
 using MassTransit;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -43,7 +44,7 @@ public sealed class FixPublisherTests
         var options = new GitHubClientOptions { BaseUrl = _gitHub.BaseUri, App = { AppId = app.Id, PrivateKey = app.PrivateKeyPem } };
         options.RateLimit.MinimumWriteInterval = TimeSpan.Zero;
         _client = GitHubClient.Create(options);
-        _publisher = new FixPublisher(_client, new GitCli(), NullLogger<FixPublisher>.Instance);
+        _publisher = new FixPublisher(_client, new GitCli(), SecretScrubber.ShapesOnly, NullLogger<FixPublisher>.Instance);
     }
 
     [TearDown]
