@@ -106,7 +106,7 @@ public static class GitHubMarkdown
                 case '#':
                     builder.Append(c).Append(ZeroWidthJoiner);
                     break;
-                case ':' when At(text, i + 1, "//"):
+                case ':' when At(text, i + 1, "//") || AfterLinkScheme(text, i):
                     builder.Append(c).Append(ZeroWidthJoiner);
                     break;
                 case 'w' or 'W' when At(text, i, "www.") && (i == 0 || !char.IsLetterOrDigit(text[i - 1])):
@@ -127,8 +127,9 @@ public static class GitHubMarkdown
     }
 
     /// <summary>
-    /// For plain-text fields GitHub still scans for mentions and references (commit messages, pull request titles):
-    /// a zero-width joiner after every <c>@</c> and <c>#</c> followed by a letter or digit, and in <c>GH-</c>; nothing else changes.
+    /// For plain-text fields GitHub still scans for mentions, references and URLs (commit messages, pull request titles):
+    /// a zero-width joiner after every <c>@</c> and <c>#</c> followed by a letter or digit, in <c>GH-</c>, in
+    /// <c>://</c>, <c>www.</c> and after <c>mailto:</c>/<c>xmpp:</c>; nothing else changes.
     /// </summary>
     public static string BreakReferences(string text)
     {
@@ -140,7 +141,9 @@ public static class GitHubMarkdown
             builder.Append(c);
             var next = i + 1 < text.Length ? text[i + 1] : '\0';
             if ((c is '@' or '#' && char.IsLetterOrDigit(next)) ||
-                (c is 'h' or 'H' && next == '-' && i > 0 && text[i - 1] is 'g' or 'G' && (i == 1 || !char.IsLetterOrDigit(text[i - 2]))))
+                (c is 'h' or 'H' && next == '-' && i > 0 && text[i - 1] is 'g' or 'G' && (i == 1 || !char.IsLetterOrDigit(text[i - 2]))) ||
+                (c == ':' && (At(text, i + 1, "//") || AfterLinkScheme(text, i))) ||
+                (c is 'w' or 'W' && next == '.' && i >= 2 && At(text, i - 2, "www.") && (i == 2 || !char.IsLetterOrDigit(text[i - 3]))))
             {
                 builder.Append(ZeroWidthJoiner);
             }
@@ -148,6 +151,10 @@ public static class GitHubMarkdown
 
         return builder.ToString();
     }
+
+    /// <summary>True when the colon at <paramref name="colon"/> ends <c>mailto</c> or <c>xmpp</c> (GFM links those without <c>//</c>).</summary>
+    private static bool AfterLinkScheme(string text, int colon) =>
+        (colon >= 6 && At(text, colon - 6, "mailto")) || (colon >= 4 && At(text, colon - 4, "xmpp"));
 
     /// <summary>
     /// Where a backslash must go so the line cannot start a block: before a leading <c>#</c>, <c>-</c>, <c>+</c>, <c>=</c>

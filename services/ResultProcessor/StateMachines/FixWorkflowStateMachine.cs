@@ -122,7 +122,7 @@ public sealed class FixWorkflowStateMachine : MassTransitStateMachine<FixWorkflo
                     .Then(context => context.Saga.LlmRequested = true)
                     .Publish(context => Analyze(context.Saga, caps, rulesOnly: false))),
             When(Analyzed)
-                .Then(context => Record(context.Saga, context.Message)),
+                .Then(context => Record(context.Saga, context.Message, scrubber)),
             When(AnalysisFailed)
                 .Then(context =>
                 {
@@ -134,7 +134,7 @@ public sealed class FixWorkflowStateMachine : MassTransitStateMachine<FixWorkflo
         During(Analysing,
             // Waiting for the LLM diagnosis, a redelivered triage answer (NeedsLlm) is stale and changes nothing.
             Decide(When(Analyzed, context => !(context.Message.NeedsLlm && context.Saga.LlmRequested))
-                .Then(context => Record(context.Saga, context.Message)), caps, scrubber),
+                .Then(context => Record(context.Saga, context.Message, scrubber)), caps, scrubber),
             When(AnalysisFailed)
                 .Then(context => context.Saga.LastFailure = context.Message.Reason)
                 .Finish(scrubber, Escalated, WorkflowOutcome.Escalated, c => "The failure could not be analysed: " + c.Message.Reason),
@@ -306,12 +306,12 @@ public sealed class FixWorkflowStateMachine : MassTransitStateMachine<FixWorkflo
     }
 
     /// <summary>Keeps the analyzer's verdict (a triage's or the LLM diagnosis') on the workflow.</summary>
-    private static void Record(FixWorkflowState saga, CheckFailureAnalyzed verdict)
+    private static void Record(FixWorkflowState saga, CheckFailureAnalyzed verdict, SecretScrubber scrubber)
     {
         saga.Category = verdict.Category;
         saga.Strategy = verdict.Strategy;
         saga.Confidence = verdict.Confidence;
-        saga.RootCause = verdict.RootCause;
+        saga.RootCause = scrubber.Scrub(verdict.RootCause);
         saga.Evidence = verdict.Evidence;
         saga.Files = [.. verdict.Files];
         saga.CostUsd += verdict.Usage.CostUsd;
@@ -364,7 +364,8 @@ internal static class FixWorkflowBinderExtensions
             .Then(context =>
             {
                 context.Saga.Outcome = outcome;
-                context.Saga.Summary = summary(context);
+                // Built from log lines, LLM text and command output: no secret of this service goes into the API or a report.
+                context.Saga.Summary = scrubber.Scrub(summary(context));
                 context.Saga.DeadlineAt = null;
                 context.Saga.ReportSequence++;
             })

@@ -14,7 +14,10 @@ public sealed record PostWorkflowReport
     public required string Status { get; init; }
     public WorkflowOutcome? Outcome { get; init; }
 
-    /// <summary>GitHub-flavoured markdown in which every untrusted part is already escaped or fenced (Agentic.Text); the Notifier only scrubs and caps it.</summary>
+    /// <summary>
+    /// The report in the target's format (GitHub-flavoured markdown for GitHub and Linear, mrkdwn for Slack), every
+    /// untrusted part already escaped or fenced for it (Agentic.Text); the Notifier only scrubs and caps it.
+    /// </summary>
     public required string Markdown { get; init; }
 
     /// <summary>Monotonic per workflow: a report older than the one already posted is dropped.</summary>
