@@ -23,19 +23,22 @@ public static class SlackMrkdwn
 
     /// <summary>Untrusted text for one line of mrkdwn: cleaned, newlines as spaces, capped, escaped, links and mentions broken.</summary>
     public static string Inline(string? text, int maxLength = GitHubMarkdown.DefaultInlineLength) =>
-        BreakLinks(Entities(TextLimits.Cap(PlainText.OneLine(text).Trim(), maxLength)));
+        BreakLinks(Entities(BreakFences(TextLimits.Cap(PlainText.OneLine(text).Trim(), maxLength))));
 
     /// <summary>
-    /// Untrusted multi-line text as a code block (Slack has no longer fences, so a run of three backticks inside is
-    /// broken with a zero-width joiner instead), escaped, links and mentions broken.
+    /// Untrusted multi-line text as a code block (Slack has no longer fences, so a run of backticks inside is broken with
+    /// a zero-width joiner instead), escaped, links and mentions broken.
     /// </summary>
     public static string CodeBlock(string? text, int maxLength, bool keepEnd = false)
     {
         var clean = PlainText.Clean(text).TrimEnd('\n');
         var content = keepEnd ? TextLimits.CapStart(clean, maxLength) : TextLimits.Cap(clean, maxLength);
-        content = content.Replace("``", "`" + GitHubMarkdown.ZeroWidthJoiner + "`", StringComparison.Ordinal);
-        return "```\n" + BreakLinks(Entities(content)) + "\n```";
+        return "```\n" + BreakLinks(Entities(BreakFences(content))) + "\n```";
     }
+
+    /// <summary>No run of three backticks (Slack's code block fence, which has no longer form) survives.</summary>
+    private static string BreakFences(string text) =>
+        text.Replace("``", "`" + GitHubMarkdown.ZeroWidthJoiner + "`", StringComparison.Ordinal);
 
     /// <summary>A zero-width joiner after <c>@</c> and <c>!</c>, in <c>://</c>, <c>www.</c> and after <c>mailto:</c>.</summary>
     private static string BreakLinks(string text)
