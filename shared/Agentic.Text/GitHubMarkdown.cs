@@ -106,8 +106,12 @@ public static class GitHubMarkdown
                 case '#':
                     builder.Append(c).Append(ZeroWidthJoiner);
                     break;
-                case ':' when At(text, i + 1, "//") || AfterLinkScheme(text, i):
+                case ':' when At(text, i + 1, "//"):
                     builder.Append(c).Append(ZeroWidthJoiner);
+                    break;
+                case ':' when AfterLinkScheme(text, i):
+                    // Before the colon: "mailto:" is then no scheme at all, for GitHub and for lenient renderers.
+                    builder.Append(ZeroWidthJoiner).Append(c);
                     break;
                 case 'w' or 'W' when At(text, i, "www.") && (i == 0 || !char.IsLetterOrDigit(text[i - 1])):
                     builder.Append(text, i, 3).Append(ZeroWidthJoiner).Append('.');
@@ -129,7 +133,7 @@ public static class GitHubMarkdown
     /// <summary>
     /// For plain-text fields GitHub still scans for mentions, references and URLs (commit messages, pull request titles):
     /// a zero-width joiner after every <c>@</c> and <c>#</c> followed by a letter or digit, in <c>GH-</c>, in
-    /// <c>://</c>, <c>www.</c> and after <c>mailto:</c>/<c>xmpp:</c>; nothing else changes.
+    /// <c>://</c>, <c>www.</c> and before the colon of <c>mailto:</c>/<c>xmpp:</c>; nothing else changes.
     /// </summary>
     public static string BreakReferences(string text)
     {
@@ -138,11 +142,16 @@ public static class GitHubMarkdown
         for (var i = 0; i < text.Length; i++)
         {
             var c = text[i];
+            if (c == ':' && AfterLinkScheme(text, i))
+            {
+                builder.Append(ZeroWidthJoiner);
+            }
+
             builder.Append(c);
             var next = i + 1 < text.Length ? text[i + 1] : '\0';
             if ((c is '@' or '#' && char.IsLetterOrDigit(next)) ||
                 (c is 'h' or 'H' && next == '-' && i > 0 && text[i - 1] is 'g' or 'G' && (i == 1 || !char.IsLetterOrDigit(text[i - 2]))) ||
-                (c == ':' && (At(text, i + 1, "//") || AfterLinkScheme(text, i))) ||
+                (c == ':' && At(text, i + 1, "//")) ||
                 (c is 'w' or 'W' && next == '.' && i >= 2 && At(text, i - 2, "www.") && (i == 2 || !char.IsLetterOrDigit(text[i - 3]))))
             {
                 builder.Append(ZeroWidthJoiner);

@@ -40,17 +40,22 @@ public static class SlackMrkdwn
     private static string BreakFences(string text) =>
         text.Replace("``", "`" + GitHubMarkdown.ZeroWidthJoiner + "`", StringComparison.Ordinal);
 
-    /// <summary>A zero-width joiner after <c>@</c> and <c>!</c>, in <c>://</c>, <c>www.</c> and after <c>mailto:</c>.</summary>
+    /// <summary>A zero-width joiner after <c>@</c> and <c>!</c>, in <c>://</c> and <c>www.</c>, and before the colon of <c>mailto:</c>.</summary>
     private static string BreakLinks(string text)
     {
         var builder = new StringBuilder(text.Length + 8);
         for (var i = 0; i < text.Length; i++)
         {
             var c = text[i];
+            if (c == ':' && i >= 6 && string.Compare(text, i - 6, "mailto", 0, 6, StringComparison.OrdinalIgnoreCase) == 0)
+            {
+                builder.Append(GitHubMarkdown.ZeroWidthJoiner);
+            }
+
             builder.Append(c);
             var next = i + 1 < text.Length ? text[i + 1] : '\0';
             if ((c is '@' or '!' && char.IsLetterOrDigit(next)) ||
-                (c == ':' && (next == '/' || (i >= 6 && string.Compare(text, i - 6, "mailto", 0, 6, StringComparison.OrdinalIgnoreCase) == 0))) ||
+                (c == ':' && next == '/') ||
                 (c is 'w' or 'W' && next == '.' && i >= 2 && string.Compare(text, i - 2, "www", 0, 3, StringComparison.OrdinalIgnoreCase) == 0))
             {
                 builder.Append(GitHubMarkdown.ZeroWidthJoiner);

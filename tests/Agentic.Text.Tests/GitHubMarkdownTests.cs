@@ -32,7 +32,7 @@ public sealed class GitHubMarkdownTests
     [TestCaseSource(nameof(HostileLines))]
     public void Should_show_a_hostile_line_verbatim_with_no_link_image_html_code_or_block(string line)
     {
-        foreach (var markdown in new[] { GitHubMarkdown.Inline(line), "- **Root cause:** " + GitHubMarkdown.Inline(line) })
+        foreach (var markdown in new[] { GitHubMarkdown.Inline(line), "- Root cause: " + GitHubMarkdown.Inline(line) })
         {
             var document = Markdown.Parse(markdown, Gfm);
             var leaf = document.Descendants<ParagraphBlock>().Single();
@@ -48,7 +48,7 @@ public sealed class GitHubMarkdownTests
                 Assert.That(document.Descendants<QuoteBlock>(), Is.Empty);
                 Assert.That(document.Descendants<ListBlock>().Count(), Is.EqualTo(markdown.StartsWith('-') ? 1 : 0));
                 Assert.That(Visible(leaf), Does.EndWith(line), "the text is shown as it was");
-                Assert.That(System.Text.RegularExpressions.Regex.IsMatch(Text(leaf), @"@[A-Za-z0-9]|#[0-9]|GH-[0-9]|://|www\.|mailto:[a-z]|xmpp:[a-z]", System.Text.RegularExpressions.RegexOptions.IgnoreCase), Is.False,
+                Assert.That(System.Text.RegularExpressions.Regex.IsMatch(Text(leaf), @"@[A-Za-z0-9]|#[0-9]|GH-[0-9]|://|www\.|mailto:|xmpp:", System.Text.RegularExpressions.RegexOptions.IgnoreCase), Is.False,
                     "what GitHub links or notifies by itself is broken");
             });
         }
@@ -102,7 +102,7 @@ public sealed class GitHubMarkdownTests
         Assert.Multiple(() =>
         {
             Assert.That(broken.Replace(GitHubMarkdown.ZeroWidthJoiner.ToString(), string.Empty, StringComparison.Ordinal), Is.EqualTo(text));
-            Assert.That(System.Text.RegularExpressions.Regex.IsMatch(broken, @"@[a-z]|#[0-9]|GH-|://|www\.|mailto:[a-z]"), Is.False);
+            Assert.That(System.Text.RegularExpressions.Regex.IsMatch(broken, @"@[a-z]|#[0-9]|GH-|://|www\.|mailto:"), Is.False);
         });
     }
 
