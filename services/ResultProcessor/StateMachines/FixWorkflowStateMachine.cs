@@ -105,7 +105,7 @@ public sealed class FixWorkflowStateMachine : MassTransitStateMachine<FixWorkflo
 
         During(Configuring,
             When(ConfigLoaded, context => context.Message.Problems.Count > 0)
-                .Then(context => context.Saga.LastFailure = string.Join("; ", context.Message.Problems))
+                .Then(context => context.Saga.LastFailure = scrubber.Scrub(string.Join("; ", context.Message.Problems)))
                 .Finish(scrubber, Escalated, WorkflowOutcome.Escalated,
                     c => ".github/agentic.yml is invalid, so nothing was attempted:\n" + string.Join("\n", c.Message.Problems.Select(p => "- " + p))),
             When(ConfigLoaded, context => context.Message.Problems.Count == 0 && context.Message.PullRequestAttempts >= caps.MaxAttemptsPerPullRequest)
@@ -126,7 +126,7 @@ public sealed class FixWorkflowStateMachine : MassTransitStateMachine<FixWorkflo
             When(AnalysisFailed)
                 .Then(context =>
                 {
-                    context.Saga.AnalysisFailure = context.Message.Reason;
+                    context.Saga.AnalysisFailure = scrubber.Scrub(context.Message.Reason);
                     context.Saga.Triaged = true;
                 }),
             Ignore(Detected));
@@ -136,7 +136,7 @@ public sealed class FixWorkflowStateMachine : MassTransitStateMachine<FixWorkflo
             Decide(When(Analyzed, context => !(context.Message.NeedsLlm && context.Saga.LlmRequested))
                 .Then(context => Record(context.Saga, context.Message, scrubber)), caps, scrubber),
             When(AnalysisFailed)
-                .Then(context => context.Saga.LastFailure = context.Message.Reason)
+                .Then(context => context.Saga.LastFailure = scrubber.Scrub(context.Message.Reason))
                 .Finish(scrubber, Escalated, WorkflowOutcome.Escalated, c => "The failure could not be analysed: " + c.Message.Reason),
             Ignore(Detected),
             Ignore(ConfigLoaded));
@@ -167,7 +167,7 @@ public sealed class FixWorkflowStateMachine : MassTransitStateMachine<FixWorkflo
             When(Rejected)
                 .Then(context =>
                 {
-                    context.Saga.LastFailure = context.Message.Reason;
+                    context.Saga.LastFailure = scrubber.Scrub(context.Message.Reason);
                     context.Saga.CostUsd += context.Message.Usage?.CostUsd ?? 0m;
                 })
                 .Finish(scrubber, Escalated, WorkflowOutcome.Escalated, c => "No command could be dispatched: " + c.Message.Reason),
