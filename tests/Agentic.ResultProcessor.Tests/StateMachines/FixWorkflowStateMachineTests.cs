@@ -8,6 +8,7 @@ using Agentic.Contracts.Results;
 using Agentic.Contracts.Workflows;
 using Agentic.ResultProcessor.Options;
 using Agentic.ResultProcessor.StateMachines;
+using Agentic.Text;
 using MassTransit;
 using MassTransit.Testing;
 using Microsoft.Extensions.DependencyInjection;
@@ -28,6 +29,7 @@ public sealed class FixWorkflowStateMachineTests
         _provider = new ServiceCollection()
             .Configure<FixWorkflowOptions>(o => o.MaxAttempts = 2)
             .AddSingleton<TimeProvider>(_clock = new ManualClock())
+            .AddSingleton(SecretScrubber.ShapesOnly)
             .AddMassTransitTestHarness(bus => bus.AddSagaStateMachine<FixWorkflowStateMachine, FixWorkflowState>())
             .BuildServiceProvider(validateScopes: true);
         _harness = _provider.GetRequiredService<ITestHarness>();
