@@ -48,6 +48,7 @@ public static partial class LogReducer
         var state = new State(Math.Max(200, budgetChars / 2), Math.Max(200, budgetChars - (budgetChars / 2)));
         var before = new Queue<string>(settings.ContextLinesBefore + 1);
         var seen = new HashSet<string>(StringComparer.Ordinal);
+        var seenInStep = new HashSet<(string Line, int Step)>();
         List<string>? block = null;
         var afterRemaining = 0;
         long totalLines = 0, totalChars = 0;
@@ -97,9 +98,13 @@ public static partial class LogReducer
 
             if (!header && FailureSignals.IsErrorLine(line))
             {
-                // Every occurrence: where a line counts depends on its step, so a repeat may count where the first did not.
-                signals.Accept(line, step);
+                // Once per step: where a line counts depends on its step, so a repeat in another step may count where the first did not.
                 var key = Normalize(line);
+                if (seenInStep.Count < MaxDistinctErrors ? seenInStep.Add((key, step.Step)) : !seenInStep.Contains((key, step.Step)))
+                {
+                    signals.Accept(line, step);
+                }
+
                 if (seen.Count < MaxDistinctErrors ? !seen.Add(key) : seen.Contains(key))
                 {
                     duplicates++;
