@@ -72,7 +72,9 @@ public sealed class UntrustedPromptTests
     public void Should_use_a_new_nonce_for_each_request()
     {
         var builder = new UntrustedPromptBuilder().Data("log", "x");
+        var first = builder.Build();
+        var second = builder.Build();
 
-        Assert.That(builder.Build().Nonce, Is.Not.EqualTo(builder.Build().Nonce));
+        Assert.That(second.Nonce, Is.Not.EqualTo(first.Nonce));
     }
 }
