@@ -156,7 +156,7 @@ public sealed partial class StepContext
     [GeneratedRegex(@"\bdotnet[\s-]+format\b", RegexOptions.CultureInvariant | RegexOptions.IgnoreCase, 1000)]
     private static partial Regex DotnetFormat();
 
-    [GeneratedRegex(@"\bdotnet\s+(?:build|msbuild|publish|pack)\b|\bmsbuild\b", RegexOptions.CultureInvariant | RegexOptions.IgnoreCase, 1000)]
+    [GeneratedRegex(@"\bdotnet\s+(?:build|msbuild|publish|pack|test|run)\b|\bmsbuild\b", RegexOptions.CultureInvariant | RegexOptions.IgnoreCase, 1000)]
     private static partial Regex DotnetBuild();
 
     [GeneratedRegex(@"\b(?:npm|pnpm|yarn|bun)\s+(?:run(?:-script)?\s+)?(?<script>[\w:.-]*(?:lint|format|fmt|prettier|style)[\w:.-]*)", RegexOptions.CultureInvariant | RegexOptions.IgnoreCase, 1000)]

@@ -153,6 +153,20 @@ public sealed class SignalContextTests
         Assert.That(result.Strategy, Is.EqualTo(FixStrategy.Deterministic));
     }
 
+    [TestCase("dotnet build --configuration Release")]
+    [TestCase("dotnet test --configuration Release")]
+    public async Task Should_count_an_analyzer_error_when_the_step_builds_the_code(string command)
+    {
+        var log = Log(Checkout, Step(
+            command,
+            "/home/runner/work/shop/shop/src/Shop.Api/Program.cs(3,1): error CA1822: Member 'Total' does not access instance data and can be marked as static [/home/runner/work/shop/shop/src/Shop.Api/Shop.Api.csproj]",
+            "##[error]Process completed with exit code 1."));
+
+        var (_, reduced) = await ClassifyAsync(log);
+
+        Assert.That(reduced.Findings.Findings.Select(f => f.Kind), Does.Contain(Agentic.CheckAnalyzer.Parsers.FindingKind.Lint));
+    }
+
     [Test]
     public async Task Should_not_take_the_formatter_from_a_step_header_that_only_names_it_in_the_output()
     {
