@@ -97,8 +97,8 @@ public sealed class PostgresAnalysisStore(NpgsqlDataSource dataSource) : IAnalys
 
     /// <summary>
     /// What Dapper reads: settable properties, not a positional record. Dapper binds a constructor only when every
-    /// column's reader type is exactly its parameter's type, which a <c>text[]</c> column read into <c>string[] Files</c>
-    /// is not: the record failed to materialise on every read.
+    /// column's reader type is exactly its parameter's type, and Npgsql reports a <c>text[]</c> column as
+    /// <see cref="Array"/>, not <c>string[]</c>: the record failed to materialise on every read.
     /// </summary>
     private sealed class Row
     {
