@@ -10,7 +10,7 @@ namespace Agentic.Patches;
 /// <item>By default: the rest of <c>.github/</c>, <c>CODEOWNERS</c> anywhere, MSBuild imports, SDK and package-source
 /// settings, test bootstraps, package-manager settings and hooks, git attributes and submodules, Makefiles. A repository
 /// narrows this with <c>allow_paths</c> in <c>.github/agentic.yml</c> on its default branch.</item>
-/// <item>Lockfiles, unless the change is a dependency fix (or the repository allows them).</item>
+/// <item>Lockfiles and <c>Directory.Packages.props</c>, unless the change is a dependency fix (or the repository allows them).</item>
 /// </list>
 /// Paths are normalised (backslashes, <c>./</c>, empty segments) and compared without case, the more cautious reading.
 /// </summary>
@@ -24,7 +24,9 @@ public static class ProtectedFiles
         new("**/CODEOWNERS", "code owners decide who must review"),
         new(".github/", "GitHub settings (dependabot, templates, code owners) are not changed by automated fixes"),
         new("**/Directory.Build.*", "MSBuild files imported by every project"),
-        new("**/*.props", "MSBuild imports (Directory.Packages.props and other .props files)"),
+        // Anywhere, not only outside project folders: which folder is a project's is not known from a diff, and a .props or
+        // .targets file a project imports changes its build as much as a shared one does.
+        new("**/*.props", "MSBuild imports (.props files)"),
         new("**/*.targets", "MSBuild imports (.targets files)"),
         new("**/nuget.config", "NuGet package sources"),
         new("**/global.json", ".NET SDK, MSBuild SDK and test-runner pins"),
@@ -43,8 +45,13 @@ public static class ProtectedFiles
         new("**/GNUmakefile", "build orchestration"),
     ];
 
-    private static readonly Rule[] Lockfiles =
+    /// <summary>
+    /// What a dependency fix changes: lockfiles and central package versions. Checked before <see cref="Defaults"/>, so a
+    /// dependency fix may change <c>Directory.Packages.props</c> though other <c>.props</c> files stay protected.
+    /// </summary>
+    private static readonly Rule[] DependencyFiles =
     [
+        new("**/Directory.Packages.props", "central package versions change only in a dependency fix"),
         .. new[]
         {
             "package-lock.json", "npm-shrinkwrap.json", "yarn.lock", "pnpm-lock.yaml", "bun.lock", "bun.lockb", "packages.lock.json",
@@ -79,8 +86,8 @@ public static class ProtectedFiles
     /// Why an automated change may not touch <paramref name="path"/>, or null when it may.
     /// </summary>
     /// <param name="allowPaths">The repository's <c>allow_paths</c> globs: default-denied paths they match are allowed.</param>
-    /// <param name="allowLockfiles">The change is a dependency fix: lockfiles may change.</param>
-    public static string? Problem(string path, IReadOnlyList<string> allowPaths, bool allowLockfiles)
+    /// <param name="dependencyFix">The change is a dependency fix: lockfiles and <c>Directory.Packages.props</c> may change.</param>
+    public static string? Problem(string path, IReadOnlyList<string> allowPaths, bool dependencyFix)
     {
         ArgumentNullException.ThrowIfNull(path);
         ArgumentNullException.ThrowIfNull(allowPaths);
@@ -94,8 +101,8 @@ public static class ProtectedFiles
             return never;
         }
 
-        var rule = Defaults.FirstOrDefault(r => r.Glob.IsMatch(normal))
-                   ?? (allowLockfiles ? null : Lockfiles.FirstOrDefault(r => r.Glob.IsMatch(normal)));
+        var dependency = DependencyFiles.FirstOrDefault(r => r.Glob.IsMatch(normal));
+        var rule = dependency is not null ? (dependencyFix ? null : dependency) : Defaults.FirstOrDefault(r => r.Glob.IsMatch(normal));
         if (rule is null || allowPaths.Any(a => !string.IsNullOrWhiteSpace(a) && new PathGlob(a, ignoreCase: true).IsMatch(normal)))
         {
             return null;

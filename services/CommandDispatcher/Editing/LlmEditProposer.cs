@@ -93,7 +93,7 @@ public sealed class LlmEditProposer(
             return new EditProposal(null, "the model's answer held no unified diff", usage);
         }
 
-        var problem = ProposedDiff.Check(diff, shown.Select(f => f.Path).ToHashSet(StringComparer.Ordinal), settings.MaxDiffBytes, settings.MaxChangedFiles, request.AllowPaths, request.AllowLockfiles);
+        var problem = ProposedDiff.Check(diff, shown.Select(f => f.Path).ToHashSet(StringComparer.Ordinal), settings.MaxDiffBytes, settings.MaxChangedFiles, request.AllowPaths, request.DependencyFix);
         return problem is null ? new EditProposal(diff, null, usage) : new EditProposal(null, "the proposed diff was refused: " + problem, usage);
     }
 

@@ -58,8 +58,8 @@ public static class ProposedDiff
     /// <summary>The first problem with <paramref name="diff"/>, or null when it may be dispatched.</summary>
     /// <param name="shownFiles">The existing files the model was shown; only these may be modified or deleted.</param>
     /// <param name="allowPaths">The repository's <c>allow_paths</c>: default-protected paths it opens (<see cref="ProtectedFiles"/>).</param>
-    /// <param name="allowLockfiles">A dependency fix: lockfiles may change.</param>
-    public static string? Check(string diff, IReadOnlySet<string> shownFiles, int maxBytes, int maxChangedFiles, IReadOnlyList<string>? allowPaths = null, bool allowLockfiles = false)
+    /// <param name="dependencyFix">A dependency fix: lockfiles and Directory.Packages.props may change.</param>
+    public static string? Check(string diff, IReadOnlySet<string> shownFiles, int maxBytes, int maxChangedFiles, IReadOnlyList<string>? allowPaths = null, bool dependencyFix = false)
     {
         ArgumentNullException.ThrowIfNull(diff);
         ArgumentNullException.ThrowIfNull(shownFiles);
@@ -73,7 +73,7 @@ public static class ProposedDiff
         var changed = new HashSet<string>(StringComparer.Ordinal);
         foreach (var file in read.Files)
         {
-            if ((FileProblem(file, shownFiles) ?? file.Paths.Select(p => ProtectedFiles.Problem(p, allowPaths, allowLockfiles)).FirstOrDefault(p => p is not null)) is { } problem)
+            if ((FileProblem(file, shownFiles) ?? file.Paths.Select(p => ProtectedFiles.Problem(p, allowPaths, dependencyFix)).FirstOrDefault(p => p is not null)) is { } problem)
             {
                 return problem;
             }

@@ -78,8 +78,8 @@ public static class PatchPolicy
 {
     /// <summary>Why <paramref name="patch"/> is refused, or null when it may go on.</summary>
     /// <param name="allowPaths">The repository's <c>allow_paths</c>, as the workflow sent them.</param>
-    /// <param name="allowLockfiles">A dependency fix: lockfiles may change.</param>
-    public static string? Check(Patch patch, AgenticYaml config, PatchLimits limits, IReadOnlyList<string>? allowPaths = null, bool allowLockfiles = false)
+    /// <param name="dependencyFix">A dependency fix: lockfiles and Directory.Packages.props may change.</param>
+    public static string? Check(Patch patch, AgenticYaml config, PatchLimits limits, IReadOnlyList<string>? allowPaths = null, bool dependencyFix = false)
     {
         ArgumentNullException.ThrowIfNull(patch);
         ArgumentNullException.ThrowIfNull(config);
@@ -88,9 +88,9 @@ public static class PatchPolicy
         var globs = config.ProtectedPaths.Select(p => new PathGlob(p)).ToList();
         foreach (var file in patch.Files)
         {
-            if (ProtectedFiles.Problem(file.Path, allowPaths, allowLockfiles) is { } always)
+            if (ProtectedFiles.Problem(file.Path, allowPaths, dependencyFix) is { } denied)
             {
-                return $"the patch touches {file.Path}, which the executor does not change: {always}";
+                return "the patch was refused: " + denied;
             }
 
             if (globs.FirstOrDefault(g => g.IsMatch(file.Path)) is { } glob)

@@ -27,13 +27,16 @@ public static class FixWorkflowPolicy
         }
 
         return saga.FromFork && !saga.PushToForks && saga.Strategy != FixStrategy.Rerun
-            ? "Diagnosed; fork pull request: Agentic does not push to a branch in another repository's fork on its author's behalf, " +
-              "so no change was attempted (set fork_pull_requests: push in .github/agentic.yml on the default branch to allow). Diagnosis: " + saga.RootCause
+            ? "Fork pull request, pushes not allowed: Agentic does not write to a fork's branch unless the repository sets " +
+              "fork_pull_requests: push in .github/agentic.yml on its default branch, so no change was attempted. Diagnosis: " + saga.RootCause
             : null;
     }
 
-    /// <summary>Lockfiles may change only in a dependency fix (the analyzer's category says so).</summary>
-    public static bool AllowsLockfiles(FixWorkflowState saga)
+    /// <summary>
+    /// A dependency fix (the analyzer's category says so): the only change that may touch lockfiles and
+    /// <c>Directory.Packages.props</c>.
+    /// </summary>
+    public static bool IsDependencyFix(FixWorkflowState saga)
     {
         ArgumentNullException.ThrowIfNull(saga);
         return saga.Category == FailureCategory.Dependency;

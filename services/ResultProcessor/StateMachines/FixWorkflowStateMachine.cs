@@ -163,7 +163,7 @@ public sealed class FixWorkflowStateMachine : MassTransitStateMachine<FixWorkflo
                     Attempt = context.Saga.Attempts,
                     Timeout = caps.CommandTimeout,
                     AllowPaths = context.Saga.AllowPaths,
-                    AllowLockfiles = FixWorkflowPolicy.AllowsLockfiles(context.Saga),
+                    DependencyFix = FixWorkflowPolicy.IsDependencyFix(context.Saga),
                 }),
             When(Rejected)
                 .Then(context =>
@@ -352,7 +352,7 @@ public sealed class FixWorkflowStateMachine : MassTransitStateMachine<FixWorkflo
         Attempt = saga.Attempts,
         PreviousFailure = saga.LastFailure,
         AllowPaths = saga.AllowPaths,
-        AllowLockfiles = FixWorkflowPolicy.AllowsLockfiles(saga),
+        DependencyFix = FixWorkflowPolicy.IsDependencyFix(saga),
     };
 }
 

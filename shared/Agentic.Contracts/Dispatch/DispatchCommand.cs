@@ -23,6 +23,6 @@ public sealed record DispatchCommand
     /// </summary>
     public IReadOnlyList<string> AllowPaths { get; init; } = [];
 
-    /// <summary>A dependency fix: lockfiles may change. False (the default) keeps them protected.</summary>
-    public bool AllowLockfiles { get; init; }
+    /// <summary>A dependency fix (the analysis said so): lockfiles and Directory.Packages.props may change. False (the default) keeps them protected.</summary>
+    public bool DependencyFix { get; init; }
 }
