@@ -29,8 +29,10 @@ public sealed class LlmEditProposer(
         Answer with exactly one unified diff in git format and nothing else: for each file a `diff --git a/PATH b/PATH`
         line, `--- a/PATH` and `+++ b/PATH` (use /dev/null for a new file), then `@@ -a,b +c,d @@` hunks with 3 lines of
         context that match the file exactly and counts that match the hunk's lines. Paths are relative to the repository
-        root. Change only the files shown (or create new files); never change .github/workflows or .github/actions. Keep
-        the change minimal; do not weaken or delete tests to make them pass.
+        root. Change only the files shown (or create new files); never change anything under .github (workflows,
+        actions, CODEOWNERS), CODEOWNERS anywhere, build imports (Directory.Build.*, .props, .targets), package-manager
+        settings (nuget.config, .npmrc, .yarnrc), test bootstraps (conftest.py) or lockfiles (unless the failure is a
+        dependency failure): such a diff is refused. Keep the change minimal; do not weaken or delete tests to make them pass.
         If no code change can fix the failure, answer `NO_FIX: <one sentence why>` instead.
         """;
 
@@ -93,7 +95,7 @@ public sealed class LlmEditProposer(
             return new EditProposal(null, "the model's answer held no unified diff", usage);
         }
 
-        var problem = ProposedDiff.Check(diff, shown.Select(f => f.Path).ToHashSet(StringComparer.Ordinal), settings.MaxDiffBytes, settings.MaxChangedFiles);
+        var problem = ProposedDiff.Check(diff, shown.Select(f => f.Path).ToHashSet(StringComparer.Ordinal), settings.MaxDiffBytes, settings.MaxChangedFiles, request.AllowPaths, request.DependencyFix);
         return problem is null ? new EditProposal(diff, null, usage) : new EditProposal(null, "the proposed diff was refused: " + problem, usage);
     }
 

@@ -135,7 +135,7 @@ public sealed partial class ExecutionPipeline(
         }
 
         var patch = await patches.BuildAsync(workspace.Directory, workspace.HeadSha, settings.Patch.MaxBytes, cancellationToken);
-        if (patch is not null && PatchPolicy.Check(patch, config, settings.Patch) is { } refusal)
+        if (patch is not null && PatchPolicy.Check(patch, config, settings.Patch, command.AllowPaths, command.DependencyFix) is { } refusal)
         {
             LogRefused(logger, command.ExecutionId, refusal);
             return result(ExecutionOutcome.Refused, refusal, null);

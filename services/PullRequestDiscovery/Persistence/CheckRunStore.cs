@@ -170,6 +170,29 @@ public sealed class CheckRunStore(NpgsqlDataSource dataSource)
         return claimed.ToHashSet();
     }
 
+    /// <summary>
+    /// The given PRs whose head branch is in a fork, as recorded from pull request events and reconciliation. A PR
+    /// known only from a check run's payload (GitHub lists fork PRs there rarely, if ever) counts as not from a fork.
+    /// </summary>
+    public static async Task<IReadOnlySet<(long RepositoryId, int Number)>> ListForkPullRequestsAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, IEnumerable<PullRequestRef> pullRequests, CancellationToken cancellationToken)
+    {
+        const string sql = """
+            SELECT p.repository_id AS RepositoryId, p.number AS Number
+            FROM pull_requests p
+            JOIN (SELECT DISTINCT * FROM unnest(@RepositoryIds::bigint[], @Numbers::integer[])) AS k (repository_id, number)
+              ON p.repository_id = k.repository_id AND p.number = k.number
+            WHERE p.from_fork
+            """;
+        var keys = pullRequests.Select(p => (p.Repository.RepositoryId, p.Number)).ToList();
+        var rows = await connection.QueryAsync<(long RepositoryId, int Number)>(new CommandDefinition(sql, new
+        {
+            RepositoryIds = keys.Select(k => k.RepositoryId).ToArray(),
+            Numbers = keys.Select(k => k.Number).ToArray(),
+        }, transaction, cancellationToken: cancellationToken));
+        return rows.ToHashSet();
+    }
+
     /// <summary>Each key once, as its last occurrence says, in the order of first appearance.</summary>
     private static List<T> LastOf<T, TKey>(IEnumerable<T> items, Func<T, TKey> key)
         where TKey : notnull

@@ -93,6 +93,7 @@ public sealed class FixWorkflowStateMachine : MassTransitStateMachine<FixWorkflo
                     context.Saga.CheckName = message.CheckName;
                     context.Saga.JobId = message.JobId;
                     context.Saga.DetectedAt = message.DetectedAt;
+                    context.Saga.FromFork = message.FromFork;
                     context.Saga.TriageRequested = true;
                 })
                 .TransitionTo(Configuring)
@@ -163,6 +164,8 @@ public sealed class FixWorkflowStateMachine : MassTransitStateMachine<FixWorkflo
                     Arguments = context.Message.Arguments,
                     Attempt = context.Saga.Attempts,
                     Timeout = caps.CommandTimeout,
+                    AllowPaths = context.Saga.AllowPaths,
+                    DependencyFix = FixWorkflowPolicy.IsDependencyFix(context.Saga),
                 }),
             When(Rejected)
                 .Then(context =>
@@ -260,7 +263,8 @@ public sealed class FixWorkflowStateMachine : MassTransitStateMachine<FixWorkflo
     /// <summary>
     /// With the configuration read and the analysis in hand: escalate what could not be analysed, ask for the LLM
     /// diagnosis the triage said is needed (now that the repository's budget is known), or act on the verdict: over
-    /// budget, no safe fix or auto-fix off → escalate; infrastructure or flaky → re-run the job; else dispatch a fix.
+    /// budget, or <see cref="FixWorkflowPolicy.ReportOnlyReason"/> (no safe fix, auto-fix off, a fork not opened to
+    /// pushes) → escalate; infrastructure or flaky → re-run the job; else dispatch a fix.
     /// </summary>
     private EventActivityBinder<FixWorkflowState, T> Decide<T>(EventActivityBinder<FixWorkflowState, T> binder, FixWorkflowOptions caps, SecretScrubber scrubber)
         where T : class =>
@@ -276,11 +280,8 @@ public sealed class FixWorkflowStateMachine : MassTransitStateMachine<FixWorkflo
                 judged => judged.IfElse(context => context.Saga.CostUsd > (context.Saga.BudgetUsd ?? caps.BudgetUsd),
                     overBudget => overBudget.Finish(scrubber, Escalated, WorkflowOutcome.Escalated,
                         c => $"The analysis alone cost ${c.Saga.CostUsd:0.00}, over the ${c.Saga.BudgetUsd ?? caps.BudgetUsd:0.00} budget; no fix was attempted."),
-                    withinBudget => withinBudget.IfElse(context => context.Saga.Strategy == FixStrategy.Escalate || !context.Saga.AutoFix,
-                        escalate => escalate.Finish(scrubber, Escalated, WorkflowOutcome.Escalated,
-                            c => c.Saga.AutoFix
-                                ? "Diagnosed; no safe automatic fix: " + c.Saga.RootCause
-                                : "Diagnosed (auto_fix is off in .github/agentic.yml, so no change was attempted): " + c.Saga.RootCause),
+                    withinBudget => withinBudget.IfElse(context => FixWorkflowPolicy.ReportOnlyReason(context.Saga) is not null,
+                        escalate => escalate.Finish(scrubber, Escalated, WorkflowOutcome.Escalated, c => FixWorkflowPolicy.ReportOnlyReason(c.Saga)!),
                         act => act.IfElse(context => context.Saga.Strategy == FixStrategy.Rerun,
                             // Infrastructure trouble or a flaky test: no code changes, the failed job runs again.
                             rerun => rerun
@@ -303,6 +304,8 @@ public sealed class FixWorkflowStateMachine : MassTransitStateMachine<FixWorkflo
         context.Saga.MaxAttempts = context.Message.MaxAttempts;
         context.Saga.BudgetUsd = context.Message.BudgetUsd;
         context.Saga.OpenPullRequest = context.Message.OpenPullRequest;
+        context.Saga.AllowPaths = [.. context.Message.AllowPaths];
+        context.Saga.PushToForks = context.Message.PushToForks;
     }
 
     /// <summary>Keeps the analyzer's verdict (a triage's or the LLM diagnosis') on the workflow.</summary>
@@ -351,6 +354,8 @@ public sealed class FixWorkflowStateMachine : MassTransitStateMachine<FixWorkflo
         Files = saga.Files,
         Attempt = saga.Attempts,
         PreviousFailure = saga.LastFailure,
+        AllowPaths = saga.AllowPaths,
+        DependencyFix = FixWorkflowPolicy.IsDependencyFix(saga),
     };
 }
 

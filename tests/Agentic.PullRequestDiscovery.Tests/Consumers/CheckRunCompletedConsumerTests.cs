@@ -3,6 +3,7 @@ using Agentic.Contracts.Discovery;
 using Agentic.Contracts.Ingress;
 using Agentic.PullRequestDiscovery.Consumers;
 using Agentic.PullRequestDiscovery.Extensions;
+using Agentic.PullRequestDiscovery.Persistence;
 using Agentic.PullRequestDiscovery.Workflows;
 using Dapper;
 using MassTransit;
@@ -71,6 +72,37 @@ public sealed class CheckRunCompletedConsumerTests
             Assert.That(heads, Is.EqualTo(new[] { HeadSha, HeadSha }));
             Assert.That(workflows, Is.EqualTo(1));
         });
+    }
+
+    [Test]
+    public async Task Should_mark_the_detection_as_from_a_fork_when_the_pull_request_was_recorded_from_a_fork()
+    {
+        await using (var connection = await _provider.GetRequiredService<NpgsqlDataSource>().OpenConnectionAsync())
+        await using (var transaction = await connection.BeginTransactionAsync())
+        {
+            await CheckRunStore.UpsertRepositoriesAsync(connection, transaction, [Repository], CancellationToken.None);
+            await CheckRunStore.UpsertPullRequestsAsync(connection, transaction, [new PullRequestRow(new PullRequestChanged
+            {
+                CorrelationId = NewId.NextGuid(),
+                DeliveryId = "opened-from-fork",
+                Action = "opened",
+                PullRequest = PullRequest(1),
+                Title = "A change from a fork",
+                Author = "outsider",
+                Draft = false,
+                Merged = false,
+                FromFork = true,
+            }, "open")], CancellationToken.None);
+            await transaction.CommitAsync();
+        }
+
+        await _harness.Bus.Publish(CheckRun("fork") with { PullRequests = [PullRequest(1)] });
+        await _harness.Bus.Publish(CheckRun("same-repository") with { CheckRunId = 701, Name = "lint", PullRequests = [PullRequest(2)] });
+        Assert.That(await _harness.Published.Any<CheckFailureDetected>(m => m.Context.Message.CheckName == "build"), Is.True);
+        Assert.That(await _harness.Published.Any<CheckFailureDetected>(m => m.Context.Message.CheckName == "lint"), Is.True);
+
+        var detected = _harness.Published.Select<CheckFailureDetected>().Select(m => m.Context.Message).ToDictionary(m => m.PullRequest.Number, m => m.FromFork);
+        Assert.That(detected, Is.EqualTo(new Dictionary<int, bool> { [1] = true, [2] = false }));
     }
 
     private static CheckRunCompleted CheckRun(string deliveryId) => new()
