@@ -13,8 +13,8 @@ public sealed class DeliveryInbox(NpgsqlDataSource dataSource)
         // New deliveries with an event to publish also get an outbox row, in the same statement and commit.
         const string sql = """
             WITH inserted AS (
-                INSERT INTO webhook_deliveries (source, delivery_id, event, action, correlation_id, body, ignored)
-                SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::uuid[], $6::bytea[], $7::boolean[])
+                INSERT INTO webhook_deliveries (source, delivery_id, event, action, correlation_id, body, ignored, reason, malformed, raw_sha256)
+                SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::uuid[], $6::bytea[], $7::boolean[], $8::text[], $9::boolean[], $10::bytea[])
                 ON CONFLICT (source, delivery_id) DO NOTHING
                 RETURNING source, delivery_id, ignored, received_at
             ), queued AS (
@@ -31,6 +31,9 @@ public sealed class DeliveryInbox(NpgsqlDataSource dataSource)
         command.Parameters.Add(new NpgsqlParameter<Guid[]> { TypedValue = batch.Select(d => d.CorrelationId).ToArray() });
         command.Parameters.Add(new NpgsqlParameter<byte[][]> { TypedValue = batch.Select(d => d.Body).ToArray() });
         command.Parameters.Add(new NpgsqlParameter<bool[]> { TypedValue = batch.Select(d => d.Ignored).ToArray() });
+        command.Parameters.Add(new NpgsqlParameter<string?[]> { TypedValue = batch.Select(d => d.Reason).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+        command.Parameters.Add(new NpgsqlParameter<bool[]> { TypedValue = batch.Select(d => d.Malformed).ToArray() });
+        command.Parameters.Add(new NpgsqlParameter<byte[]?[]> { TypedValue = batch.Select(d => d.RawSha256).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bytea });
 
         var inserted = new HashSet<(string, string)>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
@@ -71,7 +74,9 @@ public sealed class DeliveryInbox(NpgsqlDataSource dataSource)
     {
         const string sql = """
             SELECT d.source, d.delivery_id AS DeliveryId, d.event, d.action, d.correlation_id AS CorrelationId, octet_length(d.body) AS BodyBytes,
-                   d.ignored, d.received_at AS ReceivedAt, (NOT d.ignored AND o.delivery_id IS NULL) AS Published
+                   d.ignored, d.received_at AS ReceivedAt, (NOT d.ignored AND o.delivery_id IS NULL) AS Published,
+                   CASE WHEN d.malformed THEN 'malformed' WHEN d.ignored THEN 'ignored' WHEN o.delivery_id IS NULL THEN 'published' ELSE 'queued' END AS Status,
+                   d.reason, encode(d.raw_sha256, 'hex') AS RawSha256
             FROM webhook_deliveries d
             LEFT JOIN webhook_outbox o ON o.source = d.source AND o.delivery_id = d.delivery_id
             WHERE @source::text IS NULL OR d.source = @source
