@@ -30,5 +30,15 @@ public static class WebhookSources
 /// <summary>The inbox could not record a delivery (PostgreSQL unreachable): the sender gets 503 and redelivers.</summary>
 public sealed class InboxUnavailableException(Exception inner) : Exception("The delivery inbox is unavailable: " + inner.Message, inner);
 
+/// <summary>What the inbox made of one delivery of a batch: new, recorded before, or refused (with why).</summary>
+public sealed record InsertResult(bool Inserted, string? Rejection)
+{
+    public static InsertResult New { get; } = new(true, null);
+
+    public static InsertResult Duplicate { get; } = new(false, null);
+
+    public static InsertResult Rejected(string reason) => new(false, reason);
+}
+
 /// <summary>PostgreSQL refused this one delivery's row (its neighbours in the batch were stored): the sender gets 400.</summary>
-public sealed class InboxRejectedException(string reason, Exception inner) : Exception(reason, inner);
+public sealed class InboxRejectedException(string reason, Exception? inner) : Exception(reason, inner);

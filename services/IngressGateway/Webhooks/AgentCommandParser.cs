@@ -52,7 +52,9 @@ public static class AgentCommandParser
             elsewhere |= Mentions(line.Plain, name);
         }
 
-        return CommandSearch.NotFound(hidden ?? (elsewhere ? "command not at the start of a line" : $"no /{name} command"));
+        return hidden is null && !elsewhere
+            ? CommandSearch.NotFound($"no /{name} command")
+            : CommandSearch.NotAddressedHere(hidden ?? "command not at the start of a line");
     }
 
     /// <summary>
@@ -66,7 +68,7 @@ public static class AgentCommandParser
         if (mentionRequired && !lines.Any(l => l.Plain.Contains("<@", StringComparison.Ordinal)))
         {
             var reason = lines.SelectMany(l => l.HiddenParts).FirstOrDefault(p => p.Text.Contains("<@", StringComparison.Ordinal)).Reason;
-            return CommandSearch.NotFound(reason is null ? "no mention of the app" : $"mention {reason}");
+            return reason is null ? CommandSearch.NotFound("no mention of the app") : CommandSearch.NotAddressedHere($"mention {reason}");
         }
 
         return new CommandSearch(ParseWords(visible), null);
@@ -193,8 +195,13 @@ public static class AgentCommandParser
 
 public sealed record AgentCommand(string Verb, string Text);
 
-/// <summary>A command found in a text, or why none counts (<see cref="Reason"/>).</summary>
-public sealed record CommandSearch(AgentCommand? Command, string? Reason)
+/// <summary>
+/// A command found in a text, or why none counts (<see cref="Reason"/>). <see cref="Addressed"/>: the agent was named
+/// somewhere it does not count (a quote, code, an HTML comment, the middle of a line).
+/// </summary>
+public sealed record CommandSearch(AgentCommand? Command, string? Reason, bool Addressed = false)
 {
     public static CommandSearch NotFound(string reason) => new(null, reason);
+
+    public static CommandSearch NotAddressedHere(string reason) => new(null, reason, true);
 }

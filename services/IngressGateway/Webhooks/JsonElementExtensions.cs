@@ -103,10 +103,20 @@ internal static class JsonElementExtensions
 /// <summary>A payload lacks a field Agentic needs or has it in the wrong shape: recorded as malformed, answered with 400 naming the field.</summary>
 public sealed class WebhookPayloadException(string message) : Exception(message);
 
-/// <summary>What a normaliser made of a delivery: the event to publish, or why there is none (recorded as ignored with that reason).</summary>
-public readonly record struct Normalized(object? Message, string? IgnoredReason)
+/// <summary>
+/// What a normaliser made of a delivery: the event to publish, or why there is none (recorded as ignored with that
+/// reason). <see cref="Refused"/>: someone addressed the agent and it will not act (a command hidden in a quote or code,
+/// an author without the permission the command needs), which the gateway logs and answers with the reason.
+/// </summary>
+public readonly record struct Normalized(object? Message, string? IgnoredReason, bool Refused)
 {
-    public static Normalized Publish(object message) => new(message, null);
+    public static Normalized Publish(object message) => new(message, null, false);
 
-    public static Normalized Ignore(string reason) => new(null, reason);
+    public static Normalized Ignore(string reason) => new(null, reason, false);
+
+    public static Normalized Refuse(string reason) => new(null, reason, true);
+
+    /// <summary>No command found: <see cref="Refuse"/> when the agent was addressed where it does not count.</summary>
+    public static Normalized NoCommand(CommandSearch search) =>
+        search.Addressed ? Refuse(search.Reason ?? "command not acted on") : Ignore(search.Reason ?? "no command");
 }

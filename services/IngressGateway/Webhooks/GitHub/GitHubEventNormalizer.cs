@@ -198,7 +198,7 @@ public sealed class GitHubEventNormalizer(string agentName)
         var search = AgentCommandParser.ParseAddressed(payload.OptionalString("comment", "body"), agentName);
         if (search.Command is not { } command)
         {
-            return Normalized.Ignore(search.Reason ?? "no command");
+            return Normalized.NoCommand(search);
         }
 
         // Who may ask what: changes need write access; anyone who may comment may ask what only reads and answers.
@@ -207,7 +207,7 @@ public sealed class GitHubEventNormalizer(string agentName)
             : "NONE";
         if (!AgentCommandParser.ReadOnlyVerbs.Contains(command.Verb) && !WriteAssociations.Contains(association))
         {
-            return Normalized.Ignore($"author association {association} may not request {command.Verb}");
+            return Normalized.Refuse($"author association {association} may not request {command.Verb} (it needs write access: OWNER, MEMBER or COLLABORATOR)");
         }
 
         var repository = Repository(payload);

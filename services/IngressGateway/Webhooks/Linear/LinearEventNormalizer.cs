@@ -42,7 +42,7 @@ public sealed class LinearEventNormalizer(string agentName)
         var search = AgentCommandParser.ParseAddressed(data.OptionalString("body"), agentName);
         if (search.Command is not { } command)
         {
-            return Normalized.Ignore(search.Reason ?? "no command");
+            return Normalized.NoCommand(search);
         }
 
         return Normalized.Publish(new AgentRequestReceived

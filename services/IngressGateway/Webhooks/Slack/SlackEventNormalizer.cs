@@ -35,7 +35,7 @@ public static class SlackEventNormalizer
         var search = AgentCommandParser.ParseSlackMessage(slackEvent.OptionalString("text"), mentionRequired: type == "app_mention");
         if (search.Command is not { } command)
         {
-            return Normalized.Ignore(search.Reason ?? "no command");
+            return Normalized.NoCommand(search);
         }
 
         var channel = slackEvent.RequiredText(100, "channel");
