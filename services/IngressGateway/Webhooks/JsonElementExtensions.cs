@@ -93,6 +93,19 @@ internal static class JsonElementExtensions
             ? value
             : throw new WebhookPayloadException($"'{string.Join('.', path)}' is missing or not an object");
 
+    /// <summary>Reads inside the object at <paramref name="prefix"/>: a missing or mistyped field is named with its whole path.</summary>
+    public static T Scoped<T>(string prefix, Func<T> read)
+    {
+        try
+        {
+            return read();
+        }
+        catch (WebhookPayloadException ex) when (ex.Message.StartsWith('\''))
+        {
+            throw new WebhookPayloadException($"'{prefix}.{ex.Message[1..]}");
+        }
+    }
+
     public static DateTimeOffset? OptionalTime(this JsonElement element, params string[] path) =>
         element.Node(path) is { ValueKind: JsonValueKind.String } value && value.TryGetDateTimeOffset(out var time) ? time : null;
 

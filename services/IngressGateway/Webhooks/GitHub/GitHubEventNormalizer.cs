@@ -72,7 +72,7 @@ public sealed class GitHubEventNormalizer(string agentName)
     {
         var repository = Repository(payload);
         var checkRun = payload.RequiredObject("check_run");
-        return new CheckRunCompleted
+        return JsonElementExtensions.Scoped("check_run", () => new CheckRunCompleted
         {
             CorrelationId = correlationId,
             DeliveryId = deliveryId,
@@ -86,14 +86,14 @@ public sealed class GitHubEventNormalizer(string agentName)
             DetailsUrl = checkRun.OptionalString("details_url"),
             CompletedAt = checkRun.OptionalTime("completed_at"),
             PullRequests = PullRequests(repository, checkRun.Array("pull_requests")),
-        };
+        });
     }
 
     private static CheckSuiteCompleted CheckSuite(string deliveryId, Guid correlationId, JsonElement payload)
     {
         var repository = Repository(payload);
         var suite = payload.RequiredObject("check_suite");
-        return new CheckSuiteCompleted
+        return JsonElementExtensions.Scoped("check_suite", () => new CheckSuiteCompleted
         {
             CorrelationId = correlationId,
             DeliveryId = deliveryId,
@@ -103,14 +103,14 @@ public sealed class GitHubEventNormalizer(string agentName)
             HeadBranch = suite.OptionalText(MaxRefLength, "head_branch"),
             Conclusion = suite.OptionalString("conclusion") ?? "unknown",
             PullRequests = PullRequests(repository, suite.Array("pull_requests")),
-        };
+        });
     }
 
     private static WorkflowRunCompleted WorkflowRun(string deliveryId, Guid correlationId, JsonElement payload)
     {
         var repository = Repository(payload);
         var run = payload.RequiredObject("workflow_run");
-        return new WorkflowRunCompleted
+        return JsonElementExtensions.Scoped("workflow_run", () => new WorkflowRunCompleted
         {
             CorrelationId = correlationId,
             DeliveryId = deliveryId,
@@ -122,24 +122,25 @@ public sealed class GitHubEventNormalizer(string agentName)
             Conclusion = run.OptionalString("conclusion") ?? "unknown",
             RunAttempt = run.OptionalNumber("run_attempt") ?? 1,
             PullRequests = PullRequests(repository, run.Array("pull_requests")),
-        };
+        });
     }
 
     private static WorkflowJobCompleted WorkflowJob(string deliveryId, Guid correlationId, JsonElement payload)
     {
+        var repository = Repository(payload);
         var job = payload.RequiredObject("workflow_job");
-        return new WorkflowJobCompleted
+        return JsonElementExtensions.Scoped("workflow_job", () => new WorkflowJobCompleted
         {
             CorrelationId = correlationId,
             DeliveryId = deliveryId,
-            Repository = Repository(payload),
+            Repository = repository,
             JobId = job.RequiredId("id"),
             WorkflowRunId = job.RequiredId("run_id"),
             Name = job.RequiredText(MaxNameLength, "name"),
             HeadSha = job.RequiredSha("head_sha"),
             Conclusion = job.OptionalString("conclusion") ?? "unknown",
             RunAttempt = job.OptionalNumber("run_attempt") ?? 1,
-        };
+        });
     }
 
     private static PullRequestChanged PullRequestChanged(string deliveryId, Guid correlationId, JsonElement payload, string action)
@@ -152,7 +153,7 @@ public sealed class GitHubEventNormalizer(string agentName)
             CorrelationId = correlationId,
             DeliveryId = deliveryId,
             Action = action,
-            PullRequest = PullRequest(repository, pr),
+            PullRequest = JsonElementExtensions.Scoped("pull_request", () => PullRequest(repository, pr)),
             Title = pr.OptionalString("title") ?? string.Empty,
             Author = pr.OptionalString("user", "login") ?? string.Empty,
             Draft = pr.OptionalBool("draft"),
@@ -170,7 +171,7 @@ public sealed class GitHubEventNormalizer(string agentName)
         {
             CorrelationId = correlationId,
             DeliveryId = deliveryId,
-            PullRequest = PullRequest(repository, pr),
+            PullRequest = JsonElementExtensions.Scoped("pull_request", () => PullRequest(repository, pr)),
             ReviewId = payload.RequiredId("review", "id"),
             Reviewer = payload.OptionalString("review", "user", "login") ?? string.Empty,
             State = payload.OptionalString("review", "state") ?? "commented",
@@ -244,7 +245,7 @@ public sealed class GitHubEventNormalizer(string agentName)
         var installationId = payload.RequiredId("installation", "id");
         var account = payload.OptionalString("installation", "account", "login") ?? string.Empty;
         IReadOnlyList<RepositoryRef> Repositories(string property) =>
-            payload.Array(property).Select(r => InstalledRepository(installationId, r)).ToList();
+            JsonElementExtensions.Scoped($"{property}[]", () => payload.Array(property).Select(r => InstalledRepository(installationId, r)).ToList());
 
         return new InstallationChanged
         {
@@ -266,13 +267,13 @@ public sealed class GitHubEventNormalizer(string agentName)
         {
             InstallationId = installationId,
             RepositoryId = repository.RequiredId("id"),
-            Owner = ValidOwner(slash > 0 ? fullName[..slash] : fullName, "repositories[].full_name (owner)"),
-            Name = ValidName(repository.OptionalString("name") ?? fullName[(slash + 1)..], "repositories[].name"),
+            Owner = ValidOwner(slash > 0 ? fullName[..slash] : fullName, "full_name"),
+            Name = ValidName(repository.OptionalString("name") ?? fullName[(slash + 1)..], "name"),
         };
     }
 
     private static List<PullRequestRef> PullRequests(RepositoryRef repository, IEnumerable<JsonElement> pullRequests) =>
-        pullRequests.Select(pr => PullRequest(repository, pr)).ToList();
+        JsonElementExtensions.Scoped("pull_requests[]", () => pullRequests.Select(pr => PullRequest(repository, pr)).ToList());
 
     private static PullRequestRef PullRequest(RepositoryRef repository, JsonElement pr) => new()
     {
