@@ -12,6 +12,9 @@ namespace Agentic.IngressGateway.Webhooks;
 /// </summary>
 public static class AgentCommandParser
 {
+    /// <summary>GitHub's limit for a comment body (Linear's and Slack's are lower): what lies beyond is not read.</summary>
+    public const int MaxTextLength = 65_536;
+
     public static IReadOnlySet<string> Verbs { get; } = new HashSet<string>(StringComparer.Ordinal) { "fix", "review", "test", "explain", "retry", "stop", "help" };
 
     /// <summary>
@@ -34,7 +37,7 @@ public static class AgentCommandParser
 
         string? hidden = null;
         var elsewhere = false;
-        foreach (var line in VisibleText.Read(text))
+        foreach (var line in VisibleText.Read(Bounded(text)))
         {
             if (line.StartHidden is null && TryAddressed(line.Text, name, out var rest))
             {
@@ -63,7 +66,7 @@ public static class AgentCommandParser
     /// </summary>
     public static CommandSearch ParseSlackMessage(string? text, bool mentionRequired)
     {
-        var lines = VisibleText.Read(text ?? string.Empty, VisibleText.Dialect.Slack);
+        var lines = VisibleText.Read(Bounded(text ?? string.Empty), VisibleText.Dialect.Slack);
         var visible = string.Join('\n', lines.Where(l => l.StartHidden is null || l.Text.Length > 0).Select(l => l.Text));
         if (mentionRequired && !lines.Any(l => l.Plain.Contains("<@", StringComparison.Ordinal)))
         {
@@ -143,6 +146,8 @@ public static class AgentCommandParser
 
         return result.ToString();
     }
+
+    private static string Bounded(string text) => text.Length > MaxTextLength ? text[..MaxTextLength] : text;
 
     private static bool TryAddressed(string line, string name, out string rest)
     {

@@ -118,7 +118,8 @@ public sealed class HostileInputTests
             ["good-1"] = With("/agentic fix now"u8.ToArray()),
             ["good-2"] = With("nothing to do"u8.ToArray()),
         };
-        var signatures = await GitHubSigner.SignAsync(GatewayHost.GitHubSecret, [.. bodies.Values]);
+        // Signed here, not with GitHub's library: it takes the body as a string, and the invalid byte would not survive that.
+        var signatures = bodies.Values.Select(b => "sha256=" + GatewayHost.Hmac(GatewayHost.GitHubSecret, b)).ToList();
         var ids = bodies.Keys.ToDictionary(k => k, k => $"{k}-{Guid.NewGuid()}");
 
         var answers = await Task.WhenAll(bodies.Keys.Select((k, i) => _gateway.PostGitHubAsync("issue_comment", ids[k], bodies[k], signatures[i])));
@@ -235,6 +236,7 @@ public sealed class HostileInputTests
             _ = AgentCommandParser.ParseAddressed(text, "agentic");
             _ = AgentCommandParser.ParseSlackMessage(text, mentionRequired: true);
             _ = AgentCommandParser.ParseWords(text);
+            TestContext.Out.WriteLine($"{text[..12].ReplaceLineEndings("\\n")}: {clock.Elapsed.TotalMilliseconds:F0} ms");
             Assert.That(clock.Elapsed, Is.LessThan(TimeSpan.FromSeconds(1)), text[..20]);
         }
     }
@@ -257,7 +259,8 @@ public sealed class HostileInputTests
         {
             Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Accepted));
             Assert.That(elapsed, Is.LessThan(TimeSpan.FromSeconds(5)));
-            Assert.That(request.Single().Message.GetProperty("verb").GetString(), Is.EqualTo("fix"));
+            // At least one: under the tests' 1 s publish timeout a slow confirm can also be relayed (consumers dedupe by delivery id).
+            Assert.That(request.Select(r => r.Message.GetProperty("verb").GetString()), Is.Not.Empty.And.All.EqualTo("fix"));
         });
     }
 
