@@ -45,7 +45,7 @@ public static partial class DeliveryEndpoints
         object? message;
         try
         {
-            message = normalizers.Normalize(delivery);
+            message = normalizers.Normalize(delivery).Message;
         }
         catch (Exception ex) when (ex is JsonException or WebhookPayloadException)
         {

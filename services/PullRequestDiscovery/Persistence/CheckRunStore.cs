@@ -23,7 +23,11 @@ public sealed class CheckRunStore(NpgsqlDataSource dataSource)
 {
     public async Task<NpgsqlConnection> OpenAsync(CancellationToken cancellationToken) => await dataSource.OpenConnectionAsync(cancellationToken);
 
-    /// <summary>Records the installations and repositories the events name, so later rows can refer to them.</summary>
+    /// <summary>
+    /// Records the installations and repositories the events name, so later rows can refer to them. A repository is
+    /// its GitHub id: a name another id held (the repository deleted and re-created, renamed or transferred) moves to
+    /// the id that arrives with it, and the older row keeps its history with the name released.
+    /// </summary>
     public static Task UpsertRepositoriesAsync(
         NpgsqlConnection connection, NpgsqlTransaction transaction, IEnumerable<RepositoryRef> repositories, CancellationToken cancellationToken)
     {
@@ -31,10 +35,15 @@ public sealed class CheckRunStore(NpgsqlDataSource dataSource)
             INSERT INTO installations (id, account)
             SELECT DISTINCT ON (id) * FROM unnest(@InstallationIds::bigint[], @Owners::text[]) AS i (id, account)
             ON CONFLICT (id) DO NOTHING;
+            UPDATE repositories r SET name_released_at = now(), updated_at = now()
+            FROM unnest(@RepositoryIds::bigint[], @Owners::text[], @Names::text[]) AS n (id, owner, name)
+            WHERE lower(r.owner) = lower(n.owner) AND lower(r.name) = lower(n.name) AND r.id <> n.id AND r.name_released_at IS NULL;
             INSERT INTO repositories (id, installation_id, owner, name)
             SELECT * FROM unnest(@RepositoryIds::bigint[], @InstallationIds::bigint[], @Owners::text[], @Names::text[])
-            ON CONFLICT (id) DO UPDATE SET owner = excluded.owner, name = excluded.name, installation_id = excluded.installation_id, updated_at = now()
-            WHERE (repositories.owner, repositories.name, repositories.installation_id) IS DISTINCT FROM (excluded.owner, excluded.name, excluded.installation_id);
+            ON CONFLICT (id) DO UPDATE SET owner = excluded.owner, name = excluded.name, installation_id = excluded.installation_id,
+                name_released_at = NULL, updated_at = now()
+            WHERE (repositories.owner, repositories.name, repositories.installation_id) IS DISTINCT FROM (excluded.owner, excluded.name, excluded.installation_id)
+               OR repositories.name_released_at IS NOT NULL;
             """;
         var rows = LastOf(repositories, r => r.RepositoryId);
         return connection.ExecuteAsync(new CommandDefinition(sql, new
