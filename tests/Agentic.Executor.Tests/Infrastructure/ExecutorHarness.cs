@@ -1,11 +1,9 @@
-using System.Globalization;
 using Agentic.Contracts.Common;
 using Agentic.Contracts.Execution;
 using Agentic.Executor.Execution;
 using Agentic.Executor.Extensions;
 using Agentic.Executor.Sandbox;
 using Agentic.Executor.Workspaces;
-using Agentic.GitHub;
 using Agentic.StandIns.GitHub;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -49,14 +47,8 @@ public sealed class ExecutorHarness : IAsyncDisposable
         var root = Path.Combine(Path.GetTempPath(), "agentic-executor-tests", Guid.NewGuid().ToString("N"));
         var values = new Dictionary<string, string?>
         {
-            ["GitHub:Api:BaseUrl"] = standIn.BaseUri.AbsoluteUri,
             ["Executor:WorkspaceRoot"] = root,
         };
-        if (configureGitHub)
-        {
-            values["GitHub:Api:App:AppId"] = app.Id.ToString(CultureInfo.InvariantCulture);
-            values["GitHub:Api:App:PrivateKey"] = app.PrivateKeyPem;
-        }
 
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
@@ -67,9 +59,8 @@ public sealed class ExecutorHarness : IAsyncDisposable
         var services = new ServiceCollection();
         services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
         services.AddSingleton<IConfiguration>(configuration);
-        services.AddGitHubClient(configuration);
         services.AddExecutorCore();
-        services.AddSingleton<IRepositoryAccess, GitHubRepositoryAccess>();
+        services.AddSingleton<IRepositoryAccess>(new StandInRepositoryAccess(standIn, configureGitHub));
         return new ExecutorHarness(standIn, installation, services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true }), root);
     }
 
@@ -100,6 +91,7 @@ public sealed class ExecutorHarness : IAsyncDisposable
     public async Task<RepositorySource> SourceAsync(StandInRepository repository) =>
         await Services.GetRequiredService<IRepositoryAccess>().GetAsync(
             new RepositoryRef { InstallationId = Installation.Id, RepositoryId = repository.Id, Owner = repository.Owner, Name = repository.Name },
+            Guid.NewGuid(),
             CancellationToken.None);
 
     public async ValueTask DisposeAsync()
@@ -110,5 +102,25 @@ public sealed class ExecutorHarness : IAsyncDisposable
         {
             Directory.Delete(Root, recursive: true);
         }
+    }
+}
+
+/// <summary>
+/// What the Result Processor's token broker answers (ADR-008), without a bus: a read-only token of the stand-in limited
+/// to the one repository, and its clone URL. Not configured: refused as the broker refuses.
+/// </summary>
+public sealed class StandInRepositoryAccess(GitHubStandIn standIn, bool configured) : IRepositoryAccess
+{
+    public Task<RepositorySource> GetAsync(RepositoryRef repository, Guid correlationId, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(repository);
+        if (!configured)
+        {
+            throw new RepositoryAccessException(ExecutionMessages.GitHubNotConfigured);
+        }
+
+        var (token, _) = standIn.IssueInstallationToken(repository.InstallationId, new HashSet<long> { repository.RepositoryId }, contentsReadOnly: true);
+        var cloneUrl = new Uri(standIn.BaseUri, $"{repository.Owner}/{repository.Name}.git");
+        return Task.FromResult(new RepositorySource(repository.InstallationId, repository.RepositoryId, repository.Owner, repository.Name, cloneUrl, token));
     }
 }
