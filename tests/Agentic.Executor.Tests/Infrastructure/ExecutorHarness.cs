@@ -2,6 +2,7 @@ using Agentic.Contracts.Common;
 using Agentic.Contracts.Execution;
 using Agentic.Executor.Execution;
 using Agentic.Executor.Extensions;
+using Agentic.Executor.Options;
 using Agentic.Executor.Sandbox;
 using Agentic.Executor.Workspaces;
 using Agentic.StandIns.GitHub;
@@ -40,6 +41,7 @@ public sealed class ExecutorHarness : IAsyncDisposable
 
     public static async Task<ExecutorHarness> StartAsync(bool configureGitHub = true, IReadOnlyDictionary<string, string?>? settings = null)
     {
+        await EnsureSandboxAccountAsync();
         var standIn = new GitHubStandIn();
         await standIn.StartAsync();
         var app = standIn.AddApp("agentic");
@@ -93,6 +95,26 @@ public sealed class ExecutorHarness : IAsyncDisposable
             new RepositoryRef { InstallationId = Installation.Id, RepositoryId = repository.Id, Owner = repository.Owner, Name = repository.Name },
             Guid.NewGuid(),
             CancellationToken.None);
+
+    /// <summary>
+    /// As root (CI), sandboxed commands run as the unprivileged <see cref="SandboxOptions.User"/>, which
+    /// <c>AppHost/prerequisites.sh</c> creates; created here too for a bare <c>dotnet test</c>.
+    /// </summary>
+    public static async Task EnsureSandboxAccountAsync()
+    {
+        var name = new SandboxOptions().User;
+        if (!SandboxAccount.IsRoot || SandboxAccount.Find(name) is not null)
+        {
+            return;
+        }
+
+        using var useradd = System.Diagnostics.Process.Start("useradd", ["--system", "--no-create-home", "--home-dir", "/nonexistent", "--shell", "/usr/sbin/nologin", name]);
+        await useradd.WaitForExitAsync();
+        if (SandboxAccount.Find(name) is null)
+        {
+            throw new InvalidOperationException($"Cannot create the sandbox account {name} (useradd exit {useradd.ExitCode}).");
+        }
+    }
 
     public async ValueTask DisposeAsync()
     {
