@@ -113,7 +113,7 @@ public sealed class GitHubAppTokenProvider : IDisposable
             }
 
             var body = System.Text.Encoding.UTF8.GetBytes(string.Create(
-                CultureInfo.InvariantCulture, $$"""{"repository_ids":[{{repositoryId}}],"permissions":{"contents":"read"}}"""));
+                CultureInfo.InvariantCulture, $$$"""{"repository_ids":[{{{repositoryId}}}],"permissions":{"contents":"read"}}"""));
             var token = await RequestTokenAsync(installationId, body, cancellationToken);
             Volatile.Write(ref slot.Token, token);
             return token;
