@@ -1,4 +1,3 @@
-using Agentic.Contracts.Access;
 using Agentic.Executor.Commands;
 using Agentic.Executor.Consumers;
 using Agentic.Executor.Execution;
@@ -33,7 +32,6 @@ public static class HostingExtensions
         {
             bus.AddConsumer<ExecuteCommandConsumer>();
             bus.AddConsumer<InstallationChangedConsumer>();
-            bus.AddRequestClient<IssueRepositoryToken>(RequestTimeout.After(s: (int)BrokeredRepositoryAccess.Timeout.TotalSeconds));
         });
         builder.Services.PostConfigure<MessagingOptions>(options => options.LimitCommandsToCores(Environment.ProcessorCount));
         return builder;

@@ -19,9 +19,12 @@ public sealed class RepositoryAccessException(string message) : Exception(messag
 /// token limited to this one repository, read-only, valid an hour at most (ADR-008). The Executor never holds the key
 /// or an installation-wide token, and the token never enters a sandbox: host-side git uses it for clone and fetch.
 /// </summary>
-public sealed class BrokeredRepositoryAccess(IRequestClient<IssueRepositoryToken> client) : IRepositoryAccess
+public sealed class BrokeredRepositoryAccess(IClientFactory clients) : IRepositoryAccess
 {
     public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
+
+    // The bus's client factory is a singleton (a registered IRequestClient is scoped); one client serves every request.
+    private readonly IRequestClient<IssueRepositoryToken> _client = clients.CreateRequestClient<IssueRepositoryToken>(RequestTimeout.After(s: (int)Timeout.TotalSeconds));
 
     public async Task<RepositorySource> GetAsync(RepositoryRef repository, Guid correlationId, CancellationToken cancellationToken)
     {
@@ -29,7 +32,7 @@ public sealed class BrokeredRepositoryAccess(IRequestClient<IssueRepositoryToken
         Response<RepositoryTokenIssued, RepositoryTokenRefused> response;
         try
         {
-            response = await client.GetResponse<RepositoryTokenIssued, RepositoryTokenRefused>(new IssueRepositoryToken
+            response = await _client.GetResponse<RepositoryTokenIssued, RepositoryTokenRefused>(new IssueRepositoryToken
             {
                 CorrelationId = correlationId,
                 InstallationId = repository.InstallationId,

@@ -52,7 +52,6 @@ public sealed class RepositoryTokenBrokerTests
         services.AddMassTransitTestHarness(bus =>
         {
             bus.AddConsumer<IssueRepositoryTokenConsumer>();
-            bus.AddRequestClient<IssueRepositoryToken>();
         });
         _provider = services.BuildServiceProvider(validateScopes: true);
         _harness = _provider.GetRequiredService<ITestHarness>();
@@ -70,7 +69,7 @@ public sealed class RepositoryTokenBrokerTests
     [Test]
     public async Task Should_issue_a_token_that_reads_only_that_repository_when_the_executor_asks()
     {
-        var access = new BrokeredRepositoryAccess(_harness.GetRequestClient<IssueRepositoryToken>());
+        var access = new BrokeredRepositoryAccess(_provider.GetRequiredService<IClientFactory>());
 
         var source = await access.GetAsync(Ref(_repository, _repository.Id), NewId.NextGuid(), CancellationToken.None);
 
@@ -94,7 +93,7 @@ public sealed class RepositoryTokenBrokerTests
     [Test]
     public async Task Should_refuse_when_the_name_now_belongs_to_another_repository()
     {
-        var access = new BrokeredRepositoryAccess(_harness.GetRequestClient<IssueRepositoryToken>());
+        var access = new BrokeredRepositoryAccess(_provider.GetRequiredService<IClientFactory>());
 
         var refused = Assert.ThrowsAsync<RepositoryAccessException>(async () =>
             await access.GetAsync(Ref(_repository, _other.Id), NewId.NextGuid(), CancellationToken.None));
