@@ -206,6 +206,11 @@ public sealed class ProjectRunner(
             }
         }
 
+        foreach (var name in WithheldVariables(resource, Environment.GetEnvironmentVariables().Keys.OfType<string>()))
+        {
+            environment[name] = null;
+        }
+
         foreach (var variable in resource.Annotations.OfType<EnvironmentAnnotation>())
         {
             environment[variable.Name] = variable.Value;
@@ -221,5 +226,13 @@ public sealed class ProjectRunner(
             ParentDeathSignal = Signals.Terminate,
             Output = output.For(resource.Name),
         };
+    }
+
+    /// <summary>Of the AppHost's own <paramref name="inherited"/> variables, those the resource must not get (<see cref="WithheldEnvironmentAnnotation"/>).</summary>
+    public static IEnumerable<string> WithheldVariables(ProjectResource resource, IEnumerable<string> inherited)
+    {
+        ArgumentNullException.ThrowIfNull(resource);
+        var prefixes = resource.Annotations.OfType<WithheldEnvironmentAnnotation>().Select(a => a.Prefix).ToList();
+        return inherited.Where(name => prefixes.Any(prefix => name.StartsWith(prefix, StringComparison.OrdinalIgnoreCase)));
     }
 }

@@ -19,10 +19,13 @@ public static class DeploymentSecrets
     /// <summary>Marks every value of the generated Secret that must be replaced before applying it.</summary>
     public const string Placeholder = "CHANGE-ME";
 
-    /// <summary>The services with a GitHub client (<c>GitHub:Api</c>).</summary>
+    /// <summary>
+    /// The services with a GitHub client (<c>GitHub:Api</c>). Not the Executor: it runs untrusted code and gets
+    /// short-lived read tokens of one repository from the Result Processor (ADR-008).
+    /// </summary>
     public static IReadOnlyList<string> GitHubServices { get; } =
     [
-        ResourceNames.PullRequestDiscovery, ResourceNames.CheckAnalyzer, ResourceNames.CommandDispatcher, ResourceNames.Executor,
+        ResourceNames.PullRequestDiscovery, ResourceNames.CheckAnalyzer, ResourceNames.CommandDispatcher,
         ResourceNames.ResultProcessor, ResourceNames.Notifier,
     ];
 

@@ -34,6 +34,7 @@ public static class HostingExtensions
             bus.AddConsumer<PublishFixResultConsumer>();
             bus.AddConsumer<RerunRequestedConsumer>();
             bus.AddConsumer<LoadRepositoryConfigConsumer>();
+            bus.AddConsumer<IssueRepositoryTokenConsumer>();
         });
         return builder;
     }
