@@ -239,6 +239,7 @@ public sealed partial class HostileReportTests
             CheckRunId = 99,
             CheckName = HostileCheckName,
             Conclusion = "failure",
+            FromFork = false,
             DetectedAt = DateTimeOffset.UtcNow,
         });
         Assert.That(await _saga.Exists(id, m => m.Configuring), Is.Not.Null);
