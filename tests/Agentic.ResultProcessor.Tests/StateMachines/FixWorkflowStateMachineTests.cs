@@ -9,6 +9,7 @@ using Agentic.Contracts.Workflows;
 using Agentic.ResultProcessor.Options;
 using Agentic.ResultProcessor.StateMachines;
 using Agentic.Text;
+using Agentic.StandIns;
 using MassTransit;
 using MassTransit.Testing;
 using Microsoft.Extensions.DependencyInjection;
@@ -502,44 +503,22 @@ public sealed class FixWorkflowStateMachineTests
         // The Executor's result arriving after the escalation changes nothing. (The harness's own waits run on the
         // clock this test moved, so this one polls in real time.)
         await _harness.Bus.Publish(new CommandExecuted { CorrelationId = id, ExecutionId = execution, Outcome = ExecutionOutcome.Validated, Patch = "diff", Validation = [], Duration = TimeSpan.FromHours(1) });
-        var until = DateTime.UtcNow.AddSeconds(10);
-        while (!_harness.Consumed.Select<CommandExecuted>(m => m.Context.Message.CorrelationId == id).Any() && DateTime.UtcNow < until)
-        {
-            await Task.Delay(20);
-        }
-
-        Assert.That(_harness.Consumed.Select<CommandExecuted>(m => m.Context.Message.CorrelationId == id).Any(), Is.True);
+        Assert.That(await Polling.UntilAsync(() => _harness.Consumed.Select<CommandExecuted>(m => m.Context.Message.CorrelationId == id).Any()), Is.True);
         Assert.That(await _harness.Published.Any<PublishFixResult>(m => m.Context.Message.CorrelationId == id), Is.False);
         Assert.That(await _saga.Exists(id, m => m.Escalated), Is.Not.Null);
     }
 
     /// <summary>
-    /// Whether the workflow published a <typeparamref name="T"/> within 10 s. Polls: once the harness has been idle
+    /// Whether the workflow published a <typeparamref name="T"/> within 30 s. Polls: once the harness has been idle
     /// (<see cref="SettledAsync"/>), <c>Published.Any</c> no longer waits for later messages.
     /// </summary>
     private Task<bool> PublishedAsync<T>(Func<T, bool> match)
         where T : class =>
-        PollAsync(() => _harness.Published.Select<T>(m => match(m.Context.Message)).Any());
+        Polling.UntilAsync(() => _harness.Published.Select<T>(m => match(m.Context.Message)).Any());
 
-    /// <summary>Whether the instance satisfies <paramref name="condition"/> within 10 s.</summary>
+    /// <summary>Whether the instance satisfies <paramref name="condition"/> within 30 s.</summary>
     private Task<bool> EventuallyAsync(Guid id, Func<FixWorkflowState, bool> condition) =>
-        PollAsync(() => _saga.Sagas.Contains(id) is { } saga && condition(saga));
-
-    private static async Task<bool> PollAsync(Func<bool> condition)
-    {
-        var until = DateTime.UtcNow.AddSeconds(10);
-        while (!condition())
-        {
-            if (DateTime.UtcNow > until)
-            {
-                return false;
-            }
-
-            await Task.Delay(20);
-        }
-
-        return true;
-    }
+        Polling.UntilAsync(() => _saga.Sagas.Contains(id) is { } saga && condition(saga));
 
     /// <summary>The instance once the bus is idle (every published message handled).</summary>
     private async Task<FixWorkflowState> SettledAsync(Guid id)

@@ -14,6 +14,7 @@ using Agentic.Text;
 using Markdig;
 using Markdig.Syntax;
 using Markdig.Syntax.Inlines;
+using Agentic.StandIns;
 using MassTransit;
 using MassTransit.Testing;
 using Microsoft.Extensions.Configuration;
@@ -186,6 +187,7 @@ public sealed partial class HostileReportTests
             CorrelationId = id, ExecutionId = execution, Outcome = ExecutionOutcome.Validated, Validation = [], Duration = TimeSpan.FromSeconds(1), Patch = "diff",
         });
         Assert.That(await _saga.Exists(id, m => m.Publishing), Is.Not.Null);
+        Assert.That(await Polling.UntilAsync(() => _harness.Published.Select<PublishFixResult>(m => m.Context.Message.CorrelationId == id).Any()), Is.True, "the fix is published");
 
         var message = _harness.Published.Select<PublishFixResult>(m => m.Context.Message.CorrelationId == id).Single().Context.Message.CommitMessage;
         var subject = message.Split('\n')[0];
@@ -219,7 +221,8 @@ public sealed partial class HostileReportTests
             CorrelationId = id, ExecutionId = execution, Outcome = ExecutionOutcome.ValidationFailed, Validation = [], Duration = TimeSpan.FromSeconds(1), Error = HostileTail,
         });
         Assert.That(await _saga.Exists(id, m => m.Escalated), Is.Not.Null);
-        await _harness.InactivityTask;
+        Assert.That(await Polling.UntilAsync(() => _harness.Published.Select<PostWorkflowReport>(m => m.Context.Message.CorrelationId == id && m.Context.Message.Status == "completed").Any()),
+            Is.True, "the final report");
         return id;
     }
 
