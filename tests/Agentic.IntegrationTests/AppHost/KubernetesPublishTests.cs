@@ -155,6 +155,25 @@ public sealed class KubernetesPublishTests
         });
     }
 
+    /// <summary>ADR-008: the Executor runs untrusted code and holds no GitHub credential, locally or deployed.</summary>
+    [Test]
+    public void Should_give_the_executor_no_github_credential_when_run_or_deployed()
+    {
+        var executor = _resources.OfType<ProjectResource>().Single(resource => resource.Name == ResourceNames.Executor);
+        var resultProcessor = _resources.OfType<ProjectResource>().Single(resource => resource.Name == ResourceNames.ResultProcessor);
+        string[] inherited = ["GitHub__Api__App__PrivateKey", "GITHUB__API__TOKEN", "PATH", "ConnectionStrings__agentic"];
+        var deployed = EnvironmentOf(Manifest.Sequence(Single("Deployment", ResourceNames.Executor).Root, "spec", "template", "spec", "containers").Single());
+        var brokerDeployed = EnvironmentOf(Manifest.Sequence(Single("Deployment", ResourceNames.ResultProcessor).Root, "spec", "template", "spec", "containers").Single());
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(ProjectRunner.WithheldVariables(executor, inherited), Is.EquivalentTo(new[] { "GitHub__Api__App__PrivateKey", "GITHUB__API__TOKEN" }));
+            Assert.That(ProjectRunner.WithheldVariables(resultProcessor, inherited), Is.Empty, "the token broker keeps the key");
+            Assert.That(deployed.Keys, Has.None.StartsWith("GitHub__"));
+            Assert.That(brokerDeployed.Keys, Does.Contain("GitHub__Api__App__PrivateKey"));
+        });
+    }
+
     [Test]
     public void Should_let_the_executor_run_bubblewrap_and_give_it_a_workspace_volume()
     {
