@@ -33,6 +33,8 @@ public static class MessagingExtensions
         builder.Services.AddMassTransit(bus =>
         {
             bus.SetKebabCaseEndpointNameFormatter();
+            bus.ConfigureUsageTelemetryOptions(telemetry =>
+                telemetry.Enabled = builder.Configuration.GetValue<bool>($"{MessagingOptions.SectionName}:{nameof(MessagingOptions.UsageTelemetry)}"));
             configure?.Invoke(bus);
 
             bus.AddConfigureEndpointsCallback((context, name, endpoint) =>

@@ -20,6 +20,12 @@ public sealed class MessagingOptions
 
     public TimeSpan RetryMaxInterval { get; set; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// MassTransit's anonymous usage report to its vendor (on by default in MassTransit 8.4+): off unless set, since a
+    /// self-hosted system must not call out to the internet on its own.
+    /// </summary>
+    public bool UsageTelemetry { get; set; }
+
     /// <summary>Per-endpoint overrides, keyed by kebab-case endpoint name (e.g. <c>Messaging:Endpoints:execute-command:ConcurrentMessageLimit</c>).</summary>
     public Dictionary<string, EndpointOptions> Endpoints { get; set; } = new(StringComparer.OrdinalIgnoreCase);
 

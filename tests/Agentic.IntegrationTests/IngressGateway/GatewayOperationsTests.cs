@@ -7,9 +7,12 @@ using Agentic.Contracts.Ingress;
 using Agentic.IntegrationTests.Infrastructure;
 using Agentic.ServiceDefaults;
 using Agentic.StandIns;
+using MassTransit;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using RabbitMQ.Client;
 
 namespace Agentic.IntegrationTests.IngressGateway;
@@ -71,6 +74,21 @@ public sealed class GatewayOperationsTests
         {
             Assert.That(ready, Is.True, $"readiness answered {last} while only the broker is down");
             Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Accepted));
+        });
+    }
+
+    [Test]
+    public async Task Should_send_no_usage_telemetry_to_masstransit_unless_configured()
+    {
+        // MassTransit 8.4+ reports usage to its vendor over the internet a few minutes after start unless told not to.
+        await using var gateway = new GatewayHost(await TestEnvironment.CreateMigratedDatabaseAsync("gateway_telemetry"), TestEnvironment.RabbitMq.ConnectionString);
+        await using var optedIn = new GatewayHost(await TestEnvironment.CreateMigratedDatabaseAsync("gateway_telemetry_on"), TestEnvironment.RabbitMq.ConnectionString,
+            new Dictionary<string, string?> { ["Messaging:UsageTelemetry"] = "true" });
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(gateway.Services.GetRequiredService<IOptions<UsageTelemetryOptions>>().Value.Enabled, Is.False);
+            Assert.That(optedIn.Services.GetRequiredService<IOptions<UsageTelemetryOptions>>().Value.Enabled, Is.True);
         });
     }
 
