@@ -33,6 +33,11 @@ public static class FailureClassifier
             return Build(FailureCategory.Infrastructure, infra.Strength, $"Infrastructure failure ({infra.Name}): {signals.Examples[infra.Name]}", [], infra.Name, llmAvailable);
         }
 
+        if (findings.Count(FindingKind.Dependency) > 0)
+        {
+            return FromFindings(findings, FindingKind.Dependency, FailureCategory.Dependency, "unresolvable package", 0.9, llmAvailable);
+        }
+
         if (signals.Strongest(FailureCategory.Dependency) is { } dependency)
         {
             return Build(FailureCategory.Dependency, dependency.Strength, $"Dependency or restore failure ({dependency.Name}): {signals.Examples[dependency.Name]}", FilesOf(findings, FindingKind.Other), dependency.Name, llmAvailable);
