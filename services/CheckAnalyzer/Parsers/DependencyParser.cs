@@ -131,10 +131,10 @@ public sealed partial class DependencyParser : ILineParser
     [GeneratedRegex(@"^404\s+(?:The requested resource )?'(?<pkg>[^']{1,300})' (?:is not in this registry|could not be found)", RegexOptions.CultureInvariant, 1000)]
     private static partial Regex NotFound();
 
-    [GeneratedRegex(@"^\s*(?<file>[^\s:][^:]*?|[A-Za-z]:[^:]*?)\s*:\s*error (?<code>NU110[123]): (?<msg>\S.*?)(?:\s+\[[^\]]+\])?$", RegexOptions.CultureInvariant, 1000)]
+    [GeneratedRegex(@"^\s*(?<file>[^\s:][^:]*?|[A-Za-z]:[^:]*?)\s*:\s*error (?<code>NU110[123]): (?<msg>\S.*?)(?:\s+\[[^\]]+\.(?:sln|slnx|csproj|fsproj|vbproj|proj)\])?$", RegexOptions.CultureInvariant, 1000)]
     private static partial Regex NuGet();
 
-    [GeneratedRegex(@":\s*error (?<code>NU110[123]):\s{2,}(?<msg>\S.*?)(?:\s+\[[^\]]+\])?$", RegexOptions.CultureInvariant, 1000)]
+    [GeneratedRegex(@":\s*error (?<code>NU110[123]):\s{2,}(?<msg>\S.*?)(?:\s+\[[^\]]+\.(?:sln|slnx|csproj|fsproj|vbproj|proj)\])?$", RegexOptions.CultureInvariant, 1000)]
     private static partial Regex NuGetContinuation();
 
     [GeneratedRegex(@"^ERROR: (?:Could not find a version that satisfies the requirement|No matching distribution found for) (?<req>\S{1,300})", RegexOptions.CultureInvariant, 1000)]
