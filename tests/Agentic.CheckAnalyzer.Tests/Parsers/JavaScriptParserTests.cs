@@ -26,6 +26,18 @@ public sealed class JavaScriptParserTests
     }
 
     [Test]
+    public void Should_skip_xo_warnings_when_errors_follow_them()
+    {
+        var findings = Parse("xo-warning.log");
+
+        Assert.That(findings.Select(f => (f.File, f.Line, f.Code)), Is.EqualTo(new[]
+        {
+            ((string?)"src/greet.js", (int?)1, (string?)"arrow-body-style"),
+            ("src/greet.js", 2, "@stylistic/quotes"),
+        }));
+    }
+
+    [Test]
     public void Should_read_failed_ava_tests_with_the_assertion_location_and_difference_when_ava_fails()
     {
         var findings = Parse("ava.log");
@@ -50,6 +62,17 @@ public sealed class JavaScriptParserTests
             new Finding(FindingKind.Test, "vitest", "test/cart.test.js", 6, 43, "cart > adds prices", "AssertionError: expected 4 to be 6 // Object.is equality"),
             new Finding(FindingKind.Test, "vitest", "test/money.test.js", 4, 23, "formats cents", "AssertionError: expected { cents: 100 } to deeply equal { cents: 101 }"),
             new Finding(FindingKind.Test, "vitest", "test/money.test.js", 8, 8, "throws on bad input", "TypeError: bad input"),
+        }));
+    }
+
+    [Test]
+    public void Should_report_the_file_when_a_vitest_suite_fails_to_load()
+    {
+        var findings = Parse("vitest-suite.log");
+
+        Assert.That(findings, Is.EqualTo(new[]
+        {
+            new Finding(FindingKind.Test, "vitest", "test/broken.test.js", 2, 1, "test/broken.test.js", "Error: Cannot find module '../src/missing.js' imported from /tmp/pfx/vitest/test/broken.test.js"),
         }));
     }
 
