@@ -122,4 +122,26 @@ public sealed class JavaScriptParserTests
 
         Assert.That(findings.Findings.Single(), Is.EqualTo(new Finding(FindingKind.Test, "jest", "src/cart.js", 12, 7, "cart › adds prices", "TypeError: bad input")));
     }
+
+    [Test]
+    public void Should_read_hostile_long_lines_in_bounded_time_when_they_imitate_every_format()
+    {
+        var spaced = string.Concat(Enumerable.Repeat("a  ", 30_000));
+        var text = string.Join('\n',
+            "  src/cart.js:1:1",
+            $"  ✖  1:1  {spaced}",
+            $" FAIL  test/a.test.js > {spaced}",
+            $"    at {string.Concat(Enumerable.Repeat("x (", 20_000))}",
+            $"npm error code ETARGET",
+            $"npm error notarget No matching version found for {spaced}",
+            $"x.csproj : error NU1102: {spaced}",
+            $"ERROR: Could not find a version that satisfies the requirement {spaced}");
+        var findings = new FindingCollector();
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+
+        LogParsers.ParseText(text, findings);
+
+        Assert.That(clock.Elapsed, Is.LessThan(TimeSpan.FromSeconds(5)));
+        Assert.That(findings.Findings.Select(f => f.Tool), Is.EquivalentTo(new[] { "xo", "vitest", "npm", "nuget", "pip" }));
+    }
 }
