@@ -33,6 +33,10 @@ public static class AgenticModel
             .Select(name => AddService(name).WithReference(database).WaitFor(database).WithReference(messaging).WaitFor(messaging))
             .ToList();
 
+        // The Executor runs untrusted code: it holds no GitHub credential, it asks the Result Processor for
+        // short-lived read tokens of one repository (ADR-008), so the developer's GitHub__* variables stop here.
+        workers.Single(worker => worker.Resource.Name == ResourceNames.Executor).WithoutInheritedEnvironment("GitHub__");
+
         // The edge opens last: on a first run, an event published before its consumers have bound their queues
         // would be dropped by RabbitMQ, so the gateway waits until every worker is healthy.
         var gateway = AddService(ResourceNames.IngressGateway).WithReference(database).WaitFor(database).WithReference(messaging).WaitFor(messaging);

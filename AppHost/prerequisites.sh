@@ -15,6 +15,11 @@ fi
 command -v bwrap > /dev/null 2>&1 || missing+=(bubblewrap)
 command -v git > /dev/null 2>&1 || missing+=(git)
 
+# The Executor's sandbox account (Executor:Sandbox:User): when the Executor runs as root, sandboxed commands run as it.
+if [ "$(id -u)" -eq 0 ] && ! getent passwd agentic-sandbox > /dev/null 2>&1; then
+  useradd --system --no-create-home --home-dir /nonexistent --shell /usr/sbin/nologin agentic-sandbox
+fi
+
 if [ ${#missing[@]} -eq 0 ]; then
   exit 0
 fi

@@ -57,7 +57,7 @@ public static class Extensions
         builder.Logging.Configure(options =>
             options.ActivityTrackingOptions = ActivityTrackingOptions.TraceId | ActivityTrackingOptions.SpanId | ActivityTrackingOptions.ParentId);
 
-        // Structured JSON by default; humans running the AppHost (Development) get single lines. Configuration wins.
+        // Structured JSON by default; Development gets single lines. Configuration wins (the AppHost asks for single lines).
         if (builder.Configuration["Logging:Console:FormatterName"] is { Length: > 0 })
         {
             return;

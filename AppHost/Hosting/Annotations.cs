@@ -12,6 +12,12 @@ public sealed record ServiceReferenceAnnotation(ProjectResource Target) : IResou
 /// <summary>An environment variable for a project's process.</summary>
 public sealed record EnvironmentAnnotation(string Name, string Value) : IResourceAnnotation;
 
+/// <summary>
+/// The AppHost's own variables starting with <see cref="Prefix"/> (case-insensitive) are not passed on to the project's
+/// process, e.g. the GitHub App key for a service that must not hold it.
+/// </summary>
+public sealed record WithheldEnvironmentAnnotation(string Prefix) : IResourceAnnotation;
+
 /// <summary>An HTTP endpoint on 127.0.0.1; a null port means a free one, chosen at start and kept across restarts.</summary>
 public sealed record EndpointAnnotation(string Name, int? Port) : IResourceAnnotation;
 

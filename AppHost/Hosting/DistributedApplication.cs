@@ -77,6 +77,21 @@ public sealed class DistributedApplication : IAsyncDisposable
             NativeMethods.RestoreDefaultDisposition(Signals.Interrupt);
         }
 
+        // Where the credentials are (never their values): the operator needs the key, GitHub the webhook secret.
+        // Only now: the console's first use installs .NET's signal handling, which the line above would undo.
+        try
+        {
+            foreach (var line in _app.Services.GetRequiredService<LocalSecrets>().Describe())
+            {
+                await Console.Out.WriteLineAsync(line);
+            }
+        }
+        catch (Exception exception) when (exception is InvalidOperationException or IOException or UnauthorizedAccessException)
+        {
+            await Console.Error.WriteLineAsync(exception.Message);
+            return 1;
+        }
+
         // RunAsync disposes the host's services when it returns: take what is needed afterwards first.
         var orchestrator = _app.Services.GetRequiredService<Orchestrator>();
         try

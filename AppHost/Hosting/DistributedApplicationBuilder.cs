@@ -69,6 +69,7 @@ public sealed class DistributedApplicationBuilder : IDistributedApplicationBuild
         _host.Services.Configure<HostOptions>(host => host.ShutdownTimeout = TimeSpan.FromMinutes(2));
         _host.Services.AddSingleton(options);
         _host.Services.AddSingleton(stateDirectory);
+        _host.Services.AddSingleton(new LocalSecrets(stateDirectory.Secrets));
         _host.Services.AddSingleton(new ApplicationModel(_resources));
         _host.Services.AddSingleton<ResourceStateStore>();
         _host.Services.AddSingleton<ResourceOutput>();

@@ -72,6 +72,14 @@ public static class ResourceBuilderExtensions
         return builder.WithAnnotation(new EnvironmentAnnotation(name, value));
     }
 
+    /// <summary>Withholds the AppHost's own variables starting with <paramref name="prefix"/> from the project's process.</summary>
+    public static IResourceBuilder<ProjectResource> WithoutInheritedEnvironment(this IResourceBuilder<ProjectResource> builder, string prefix)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentException.ThrowIfNullOrEmpty(prefix);
+        return builder.WithAnnotation(new WithheldEnvironmentAnnotation(prefix));
+    }
+
     /// <summary>Runs <paramref name="initializeAsync"/> (given the database's connection string) before the database reports healthy.</summary>
     public static IResourceBuilder<PostgresDatabaseResource> WithInitializer(
         this IResourceBuilder<PostgresDatabaseResource> builder,

@@ -3,12 +3,14 @@ using Agentic.AppHost.Infrastructure;
 namespace Agentic.AppHost.Hosting;
 
 /// <summary>
-/// The folder that keeps PostgreSQL's and RabbitMQ's data between runs. One AppHost at a time may use it (a lock file
-/// says so); <c>--reset</c> wipes it first.
+/// The folder that keeps PostgreSQL's and RabbitMQ's data and this installation's secrets (<see cref="LocalSecrets"/>)
+/// between runs. One AppHost at a time may use it (a lock file says so); <c>--reset</c> wipes the data first and keeps
+/// the secrets.
 /// </summary>
 public sealed class StateDirectory : IDisposable
 {
     private const string LockFileName = ".apphost.lock";
+    private const string SecretsFolderName = "secrets";
     private FileStream? _lock;
 
     public StateDirectory(string path)
@@ -22,6 +24,9 @@ public sealed class StateDirectory : IDisposable
     public string PostgresData => System.IO.Path.Combine(Path, "postgres");
 
     public string RabbitMqData => System.IO.Path.Combine(Path, "rabbitmq");
+
+    /// <summary>The secrets folder (mode 0700, one file per secret, mode 0600); see <see cref="LocalSecrets"/>.</summary>
+    public string Secrets => System.IO.Path.Combine(Path, SecretsFolderName);
 
     /// <summary>
     /// <paramref name="configured"/>, else <c>$AGENTIC_STATE_DIR</c>, else <c>/var/lib/agentic</c> as root, else
@@ -65,12 +70,15 @@ public sealed class StateDirectory : IDisposable
         }
     }
 
-    /// <summary>Deletes everything in the folder but the lock (call after <see cref="Acquire"/>).</summary>
+    /// <summary>
+    /// Deletes everything in the folder but the lock and the secrets (call after <see cref="Acquire"/>): the new
+    /// PostgreSQL and RabbitMQ get the same passwords, and GitHub keeps the webhook secret it was given.
+    /// </summary>
     public void Reset()
     {
         foreach (var entry in new DirectoryInfo(Path).EnumerateFileSystemInfos())
         {
-            if (string.Equals(entry.Name, LockFileName, StringComparison.Ordinal))
+            if (entry.Name is LockFileName or SecretsFolderName)
             {
                 continue;
             }

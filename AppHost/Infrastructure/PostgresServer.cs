@@ -1,4 +1,6 @@
 using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -9,7 +11,9 @@ namespace Agentic.AppHost.Infrastructure;
 /// <summary>
 /// A PostgreSQL server from the installed binaries, with its data in a folder of ours: <c>initdb</c> on first use,
 /// then <c>postgres</c> in the foreground as our child (as user <c>postgres</c> when we are root), listening on
-/// 127.0.0.1 only, trust authentication for user <c>postgres</c>. Disposing stops it (fast shutdown).
+/// 127.0.0.1 only. No connection is trusted: TCP connections need the password (<c>scram-sha-256</c>); the Unix socket
+/// in the data folder (mode 0700) admits only user <c>postgres</c> from the AppHost's own account or the server's
+/// (<c>peer</c>), which is how the password is set at every start. Disposing stops it (fast shutdown).
 /// </summary>
 public sealed partial class PostgresServer : IAsyncDisposable
 {
@@ -32,9 +36,21 @@ public sealed partial class PostgresServer : IAsyncDisposable
         }
 
         Port = _options.Port;
+        Password = _options.Password ?? Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(24));
+        ArgumentException.ThrowIfNullOrWhiteSpace(Password, nameof(options));
+        SocketDirectory = DataDirectory.Length < 90 ? DataDirectory : null;
     }
 
     public string DataDirectory { get; }
+
+    /// <summary>User <c>postgres</c>'s password: from the options, else generated for this instance.</summary>
+    public string Password { get; }
+
+    /// <summary>
+    /// Where the server's Unix socket is (the data folder, readable by its owner only); null when the path is too long
+    /// for a socket (107 bytes), and then the password is only set when the data folder is initialised.
+    /// </summary>
+    public string? SocketDirectory { get; }
 
     /// <summary>The TCP port; chosen at the first start when the options said 0, then kept for restarts.</summary>
     public int Port { get; private set; }
@@ -50,7 +66,7 @@ public sealed partial class PostgresServer : IAsyncDisposable
     /// <summary>The database <see cref="ConnectionString"/> points to.</summary>
     public string DatabaseName => _options.Database ?? "postgres";
 
-    /// <summary><c>Host=127.0.0.1;Port=N;Database=agentic;Username=postgres</c> (Npgsql format).</summary>
+    /// <summary><c>Host=127.0.0.1;Port=N;Database=agentic;Username=postgres;Password=...</c> (Npgsql format).</summary>
     public string ConnectionString => GetConnectionString(DatabaseName);
 
     /// <summary>Completes with the exit code when the server process exits.</summary>
@@ -80,6 +96,7 @@ public sealed partial class PostgresServer : IAsyncDisposable
         Port = Port,
         Database = database,
         Username = UserName,
+        Password = Password,
     }.ConnectionString;
 
     /// <summary>Initialises the data folder if needed, starts the server and returns once it answers and the database exists.</summary>
@@ -117,7 +134,7 @@ public sealed partial class PostgresServer : IAsyncDisposable
                 "-c", "listen_addresses=" + Host,
                 "-p", Port.ToString(CultureInfo.InvariantCulture),
                 // The socket path must fit in 107 bytes; TCP is what everyone uses anyway.
-                "-k", DataDirectory.Length < 90 ? DataDirectory : string.Empty,
+                "-k", SocketDirectory ?? string.Empty,
             };
             foreach (var (name, value) in _options.Settings)
             {
@@ -139,6 +156,7 @@ public sealed partial class PostgresServer : IAsyncDisposable
             LogStarting(_logger, _process.Pid, Port, DataDirectory);
 
             await WaitUntilReadyAsync(cancellationToken);
+            await SetPasswordAsync(cancellationToken);
             if (_options.Database is not null)
             {
                 await CreateDatabaseAsync(_options.Database, cancellationToken);
@@ -216,30 +234,136 @@ public sealed partial class PostgresServer : IAsyncDisposable
             await account.EnsureCanWriteAsync(DataDirectory, cancellationToken);
         }
 
-        if (File.Exists(Path.Combine(DataDirectory, "PG_VERSION")))
+        if (!File.Exists(Path.Combine(DataDirectory, "PG_VERSION")))
         {
-            return;
+            await InitializeAsync(binDirectory, account, cancellationToken);
         }
 
+        await WriteAuthenticationFilesAsync(account, cancellationToken);
+    }
+
+    private async Task InitializeAsync(string binDirectory, UnixAccount? account, CancellationToken cancellationToken)
+    {
         LogInitializing(_logger, DataDirectory);
-        await using var initdb = await ChildProcess.StartAsync(
-            new ChildProcessStartInfo
+
+        // initdb sets the superuser's password from a file; a SCRAM verifier is stored as given, so the password itself
+        // is never written. initdb wants an empty data folder: the file goes in a sibling folder of the server
+        // account's only (0700), removed right after.
+        var passwordFolder = DataDirectory + ".init";
+        var passwordFile = Path.Combine(passwordFolder, "password");
+        UnixFolders.Create(passwordFolder, UnixFolders.Private);
+        await File.WriteAllTextAsync(passwordFile, ScramVerifier(Password) + "\n", cancellationToken);
+        try
+        {
+            if (account is not null)
             {
-                Name = "initdb",
-                FileName = Path.Combine(binDirectory, "initdb"),
-                Arguments = ["-D", DataDirectory, "-U", UserName, "--auth=trust", "--encoding=UTF8", "--locale=C", "--no-instructions"],
-                WorkingDirectory = DataDirectory,
-                RunAs = account,
-                ParentDeathSignal = Signals.Kill,
-            },
-            cancellationToken);
-        await initdb.WaitForExitAsync(TimeSpan.FromMinutes(2), cancellationToken);
-        var exitCode = initdb.HasExited ? await initdb.Completion : -1;
-        if (exitCode != 0)
+                await account.ChownRecursiveAsync(passwordFolder, cancellationToken);
+            }
+
+            await using var initdb = await ChildProcess.StartAsync(
+                new ChildProcessStartInfo
+                {
+                    Name = "initdb",
+                    FileName = Path.Combine(binDirectory, "initdb"),
+                    Arguments =
+                    [
+                        "-D", DataDirectory, "-U", UserName, "--pwfile=" + passwordFile,
+                        "--auth-host=scram-sha-256", "--auth-local=peer", "--encoding=UTF8", "--locale=C", "--no-instructions",
+                    ],
+                    WorkingDirectory = DataDirectory,
+                    RunAs = account,
+                    ParentDeathSignal = Signals.Kill,
+                },
+                cancellationToken);
+            await initdb.WaitForExitAsync(TimeSpan.FromMinutes(2), cancellationToken);
+            var exitCode = initdb.HasExited ? await initdb.Completion : -1;
+            if (exitCode != 0)
+            {
+                throw new InvalidOperationException(
+                    $"initdb failed for {DataDirectory} (exit code {exitCode}):{Environment.NewLine}{initdb.DescribeRecentOutput()}");
+            }
+        }
+        finally
+        {
+            Directory.Delete(passwordFolder, recursive: true);
+        }
+    }
+
+    /// <summary>
+    /// pg_hba.conf and pg_ident.conf, rewritten at every start (a data folder from an older AppHost trusted every local
+    /// connection): TCP with the password only; the socket for user <c>postgres</c> from the AppHost's account or the
+    /// server's. Nothing is trusted.
+    /// </summary>
+    private async Task WriteAuthenticationFilesAsync(UnixAccount? account, CancellationToken cancellationToken)
+    {
+        const string header = "# Written by the Agentic AppHost at every start; edits are overwritten.\n";
+        var hba = header +
+                  "# TYPE  DATABASE  USER      ADDRESS        METHOD\n" +
+                  "local   all       postgres                 peer map=agentic\n" +
+                  $"host    all       all       {Host}/32   scram-sha-256\n";
+        var serverAccount = account?.Name ?? Environment.UserName;
+        var ident = header +
+                    "# MAP    SYSTEM-USER  DATABASE-USER\n" +
+                    string.Join(string.Empty, new[] { Environment.UserName, serverAccount }.Distinct(StringComparer.Ordinal)
+                        .Select(user => $"agentic  {user}  {UserName}\n"));
+        foreach (var (name, content) in new[] { ("pg_hba.conf", hba), ("pg_ident.conf", ident) })
+        {
+            var path = Path.Combine(DataDirectory, name);
+            await File.WriteAllTextAsync(path, content, cancellationToken);
+            if (!OperatingSystem.IsWindows())
+            {
+                File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+            }
+
+            if (account is not null)
+            {
+                await account.ChownRecursiveAsync(path, cancellationToken);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Sets user <c>postgres</c>'s password over the socket (so a data folder keeps up with the password it is given,
+    /// and one from an older AppHost gets one), as a SCRAM verifier: the password itself never reaches the server.
+    /// Then proves that a TCP connection with it works.
+    /// </summary>
+    private async Task SetPasswordAsync(CancellationToken cancellationToken)
+    {
+        if (SocketDirectory is not null)
+        {
+            await using var connection = new NpgsqlConnection(AdminConnectionString());
+            await connection.OpenAsync(cancellationToken);
+            // A verifier holds only base64 characters, '$' and ':' (no quote can end the literal); a utility statement takes no parameters.
+            await using var command = new NpgsqlCommand($"ALTER ROLE {UserName} PASSWORD '{ScramVerifier(Password)}'", connection);
+            await command.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        try
+        {
+            await using var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(GetConnectionString("postgres")) { Pooling = false, Timeout = 5 }.ConnectionString);
+            await connection.OpenAsync(cancellationToken);
+        }
+        catch (PostgresException exception) when (exception.SqlState == PostgresErrorCodes.InvalidPassword)
         {
             throw new InvalidOperationException(
-                $"initdb failed for {DataDirectory} (exit code {exitCode}):{Environment.NewLine}{initdb.DescribeRecentOutput()}");
+                $"PostgreSQL in {DataDirectory} does not accept the configured password, and its data folder's path is too long for the " +
+                "socket that would let it be set: choose a shorter state folder, or start afresh (--reset).", exception);
         }
+    }
+
+    /// <summary>
+    /// <c>SCRAM-SHA-256$4096:salt$StoredKey:ServerKey</c> (RFC 5802, RFC 7677), the form PostgreSQL keeps passwords in;
+    /// given one, <c>ALTER ROLE ... PASSWORD</c> and initdb store it as is.
+    /// </summary>
+    internal static string ScramVerifier(string password)
+    {
+        const int iterations = 4096;
+        var salt = RandomNumberGenerator.GetBytes(16);
+        var salted = Rfc2898DeriveBytes.Pbkdf2(Encoding.UTF8.GetBytes(password), salt, iterations, HashAlgorithmName.SHA256, 32);
+        var storedKey = SHA256.HashData(HMACSHA256.HashData(salted, "Client Key"u8));
+        var serverKey = HMACSHA256.HashData(salted, "Server Key"u8);
+        return string.Create(CultureInfo.InvariantCulture,
+            $"SCRAM-SHA-256${iterations}:{Convert.ToBase64String(salt)}${Convert.ToBase64String(storedKey)}:{Convert.ToBase64String(serverKey)}");
     }
 
     private async Task WaitUntilReadyAsync(CancellationToken cancellationToken)
@@ -264,6 +388,12 @@ public sealed partial class PostgresServer : IAsyncDisposable
                 await command.ExecuteScalarAsync(cancellationToken);
                 return;
             }
+            catch (PostgresException exception) when (exception.SqlState == PostgresErrorCodes.InvalidPassword)
+            {
+                throw new InvalidOperationException(
+                    $"PostgreSQL in {DataDirectory} does not accept the configured password; its data folder's path is too long for the " +
+                    "socket that would let it be set: choose a shorter state folder, or start afresh (--reset).", exception);
+            }
             catch (Exception exception) when (exception is NpgsqlException or TimeoutException && !cancellationToken.IsCancellationRequested)
             {
                 if (DateTime.UtcNow > deadline)
@@ -278,8 +408,11 @@ public sealed partial class PostgresServer : IAsyncDisposable
         }
     }
 
+    /// <summary>The socket (peer authentication) when there is one, else TCP with the password.</summary>
     private string AdminConnectionString() => new NpgsqlConnectionStringBuilder(GetConnectionString("postgres"))
     {
+        Host = SocketDirectory ?? Host,
+        Password = SocketDirectory is null ? Password : null,
         Pooling = false,
         Timeout = 5,
     }.ConnectionString;

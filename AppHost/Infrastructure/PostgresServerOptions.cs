@@ -14,6 +14,12 @@ public sealed class PostgresServerOptions
     /// </summary>
     public string? Database { get; init; } = ResourceNames.Database;
 
+    /// <summary>
+    /// User <c>postgres</c>'s password, set at every start; null generates one for this instance (tests). The AppHost
+    /// passes the installation's own (<c>secrets/postgres-password</c> in the state folder).
+    /// </summary>
+    public string? Password { get; init; }
+
     /// <summary>Extra server settings, passed as <c>-c name=value</c> (e.g. <c>fsync=off</c> for throw-away test data).</summary>
     public IReadOnlyDictionary<string, string> Settings { get; init; } = new Dictionary<string, string>();
 

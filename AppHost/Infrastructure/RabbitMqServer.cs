@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Text;
+using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using RabbitMQ.Client;
@@ -15,14 +16,17 @@ namespace Agentic.AppHost.Infrastructure;
 /// name, its own <c>epmd</c> on a private port (started by us, so we own its pid) and its own distribution port, so
 /// several brokers (tests and a running AppHost) never collide. Runs as user <c>rabbitmq</c> when we are root. The
 /// pid held is <c>beam.smp</c> itself. Disposing stops the broker, then its epmd, and leaves no process behind.
+/// Nothing listens beyond 127.0.0.1 (AMQP, epmd and the Erlang distribution port alike), and there is no
+/// <c>guest</c>/<c>guest</c>: the one account is <see cref="UserName"/> with the password of the options, imported from
+/// a definitions file at every start (which also keeps the broker from seeding <c>guest</c> into a new data folder).
 /// </summary>
 public sealed partial class RabbitMqServer : IAsyncDisposable
 {
     public const string Host = "127.0.0.1";
-    public const string UserName = "guest";
-    public const string Password = "guest";
+    public const string UserName = "agentic";
     public const string DefaultServerScript = "/usr/lib/rabbitmq/bin/rabbitmq-server";
 
+    private static readonly string[] AdministratorTags = ["administrator"];
     private readonly RabbitMqServerOptions _options;
     private readonly ILogger _logger;
     private ChildProcess? _epmd;
@@ -35,11 +39,16 @@ public sealed partial class RabbitMqServer : IAsyncDisposable
         _options = options ?? new RabbitMqServerOptions();
         _logger = _options.Logger ?? NullLogger.Instance;
         Port = _options.Port;
+        Password = _options.Password ?? Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(24));
+        ArgumentException.ThrowIfNullOrWhiteSpace(Password, nameof(options));
         var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(DataDirectory)))[..10];
         NodeName = $"agentic-{hash}@localhost";
     }
 
     public string DataDirectory { get; }
+
+    /// <summary><see cref="UserName"/>'s password: from the options, else generated for this instance.</summary>
+    public string Password { get; }
 
     /// <summary><c>agentic-&lt;hash of the data folder&gt;@localhost</c>: stable for a folder, so its Mnesia data is found again.</summary>
     public string NodeName { get; }
@@ -64,8 +73,9 @@ public sealed partial class RabbitMqServer : IAsyncDisposable
     /// <summary>The broker's exit code once it has exited; null while it runs or before it started.</summary>
     public int? ExitCode => _broker is { HasExited: true } broker ? broker.Completion.Result : null;
 
-    /// <summary><c>amqp://guest:guest@127.0.0.1:N/</c>.</summary>
-    public string ConnectionString => string.Create(CultureInfo.InvariantCulture, $"amqp://{UserName}:{Password}@{Host}:{Port}/");
+    /// <summary><c>amqp://agentic:password@127.0.0.1:N/</c>.</summary>
+    public string ConnectionString =>
+        string.Create(CultureInfo.InvariantCulture, $"amqp://{UserName}:{Uri.EscapeDataString(Password)}@{Host}:{Port}/");
 
     /// <summary>The endpoint without credentials, for display: <c>amqp://127.0.0.1:N/</c>.</summary>
     public Uri Endpoint => new(string.Create(CultureInfo.InvariantCulture, $"amqp://{Host}:{Port}/"));
@@ -80,7 +90,7 @@ public sealed partial class RabbitMqServer : IAsyncDisposable
             : throw new InfrastructureNotInstalledException(
                 "RabbitMQ is not installed: run 'sudo apt-get install -y rabbitmq-server' (or ./AppHost/run.sh which installs it)");
 
-    /// <summary>Starts epmd and the broker; returns once an AMQP connection as guest succeeds (about 10-20 s).</summary>
+    /// <summary>Starts epmd and the broker; returns once an AMQP connection as <see cref="UserName"/> succeeds (about 10-20 s).</summary>
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         if (IsRunning)
@@ -143,6 +153,7 @@ public sealed partial class RabbitMqServer : IAsyncDisposable
             LogStarting(_logger, _broker.Pid, NodeName, Port);
 
             await WaitUntilReadyAsync(cancellationToken);
+            await File.WriteAllTextAsync(paths.GuestDisabledMarker, "guest/guest does not log in to this node." + Environment.NewLine, cancellationToken);
             LogReady(_logger, Port);
         }
         catch
@@ -211,6 +222,7 @@ public sealed partial class RabbitMqServer : IAsyncDisposable
         ["RABBITMQ_NODE_IP_ADDRESS"] = Host,
         ["RABBITMQ_NODE_PORT"] = Port.ToString(CultureInfo.InvariantCulture),
         ["RABBITMQ_DIST_PORT"] = DistributionPort.ToString(CultureInfo.InvariantCulture),
+        // epmd is ours and listens on 127.0.0.1 only; the node's distribution listener, too.
         ["ERL_EPMD_ADDRESS"] = Host,
         ["ERL_EPMD_PORT"] = EpmdPort.ToString(CultureInfo.InvariantCulture),
         ["RABBITMQ_MNESIA_BASE"] = paths.Mnesia,
@@ -226,7 +238,7 @@ public sealed partial class RabbitMqServer : IAsyncDisposable
         ["LANG"] = "C.UTF-8",
         // Never inherit another broker's settings from the AppHost's environment.
         ["RABBITMQ_LOGS"] = null,
-        ["RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS"] = null,
+        ["RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS"] = "-kernel inet_dist_use_interface {127,0,0,1}",
         ["RABBITMQ_SERVER_START_ARGS"] = null,
     };
 
@@ -241,11 +253,15 @@ public sealed partial class RabbitMqServer : IAsyncDisposable
         var config = new StringBuilder()
             .AppendLine("# Written by the Agentic AppHost at every start; edits are overwritten.")
             .AppendLine(CultureInfo.InvariantCulture, $"listeners.tcp.default = {Host}:{Port}")
+            .AppendLine("definitions.import_backend = local_filesystem")
+            .AppendLine(CultureInfo.InvariantCulture, $"definitions.local.path = {paths.DefinitionsFile}")
             .AppendLine("log.console = true")
             .AppendLine("log.console.level = warning")
             .AppendLine("log.file.level = info")
             .ToString();
         await File.WriteAllTextAsync(paths.ConfigFile, config, cancellationToken);
+        // The broker reads this file as its own user; only the password's salted hash is in it.
+        await WritePrivateFileAsync(paths.DefinitionsFile, Definitions(olderNode: !File.Exists(paths.GuestDisabledMarker) && Directory.EnumerateFileSystemEntries(paths.Mnesia).Any()), cancellationToken);
         await File.WriteAllTextAsync(paths.EnabledPluginsFile, "[]." + Environment.NewLine, cancellationToken);
         await File.WriteAllTextAsync(paths.EnvironmentFile, "# Intentionally empty: the AppHost sets the environment." + Environment.NewLine, cancellationToken);
 
@@ -256,6 +272,73 @@ public sealed partial class RabbitMqServer : IAsyncDisposable
         }
 
         return paths;
+    }
+
+    /// <summary>
+    /// The definitions imported at every boot: the vhost, <see cref="UserName"/> with the current password, its
+    /// permissions. A node an older AppHost created has a <c>guest</c> account (password <c>guest</c>); an import cannot
+    /// delete it, so it gets a random password nobody knows and no tags, once (a marker file says it is done).
+    /// </summary>
+    private string Definitions(bool olderNode)
+    {
+        var users = new List<object>
+        {
+            new Dictionary<string, object>
+            {
+                ["name"] = UserName,
+                ["password_hash"] = PasswordHash(Password),
+                ["hashing_algorithm"] = "rabbit_password_hashing_sha256",
+                ["tags"] = AdministratorTags,
+            },
+        };
+        if (olderNode)
+        {
+            users.Add(new Dictionary<string, object>
+            {
+                ["name"] = "guest",
+                ["password_hash"] = PasswordHash(Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32))),
+                ["hashing_algorithm"] = "rabbit_password_hashing_sha256",
+                ["tags"] = Array.Empty<string>(),
+            });
+        }
+
+        return JsonSerializer.Serialize(new Dictionary<string, object>
+        {
+            ["users"] = users,
+            ["vhosts"] = new[] { new Dictionary<string, string> { ["name"] = "/" } },
+            ["permissions"] = new[]
+            {
+                new Dictionary<string, string> { ["user"] = UserName, ["vhost"] = "/", ["configure"] = ".*", ["write"] = ".*", ["read"] = ".*" },
+            },
+        });
+    }
+
+    /// <summary>RabbitMQ's <c>rabbit_password_hashing_sha256</c>: base64(salt ‖ SHA-256(salt ‖ UTF-8 password)), 4 bytes of salt.</summary>
+    internal static string PasswordHash(string password)
+    {
+        var salt = RandomNumberGenerator.GetBytes(4);
+        var hash = SHA256.HashData([.. salt, .. Encoding.UTF8.GetBytes(password)]);
+        return Convert.ToBase64String([.. salt, .. hash]);
+    }
+
+    private static async Task WritePrivateFileAsync(string path, string content, CancellationToken cancellationToken)
+    {
+        var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write };
+        if (!OperatingSystem.IsWindows())
+        {
+            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        }
+
+        await using (var stream = new FileStream(path, options))
+        await using (var writer = new StreamWriter(stream))
+        {
+            await writer.WriteAsync(content.AsMemory(), cancellationToken);
+        }
+
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        }
     }
 
     private async Task WaitUntilReadyAsync(CancellationToken cancellationToken)
@@ -369,6 +452,8 @@ public sealed partial class RabbitMqServer : IAsyncDisposable
         public string AdvancedConfigFile => Path.Combine(Root, "advanced.config");
         public string EnvironmentFile => Path.Combine(Root, "rabbitmq-env.conf");
         public string EnabledPluginsFile => Path.Combine(Root, "enabled_plugins");
+        public string DefinitionsFile => Path.Combine(Root, "definitions.json");
+        public string GuestDisabledMarker => Path.Combine(Root, "guest-disabled");
     }
 
     [LoggerMessage(200, LogLevel.Debug, "RabbitMQ starting (pid {Pid}) as node {NodeName}, AMQP on 127.0.0.1:{Port}")]

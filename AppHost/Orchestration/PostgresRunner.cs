@@ -8,6 +8,7 @@ namespace Agentic.AppHost.Orchestration;
 public sealed class PostgresRunner(
     PostgresServerResource resource,
     StateDirectory stateDirectory,
+    LocalSecrets secrets,
     ResourceStateStore states,
     ResourceOutput output,
     ILogger<PostgresRunner> logger) : ResourceRunner(resource, states)
@@ -24,6 +25,7 @@ public sealed class PostgresRunner(
         Server = new PostgresServer(stateDirectory.PostgresData, new PostgresServerOptions
         {
             Database = null,
+            Password = secrets.GetOrCreate(LocalSecrets.PostgresPassword),
             Output = output.For(resource.Name),
             Logger = logger,
         });

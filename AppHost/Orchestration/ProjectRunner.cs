@@ -1,17 +1,19 @@
 using System.Globalization;
 using Agentic.AppHost.Hosting;
 using Agentic.AppHost.Infrastructure;
+using Agentic.AppHost.Publishing;
 
 namespace Agentic.AppHost.Orchestration;
 
 /// <summary>
 /// Runs a project as <c>dotnet &lt;assembly&gt;.dll</c> with Aspire's environment (connection strings, URLs, OTEL
-/// variables), waits for <c>/health</c>, and restarts it with exponential backoff (1 s, 2 s, 4 s ... 30 s) whenever it
-/// exits on its own.
+/// variables, the installation's own credentials), waits for <c>/health</c>, and restarts it with exponential backoff
+/// (1 s, 2 s, 4 s ... 30 s) whenever it exits on its own.
 /// </summary>
 public sealed class ProjectRunner(
     ProjectResource resource,
     AppHostOptions options,
+    LocalSecrets secrets,
     ResourceStateStore states,
     ResourceOutput output,
     HealthProbe probe,
@@ -156,12 +158,32 @@ public sealed class ProjectRunner(
             ["DOTNET_LAUNCH_PROFILE"] = null,
         };
 
-        // Development unless the AppHost's own environment says otherwise.
+        // Production unless the AppHost's own environment says otherwise: Development would show stack traces to
+        // callers. The console still gets one line per entry for the human watching the AppHost.
         foreach (var name in (string[])["DOTNET_ENVIRONMENT", "ASPNETCORE_ENVIRONMENT"])
         {
             if (string.IsNullOrEmpty(Environment.GetEnvironmentVariable(name)))
             {
-                environment[name] = "Development";
+                environment[name] = Environments.Production;
+            }
+        }
+
+        if (string.IsNullOrEmpty(Environment.GetEnvironmentVariable("Logging__Console__FormatterName")))
+        {
+            environment["Logging__Console__FormatterName"] = "simple";
+            environment["Logging__Console__FormatterOptions__SingleLine"] = "true";
+            environment["Logging__Console__FormatterOptions__IncludeScopes"] = "true";
+            environment["Logging__Console__FormatterOptions__TimestampFormat"] = "HH:mm:ss.fff ";
+        }
+
+        // The webhook secret and the operator key: the AppHost's environment's when it sets them (tests, benchmarks),
+        // else this installation's own, generated once in the state folder.
+        foreach (var secret in DeploymentSecrets.For(resource.Name))
+        {
+            if (LocalSecrets.ServiceVariables.TryGetValue(secret.Key, out var name) &&
+                string.IsNullOrEmpty(Environment.GetEnvironmentVariable(secret.Key)))
+            {
+                environment[secret.Key] = secrets.GetOrCreate(name);
             }
         }
 
@@ -184,6 +206,11 @@ public sealed class ProjectRunner(
             }
         }
 
+        foreach (var name in WithheldVariables(resource, Environment.GetEnvironmentVariables().Keys.OfType<string>()))
+        {
+            environment[name] = null;
+        }
+
         foreach (var variable in resource.Annotations.OfType<EnvironmentAnnotation>())
         {
             environment[variable.Name] = variable.Value;
@@ -199,5 +226,13 @@ public sealed class ProjectRunner(
             ParentDeathSignal = Signals.Terminate,
             Output = output.For(resource.Name),
         };
+    }
+
+    /// <summary>Of the AppHost's own <paramref name="inherited"/> variables, those the resource must not get (<see cref="WithheldEnvironmentAnnotation"/>).</summary>
+    public static IEnumerable<string> WithheldVariables(ProjectResource resource, IEnumerable<string> inherited)
+    {
+        ArgumentNullException.ThrowIfNull(resource);
+        var prefixes = resource.Annotations.OfType<WithheldEnvironmentAnnotation>().Select(a => a.Prefix).ToList();
+        return inherited.Where(name => prefixes.Any(prefix => name.StartsWith(prefix, StringComparison.OrdinalIgnoreCase)));
     }
 }

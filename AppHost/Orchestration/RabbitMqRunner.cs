@@ -6,6 +6,7 @@ namespace Agentic.AppHost.Orchestration;
 public sealed class RabbitMqRunner(
     RabbitMQServerResource resource,
     StateDirectory stateDirectory,
+    LocalSecrets secrets,
     ResourceStateStore states,
     ResourceOutput output,
     ILogger<RabbitMqRunner> logger) : ResourceRunner(resource, states)
@@ -19,6 +20,7 @@ public sealed class RabbitMqRunner(
         Update(s => s with { State = ResourceStates.Starting });
         Server = new RabbitMqServer(stateDirectory.RabbitMqData, new RabbitMqServerOptions
         {
+            Password = secrets.GetOrCreate(LocalSecrets.RabbitMqPassword),
             Output = output.For(resource.Name),
             Logger = logger,
         });

@@ -4,8 +4,8 @@ namespace Agentic.AppHost.Publishing;
 
 /// <summary>
 /// A credential a service reads from its environment that the application model does not carry (locally it comes from
-/// the developer's environment or <c>appsettings.Development.json</c>). In Kubernetes it is a key of the generated
-/// Secret, referenced by the services that read it.
+/// the developer's environment or, for some, the installation's own in the state folder: <see cref="Hosting.LocalSecrets"/>).
+/// In Kubernetes it is a key of the generated Secret, referenced by the services that read it.
 /// </summary>
 /// <param name="Key">The environment variable and Secret key (configuration path with <c>__</c>).</param>
 /// <param name="Services">The resources that read it.</param>
@@ -19,10 +19,13 @@ public static class DeploymentSecrets
     /// <summary>Marks every value of the generated Secret that must be replaced before applying it.</summary>
     public const string Placeholder = "CHANGE-ME";
 
-    /// <summary>The services with a GitHub client (<c>GitHub:Api</c>).</summary>
+    /// <summary>
+    /// The services with a GitHub client (<c>GitHub:Api</c>). Not the Executor: it runs untrusted code and gets
+    /// short-lived read tokens of one repository from the Result Processor (ADR-008).
+    /// </summary>
     public static IReadOnlyList<string> GitHubServices { get; } =
     [
-        ResourceNames.PullRequestDiscovery, ResourceNames.CheckAnalyzer, ResourceNames.CommandDispatcher, ResourceNames.Executor,
+        ResourceNames.PullRequestDiscovery, ResourceNames.CheckAnalyzer, ResourceNames.CommandDispatcher,
         ResourceNames.ResultProcessor, ResourceNames.Notifier,
     ];
 

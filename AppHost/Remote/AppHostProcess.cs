@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Agentic.AppHost.Hosting;
 using Agentic.AppHost.Infrastructure;
 using Agentic.AppHost.Orchestration;
 
@@ -17,10 +18,13 @@ public sealed class AppHostProcess : IAsyncDisposable
     private readonly ChildProcess _process;
     private readonly HttpClient _http;
 
-    private AppHostProcess(ChildProcess process, Uri dashboard)
+    private readonly StateDirectory _stateDirectory;
+
+    private AppHostProcess(ChildProcess process, Uri dashboard, StateDirectory stateDirectory)
     {
         _process = process;
         Dashboard = dashboard;
+        _stateDirectory = stateDirectory;
         _http = new HttpClient { BaseAddress = dashboard, Timeout = TimeSpan.FromSeconds(5) };
     }
 
@@ -58,8 +62,11 @@ public sealed class AppHostProcess : IAsyncDisposable
             // The services inherit the AppHost's environment: settings given here reach all of them.
             Environment = environment ?? new Dictionary<string, string?>(),
         }, cancellationToken);
-        return new AppHostProcess(process, new Uri(string.Create(CultureInfo.InvariantCulture, $"http://127.0.0.1:{port}/")));
+        return new AppHostProcess(process, new Uri(string.Create(CultureInfo.InvariantCulture, $"http://127.0.0.1:{port}/")), new StateDirectory(stateDirectory));
     }
+
+    /// <summary>The value of one of the installation's secrets (<see cref="LocalSecrets.Names"/>), read from the state folder.</summary>
+    public string ReadSecret(string name) => File.ReadAllText(new LocalSecrets(_stateDirectory.Secrets).PathOf(name)).Trim();
 
     public async Task<IReadOnlyList<ResourceSnapshot>?> TryGetResourcesAsync(CancellationToken cancellationToken)
     {

@@ -10,7 +10,7 @@ namespace Agentic.Git;
 /// /proc): never on the command line, in a config file or in output. Hooks, credential helpers, prompts and the system
 /// config are off. Past the time limit or the output cap, or when the caller cancels, the whole process tree is killed.
 /// </summary>
-public sealed class GitCli(TimeSpan timeout)
+public sealed class GitCli(TimeSpan timeout, bool trustWorkingDirectory = false)
 {
     public const long DefaultMaxOutputBytes = 64L * 1024 * 1024;
 
@@ -36,6 +36,12 @@ public sealed class GitCli(TimeSpan timeout)
     {
     }
 
+    /// <summary>
+    /// With <c>trustWorkingDirectory</c>, each command passes <c>-c safe.directory=&lt;its working directory&gt;</c>: for
+    /// working trees another account owns (the Executor's sandbox account), without touching any global config.
+    /// </summary>
+    public bool TrustsWorkingDirectory => trustWorkingDirectory;
+
     /// <summary>Runs git; a failure is in the result, not thrown (cancellation is).</summary>
     /// <param name="token">A GitHub token sent as <c>Authorization: Basic x-access-token:TOKEN</c> on git's HTTP requests.</param>
     /// <param name="input">Written to standard input, which is then closed; null: closed at once.</param>
@@ -45,7 +51,8 @@ public sealed class GitCli(TimeSpan timeout)
         string workingDirectory, IEnumerable<string> arguments, string? token, CancellationToken cancellationToken,
         byte[]? input = null, IReadOnlyDictionary<string, string>? environment = null, long maxOutputBytes = DefaultMaxOutputBytes)
     {
-        using var process = new Process { StartInfo = StartInfo(workingDirectory, arguments, token, environment) };
+        var all = trustWorkingDirectory ? ["-c", "safe.directory=" + Path.TrimEndingDirectorySeparator(Path.GetFullPath(workingDirectory)), .. arguments] : arguments;
+        using var process = new Process { StartInfo = StartInfo(workingDirectory, all, token, environment) };
         try
         {
             process.Start();

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Agentic.Patches;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
@@ -15,6 +16,8 @@ namespace Agentic.RepositoryConfig;
 /// test: [dotnet, test]        #   (strings or argv lists); an empty value declares none (nothing is detected)
 /// lint: npm run lint
 /// protected_paths: [ "deploy/**", "*.pem" ]
+/// allow_paths: [ "docs/CODEOWNERS" ]   # default-protected paths fixes may touch (never .github/workflows, .github/actions, .git)
+/// fork_pull_requests: report  # report (diagnose, never push to a fork's branch) | push
 /// </code>
 /// Invalid files are not ignored: <see cref="Parse"/> returns every problem with its line.
 /// </summary>
@@ -24,7 +27,7 @@ public sealed record AgenticYaml
 
     public static IReadOnlySet<string> Keys { get; } = new HashSet<string>(StringComparer.Ordinal)
     {
-        "auto_fix", "max_attempts", "budget_usd", "push", "build", "test", "lint", "protected_paths",
+        "auto_fix", "max_attempts", "budget_usd", "push", "build", "test", "lint", "protected_paths", "allow_paths", "fork_pull_requests",
     };
 
     public static AgenticYaml Default { get; } = new();
@@ -43,6 +46,15 @@ public sealed record AgenticYaml
         new Dictionary<string, IReadOnlyList<IReadOnlyList<string>>>();
 
     public IReadOnlyList<string> ProtectedPaths { get; init; } = [];
+
+    /// <summary>
+    /// Globs that open paths <see cref="ProtectedFiles"/> protects by default (CODEOWNERS, build imports, lockfiles...);
+    /// never <c>.git</c>, <c>.github/workflows</c>, <c>.github/actions</c> or this file.
+    /// </summary>
+    public IReadOnlyList<string> AllowPaths { get; init; } = [];
+
+    /// <summary>True (<c>fork_pull_requests: push</c>): fixes are pushed to a fork's pull request too; false: diagnose and report.</summary>
+    public bool PushToForks { get; init; }
 
     /// <summary>The configuration, or the problems that make it invalid (never both).</summary>
     public static (AgenticYaml? Config, IReadOnlyList<string> Problems) Parse(string yaml)
@@ -148,6 +160,49 @@ public sealed record AgenticYaml
                     else
                     {
                         problems.Add($"{where}: 'protected_paths' must be a list of path globs");
+                    }
+
+                    break;
+                case "allow_paths":
+                    if (value is YamlSequenceNode allowed && allowed.Children.All(c => Scalar(c) is not null))
+                    {
+                        var globProblems = allowed.Children
+                            .Select(c => ProtectedFiles.AllowPathProblem(Scalar(c)!) is { } problem ? $"{Path} line {c.Start.Line}: 'allow_paths': {problem}" : null)
+                            .OfType<string>()
+                            .ToList();
+                        problems.AddRange(globProblems);
+                        config = config with { AllowPaths = [.. allowed.Children.Select(c => Scalar(c)!)] };
+                    }
+                    else if (value is YamlScalarNode { Value: null or "" })
+                    {
+                        config = config with { AllowPaths = [] };
+                    }
+                    else if (Scalar(value) is { } single && ProtectedFiles.AllowPathProblem(single) is { } problem)
+                    {
+                        problems.Add($"{where}: 'allow_paths': {problem}");
+                    }
+                    else if (Scalar(value) is { } glob)
+                    {
+                        config = config with { AllowPaths = [glob] };
+                    }
+                    else
+                    {
+                        problems.Add($"{where}: 'allow_paths' must be a list of path globs");
+                    }
+
+                    break;
+                case "fork_pull_requests":
+                    switch (Scalar(value))
+                    {
+                        case "report":
+                            config = config with { PushToForks = false };
+                            break;
+                        case "push":
+                            config = config with { PushToForks = true };
+                            break;
+                        default:
+                            problems.Add($"{where}: 'fork_pull_requests' must be 'report' or 'push'");
+                            break;
                     }
 
                     break;

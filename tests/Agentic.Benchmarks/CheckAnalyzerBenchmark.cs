@@ -143,7 +143,7 @@ internal static class CheckAnalyzerBenchmark
 
         public Task<StoredAnalysis?> FindByWorkflowAsync(Guid workflowId, CancellationToken cancellationToken) => Task.FromResult(_rows.GetValueOrDefault(workflowId));
 
-        public Task<StoredAnalysis?> FindLlmAnalysisByLogHashAsync(string logHash, CancellationToken cancellationToken) => Task.FromResult<StoredAnalysis?>(null);
+        public Task<StoredAnalysis?> FindLlmAnalysisAsync(long installationId, long repositoryId, string logHash, CancellationToken cancellationToken) => Task.FromResult<StoredAnalysis?>(null);
 
         public Task<bool> InsertAsync(StoredAnalysis analysis, CancellationToken cancellationToken) => Task.FromResult(_rows.TryAdd(analysis.WorkflowId, analysis));
     }

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
+using Agentic.AppHost.Hosting;
 using Agentic.AppHost.Remote;
 using Agentic.ServiceDefaults;
 using Agentic.StandIns.GitHub;
@@ -18,7 +19,7 @@ namespace Agentic.Benchmarks;
 /// </summary>
 public static class FixWorkflowBenchmark
 {
-    private const string DevelopmentWebhookSecret = "agentic-development-webhook-secret";
+    private const string WebhookSecret = "fixflow-benchmark-webhook-secret";
 
     private const string Project = "<Project Sdk=\"Microsoft.NET.Sdk\">\n  <PropertyGroup>\n    <TargetFramework>net10.0</TargetFramework>\n  </PropertyGroup>\n</Project>\n";
     private const string BadlyFormatted = "namespace Tiny;\n\npublic static class Greeter\n{\n        public static string Hello(  string name  )   =>    \"Hello \" + name;\n   }\n";
@@ -56,12 +57,20 @@ public static class FixWorkflowBenchmark
             ["GitHub__Api__BaseUrl"] = gitHub.BaseUri.ToString(),
             ["GitHub__Api__App__AppId"] = app.Id.ToString(CultureInfo.InvariantCulture),
             ["GitHub__Api__App__PrivateKey"] = app.PrivateKeyPem,
+            ["GitHub__Webhooks__Secrets__0"] = WebhookSecret,
             ["Logging__LogLevel__Default"] = "Warning",
         });
         var (_, resources) = await appHost.WaitUntilHealthyAsync(TimeSpan.FromMinutes(4), timeout.Token);
         var gateway = new Uri(resources.Single(r => r.Name == ResourceNames.IngressGateway).Url!, "/webhooks/github");
         var database = resources.Single(r => r.Name == ResourceNames.Database).Url!;
-        var connectionString = $"Host={database.Host};Port={database.Port};Database={ResourceNames.Database};Username=postgres";
+        var connectionString = new NpgsqlConnectionStringBuilder
+        {
+            Host = database.Host,
+            Port = database.Port,
+            Database = ResourceNames.Database,
+            Username = "postgres",
+            Password = appHost.ReadSecret(LocalSecrets.PostgresPassword),
+        }.ConnectionString;
 
         await using var connection = new NpgsqlConnection(connectionString);
         await connection.OpenAsync(timeout.Token);
@@ -74,7 +83,7 @@ public static class FixWorkflowBenchmark
             foreach (var d in deliveries.Take(warmup))
             {
                 using var _ = await StandInWebhooks.DeliverAsync(http, gateway, "check_run",
-                    StandInWebhooks.CheckRunCompleted(d.Repository, installation.Id, d.PullRequest, d.Job), DevelopmentWebhookSecret, timeout.Token);
+                    StandInWebhooks.CheckRunCompleted(d.Repository, installation.Id, d.PullRequest, d.Job), WebhookSecret, timeout.Token);
             }
 
             while ((await ReadFinishedAsync(connection, timeout.Token)).Count < warmup)
@@ -92,7 +101,7 @@ public static class FixWorkflowBenchmark
         {
             var at = DateTimeOffset.UtcNow;
             using var response = await StandInWebhooks.DeliverAsync(http, gateway, "check_run",
-                StandInWebhooks.CheckRunCompleted(d.Repository, installation.Id, d.PullRequest, d.Job), DevelopmentWebhookSecret, timeout.Token);
+                StandInWebhooks.CheckRunCompleted(d.Repository, installation.Id, d.PullRequest, d.Job), WebhookSecret, timeout.Token);
             lock (posted)
             {
                 posted[d.Repository.Id] = at;

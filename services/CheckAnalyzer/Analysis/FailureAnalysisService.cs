@@ -15,7 +15,7 @@ public sealed record AnalysisOutcome(CheckFailureAnalyzed? Analyzed, CheckFailur
 
 /// <summary>
 /// fetch → reduce and parse → classify by rules → LLM only for compile, test and unknown failures (cached by the
-/// reduced log's hash; never for a rules-only triage, which answers that the LLM is needed instead) → record. A
+/// installation, repository and reduced log's hash; never for a rules-only triage, which answers that the LLM is needed instead) → record. A
 /// workflow that already has an analysis gets the stored verdict again, never a new LLM call.
 /// </summary>
 public sealed partial class FailureAnalysisService(
@@ -62,7 +62,8 @@ public sealed partial class FailureAnalysisService(
         var (category, strategy, confidence, rootCause, files, usage) = (rules.Category, rules.Strategy, rules.Confidence, rules.RootCause, rules.Files, NoUsage);
         if (llm.IsEnabled && rules.Category is FailureCategory.Compile or FailureCategory.Test or FailureCategory.Unknown)
         {
-            if (await store.FindLlmAnalysisByLogHashAsync(log.Hash, cancellationToken) is { } cached)
+            var repository = request.PullRequest.Repository;
+            if (await store.FindLlmAnalysisAsync(repository.InstallationId, repository.RepositoryId, log.Hash, cancellationToken) is { } cached)
             {
                 LogCacheHit(logger, request.CorrelationId, log.Hash);
                 (strategy, confidence, rootCause) = (cached.Strategy, cached.Confidence, cached.RootCause);
@@ -88,7 +89,7 @@ public sealed partial class FailureAnalysisService(
         }
 
         var analysis = new StoredAnalysis(
-            request.CorrelationId, log.Hash, category, strategy, confidence, rootCause, usage.Calls, usage.InputTokens, usage.OutputTokens, usage.CostUsd, log.Text, files);
+            request.CorrelationId, request.PullRequest.Repository.InstallationId, request.PullRequest.Repository.RepositoryId, log.Hash, category, strategy, confidence, rootCause, usage.Calls, usage.InputTokens, usage.OutputTokens, usage.CostUsd, log.Text, files);
         await RecordAsync(analysis, cancellationToken);
         return Analyzed(request, category, strategy, confidence, rootCause, log.Text, files, usage);
     }

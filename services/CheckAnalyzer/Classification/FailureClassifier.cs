@@ -6,9 +6,11 @@ using Agentic.Contracts.Common;
 namespace Agentic.CheckAnalyzer.Classification;
 
 /// <summary>
-/// Rules first: classifies a failure from its findings and signals without an LLM. Order matters: a lost runner or a
-/// flaky pass outranks the errors it caused; a missing package outranks the compile errors that follow; compile
-/// errors outrank failing tests, which outrank lint.
+/// Rules first: classifies a failure from its findings and signals without an LLM, each counted only where it was
+/// printed in context (see <see cref="SignalScanner"/>). Order matters: a lost runner outranks the errors it caused
+/// only when no code failure (compile, test, format or lint) was seen, since a log cannot prove a rerun would pass; a
+/// missing package outranks the compile errors that follow; compile errors outrank failing tests, which outrank lint.
+/// The other categories with valid signals are listed in <see cref="Classification.Conflicts"/> and the root cause.
 /// </summary>
 public static class FailureClassifier
 {
@@ -20,6 +22,15 @@ public static class FailureClassifier
     public static Classification Classify(ReducedLog evidence, bool passedElsewhere, bool llmAvailable)
     {
         ArgumentNullException.ThrowIfNull(evidence);
+        var result = Decide(evidence, passedElsewhere, llmAvailable);
+        var conflicts = Present(evidence).Where(p => p.Category != result.Category).Select(p => $"{p.Category} ({p.Rule})").ToList();
+        return conflicts.Count == 0
+            ? result
+            : result with { RootCause = $"{result.RootCause} Other signals, not acted on: {string.Join(", ", conflicts)}.", Conflicts = conflicts };
+    }
+
+    private static Classification Decide(ReducedLog evidence, bool passedElsewhere, bool llmAvailable)
+    {
         var findings = evidence.Findings;
         var signals = evidence.Signals;
 
@@ -28,7 +39,8 @@ public static class FailureClassifier
             return Build(FailureCategory.Flaky, 0.85, "The same check passed on the same commit in another run; the failure is not caused by the code.", [], "passed-on-same-sha", llmAvailable);
         }
 
-        if (signals.Strongest(FailureCategory.Infrastructure) is { Strength: >= 0.8 } infra)
+        var codeFailure = Present(evidence).Any(p => p.Category is FailureCategory.Compile or FailureCategory.Test or FailureCategory.FormatOrLint);
+        if (!codeFailure && signals.Strongest(FailureCategory.Infrastructure) is { Strength: >= 0.8 } infra)
         {
             return Build(FailureCategory.Infrastructure, infra.Strength, $"Infrastructure failure ({infra.Name}): {signals.Examples[infra.Name]}", [], infra.Name, llmAvailable);
         }
@@ -78,7 +90,7 @@ public static class FailureClassifier
             return Build(FailureCategory.FormatOrLint, format.Strength * 0.9, $"Formatting or lint check failed: {signals.Examples[format.Name]}", [], format.Name, llmAvailable);
         }
 
-        if (signals.Strongest(FailureCategory.Infrastructure) is { } weakInfra)
+        if (!codeFailure && signals.Strongest(FailureCategory.Infrastructure) is { } weakInfra)
         {
             return Build(FailureCategory.Infrastructure, weakInfra.Strength, $"Possibly an infrastructure failure ({weakInfra.Name}): {signals.Examples[weakInfra.Name]}", [], weakInfra.Name, llmAvailable);
         }
@@ -104,9 +116,34 @@ public static class FailureClassifier
         return Build(category, confidence, rootCause, files, $"{first.Tool}-findings", llmAvailable);
     }
 
+    /// <summary>Each category with a valid finding or signal, with the rule that shows it.</summary>
+    private static IEnumerable<(FailureCategory Category, string Rule)> Present(ReducedLog evidence)
+    {
+        var findings = evidence.Findings;
+        foreach (var category in (FailureCategory[])[FailureCategory.Infrastructure, FailureCategory.Dependency, FailureCategory.Compile, FailureCategory.Test, FailureCategory.FormatOrLint])
+        {
+            FindingKind[] kinds = category switch
+            {
+                FailureCategory.Dependency => [FindingKind.Dependency],
+                FailureCategory.Compile => [FindingKind.Compile],
+                FailureCategory.Test => [FindingKind.Test],
+                FailureCategory.FormatOrLint => [FindingKind.Format, FindingKind.Lint],
+                _ => [],
+            };
+            if (findings.Findings.FirstOrDefault(f => kinds.Contains(f.Kind)) is { } finding)
+            {
+                yield return (category, $"{finding.Tool}-findings");
+            }
+            else if (evidence.Signals.Strongest(category) is { } signal)
+            {
+                yield return (category, signal.Name);
+            }
+        }
+    }
+
     private static List<string> FilesOf(FindingCollector findings, FindingKind kind) =>
         findings.Findings.Where(f => f.Kind == kind).Select(f => f.File).OfType<string>().Distinct(StringComparer.Ordinal).Take(MaxFiles).ToList();
 
     private static Classification Build(FailureCategory category, double confidence, string rootCause, IReadOnlyList<string> files, string rule, bool llmAvailable) =>
-        new(category, StrategyFor(category, llmAvailable), Math.Round(confidence, 2), rootCause, files, rule);
+        new(category, StrategyFor(category, llmAvailable), Math.Round(confidence, 2), rootCause, files, rule, []);
 }

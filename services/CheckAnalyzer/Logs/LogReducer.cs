@@ -28,7 +28,9 @@ public sealed record LogReductionSettings
 /// each distinct error once (numbers and hashes ignored), within a token budget. Half the budget keeps the first
 /// errors, half a rolling window of the last ones, so the first and the last error always survive. Memory stays
 /// bounded by the budget whatever the size of the log. Every line is also shown to the parsers and the signal
-/// rules, so findings and classification see the whole log, not only what is kept.
+/// rules, so findings and classification see the whole log, not only what is kept, each line in the context of its
+/// step (<see cref="StepContext"/>): a format or lint line counts only in a step that ran that tool, a runner line
+/// only in the log's tail.
 /// </summary>
 public static partial class LogReducer
 {
@@ -39,12 +41,14 @@ public static partial class LogReducer
         ArgumentNullException.ThrowIfNull(reader);
         ArgumentNullException.ThrowIfNull(settings);
         var parsers = LogParsers.CreateAll();
-        var findings = new FindingCollector();
+        var step = new StepContext();
+        var findings = new FindingCollector { Admit = finding => Admits(finding, step) };
         var signals = new SignalScanner();
         var budgetChars = (int)(settings.TokenBudget * TokenEstimator.CharactersPerToken) - 200;
         var state = new State(Math.Max(200, budgetChars / 2), Math.Max(200, budgetChars - (budgetChars / 2)));
         var before = new Queue<string>(settings.ContextLinesBefore + 1);
         var seen = new HashSet<string>(StringComparer.Ordinal);
+        var seenInStep = new HashSet<(string Line, int Step)>();
         List<string>? block = null;
         var afterRemaining = 0;
         long totalLines = 0, totalChars = 0;
@@ -55,6 +59,19 @@ public static partial class LogReducer
             totalLines++;
             totalChars += raw.Length + 1;
             var line = LogLineCleaner.Clean(raw);
+            signals.Observe(line);
+            if (step.Observe(line))
+            {
+                // A new step: what the stateful parsers hold belongs to the step that ended.
+                foreach (var parser in parsers)
+                {
+                    parser.Complete(findings);
+                }
+
+                parsers = LogParsers.CreateAll();
+            }
+
+            var header = step.InHeader;
             if (line.StartsWith("##[group]", StringComparison.Ordinal) || line.StartsWith("##[endgroup]", StringComparison.Ordinal))
             {
                 continue;
@@ -70,14 +87,24 @@ public static partial class LogReducer
                 line = string.Concat(line.AsSpan(0, settings.MaxLineLength), "…");
             }
 
-            foreach (var parser in parsers)
+            // A step header's lines are the workflow's command (kept as context), not output to parse.
+            if (!header)
             {
-                parser.Accept(line, findings);
+                foreach (var parser in parsers)
+                {
+                    parser.Accept(line, findings);
+                }
             }
 
-            if (FailureSignals.IsErrorLine(line))
+            if (!header && FailureSignals.IsErrorLine(line))
             {
+                // Once per step: where a line counts depends on its step, so a repeat in another step may count where the first did not.
                 var key = Normalize(line);
+                if (seenInStep.Count < MaxDistinctErrors ? seenInStep.Add((key, step.Step)) : !seenInStep.Contains((key, step.Step)))
+                {
+                    signals.Accept(line, step);
+                }
+
                 if (seen.Count < MaxDistinctErrors ? !seen.Add(key) : seen.Contains(key))
                 {
                     duplicates++;
@@ -85,7 +112,6 @@ public static partial class LogReducer
                 }
 
                 errorLines++;
-                signals.Accept(line);
                 if (block is null)
                 {
                     block = [.. before];
@@ -135,6 +161,8 @@ public static partial class LogReducer
             parser.Complete(findings);
         }
 
+        signals.Complete();
+        findings.Admit = null;
         var text = state.Render(totalLines, errorLines, duplicates);
         return new ReducedLog
         {
@@ -157,6 +185,19 @@ public static partial class LogReducer
         using var reader = new StringReader(text ?? "");
         return ReduceAsync(reader, settings, cancellationToken);
     }
+
+    /// <summary>A format or lint finding counts only in the output of a step that ran its tool; every other finding counts anywhere.</summary>
+    internal static bool Admits(Finding finding, StepContext step) => finding.Kind switch
+    {
+        FindingKind.Format or FindingKind.Lint => !step.InHeader && finding.Tool switch
+        {
+            "prettier" => step.Ran(LintTools.Prettier),
+            "eslint" => step.Ran(LintTools.EsLint),
+            "msbuild" => step.Ran(finding.Kind == FindingKind.Format ? LintTools.DotnetFormat : LintTools.DotnetAnalyzers),
+            _ => false,
+        },
+        _ => true,
+    };
 
     /// <summary>The line with numbers, hex ids and durations blanked: repeats that differ only there are duplicates.</summary>
     internal static string Normalize(string line) => Numbers().Replace(line.Trim(), "#");

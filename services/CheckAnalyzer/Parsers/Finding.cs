@@ -40,9 +40,21 @@ public sealed class FindingCollector
 
     public int Total => _counts.Values.Sum();
 
+    /// <summary>Findings refused by <see cref="Admit"/> (a format or lint line in a step that did not run the tool).</summary>
+    public int Refused { get; private set; }
+
+    /// <summary>Whether a finding counts where it was read; null admits all. The log reducer sets it per step.</summary>
+    public Func<Finding, bool>? Admit { get; set; }
+
     public void Add(Finding finding)
     {
         ArgumentNullException.ThrowIfNull(finding);
+        if (Admit is { } admit && !admit(finding))
+        {
+            Refused++;
+            return;
+        }
+
         if (_seen.Count >= 10_000 || !_seen.Add((finding.File, finding.Line, finding.Code, finding.Message)))
         {
             return;

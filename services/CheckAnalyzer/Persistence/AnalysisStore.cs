@@ -4,9 +4,11 @@ using Npgsql;
 
 namespace Agentic.CheckAnalyzer.Persistence;
 
-/// <summary>A row of <c>analyses</c>: one per workflow (its id is the workflow's correlation id).</summary>
+/// <summary>A row of <c>analyses</c>: one per workflow (its id is the workflow's correlation id), of one installation's repository.</summary>
 public sealed record StoredAnalysis(
     Guid WorkflowId,
+    long InstallationId,
+    long RepositoryId,
     string? LogHash,
     FailureCategory Category,
     FixStrategy Strategy,
@@ -23,8 +25,11 @@ public interface IAnalysisStore
 {
     Task<StoredAnalysis?> FindByWorkflowAsync(Guid workflowId, CancellationToken cancellationToken);
 
-    /// <summary>The latest analysis an LLM produced for the same reduced log, if any.</summary>
-    Task<StoredAnalysis?> FindLlmAnalysisByLogHashAsync(string logHash, CancellationToken cancellationToken);
+    /// <summary>
+    /// The latest analysis an LLM produced for the same reduced log in the same installation's repository, if any: a
+    /// verdict is never reused across repositories (their logs, files and budgets are not each other's).
+    /// </summary>
+    Task<StoredAnalysis?> FindLlmAnalysisAsync(long installationId, long repositoryId, string logHash, CancellationToken cancellationToken);
 
     /// <summary>Records the analysis; false when the workflow already has one (a redelivery).</summary>
     Task<bool> InsertAsync(StoredAnalysis analysis, CancellationToken cancellationToken);
@@ -34,8 +39,9 @@ public interface IAnalysisStore
 public sealed class PostgresAnalysisStore(NpgsqlDataSource dataSource) : IAnalysisStore
 {
     private const string Columns = """
-        id AS WorkflowId, log_hash AS LogHash, category, strategy, confidence, root_cause AS RootCause,
-        llm_calls AS LlmCalls, input_tokens AS InputTokens, output_tokens AS OutputTokens, cost_usd AS CostUsd, evidence, files
+        id AS WorkflowId, coalesce(installation_id, 0) AS InstallationId, coalesce(repository_id, 0) AS RepositoryId, log_hash AS LogHash,
+        category, strategy, confidence, root_cause AS RootCause, llm_calls AS LlmCalls, input_tokens AS InputTokens,
+        output_tokens AS OutputTokens, cost_usd AS CostUsd, evidence, files
         """;
 
     public async Task<StoredAnalysis?> FindByWorkflowAsync(Guid workflowId, CancellationToken cancellationToken)
@@ -46,11 +52,15 @@ public sealed class PostgresAnalysisStore(NpgsqlDataSource dataSource) : IAnalys
         return row?.ToStored();
     }
 
-    public async Task<StoredAnalysis?> FindLlmAnalysisByLogHashAsync(string logHash, CancellationToken cancellationToken)
+    public async Task<StoredAnalysis?> FindLlmAnalysisAsync(long installationId, long repositoryId, string logHash, CancellationToken cancellationToken)
     {
-        const string sql = $"SELECT {Columns} FROM analyses WHERE log_hash = @logHash AND llm_calls > 0 ORDER BY created_at DESC LIMIT 1";
+        const string sql = $"""
+            SELECT {Columns} FROM analyses
+            WHERE installation_id = @installationId AND repository_id = @repositoryId AND log_hash = @logHash AND llm_calls > 0
+            ORDER BY created_at DESC LIMIT 1
+            """;
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        var row = await connection.QuerySingleOrDefaultAsync<Row>(new CommandDefinition(sql, new { logHash }, cancellationToken: cancellationToken));
+        var row = await connection.QuerySingleOrDefaultAsync<Row>(new CommandDefinition(sql, new { installationId, repositoryId, logHash }, cancellationToken: cancellationToken));
         return row?.ToStored();
     }
 
@@ -58,14 +68,18 @@ public sealed class PostgresAnalysisStore(NpgsqlDataSource dataSource) : IAnalys
     {
         ArgumentNullException.ThrowIfNull(analysis);
         const string sql = """
-            INSERT INTO analyses (id, workflow_id, log_hash, category, strategy, confidence, root_cause, llm_calls, input_tokens, output_tokens, cost_usd, evidence, files)
-            VALUES (@WorkflowId, @WorkflowId, @LogHash, @Category, @Strategy, @Confidence, @RootCause, @LlmCalls, @InputTokens, @OutputTokens, @CostUsd, @Evidence, @Files)
+            INSERT INTO analyses (id, workflow_id, installation_id, repository_id, log_hash, category, strategy, confidence, root_cause,
+                                  llm_calls, input_tokens, output_tokens, cost_usd, evidence, files)
+            VALUES (@WorkflowId, @WorkflowId, @InstallationId, @RepositoryId, @LogHash, @Category, @Strategy, @Confidence, @RootCause,
+                    @LlmCalls, @InputTokens, @OutputTokens, @CostUsd, @Evidence, @Files)
             ON CONFLICT (id) DO NOTHING
             """;
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         var inserted = await connection.ExecuteAsync(new CommandDefinition(sql, new
         {
             analysis.WorkflowId,
+            analysis.InstallationId,
+            analysis.RepositoryId,
             analysis.LogHash,
             Category = analysis.Category.ToString(),
             Strategy = analysis.Strategy.ToString(),
@@ -81,12 +95,45 @@ public sealed class PostgresAnalysisStore(NpgsqlDataSource dataSource) : IAnalys
         return inserted == 1;
     }
 
-    private sealed record Row(
-        Guid WorkflowId, string? LogHash, string Category, string Strategy, double Confidence, string RootCause, int LlmCalls, int InputTokens, int OutputTokens, decimal CostUsd,
-        string Evidence, string[] Files)
+    /// <summary>
+    /// What Dapper reads: settable properties, not a positional record. Dapper binds a constructor only when every
+    /// column's reader type is exactly its parameter's type, and Npgsql reports a <c>text[]</c> column as
+    /// <see cref="Array"/>, not <c>string[]</c>: the record failed to materialise on every read.
+    /// </summary>
+    private sealed class Row
     {
+        public Guid WorkflowId { get; init; }
+
+        public long InstallationId { get; init; }
+
+        public long RepositoryId { get; init; }
+
+        public string? LogHash { get; init; }
+
+        public string Category { get; init; } = "";
+
+        public string Strategy { get; init; } = "";
+
+        public double Confidence { get; init; }
+
+        public string RootCause { get; init; } = "";
+
+        public int LlmCalls { get; init; }
+
+        public int InputTokens { get; init; }
+
+        public int OutputTokens { get; init; }
+
+        public decimal CostUsd { get; init; }
+
+        public string Evidence { get; init; } = "";
+
+        public string[] Files { get; init; } = [];
+
         public StoredAnalysis ToStored() => new(
             WorkflowId,
+            InstallationId,
+            RepositoryId,
             LogHash,
             Enum.TryParse<FailureCategory>(Category, out var category) ? category : FailureCategory.Unknown,
             Enum.TryParse<FixStrategy>(Strategy, out var strategy) ? strategy : FixStrategy.Escalate,

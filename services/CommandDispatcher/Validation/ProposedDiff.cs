@@ -7,7 +7,8 @@ namespace Agentic.CommandDispatcher.Validation;
 /// Takes the unified diff out of a model's answer and checks it cheaply before it is dispatched: a unified diff with
 /// hunks whose counts match their lines (read by <see cref="UnifiedDiff"/>, so a line inside a hunk is never taken for a
 /// header); paths (in <c>diff --git</c> headers as in <c>---</c>/<c>+++</c> lines) relative, inside the repository, never
-/// in a <c>.git</c> directory, <c>.github/workflows</c> or <c>.github/actions</c>; existing files only among those the
+/// in a <c>.git</c> directory, <c>.github/workflows</c> or <c>.github/actions</c>, nor any other file
+/// <see cref="ProtectedFiles"/> protects unless the repository allows it; existing files only among those the
 /// model was shown (new files anywhere else), also for a header without hunks (a mode change, an empty file); no
 /// renames, copies, binary patches, symbolic links or submodules; within the size caps. The Executor checks every path
 /// again against the real working copy; the text is only ever given to <c>git apply</c> on standard input, never to a shell.
@@ -56,10 +57,13 @@ public static class ProposedDiff
 
     /// <summary>The first problem with <paramref name="diff"/>, or null when it may be dispatched.</summary>
     /// <param name="shownFiles">The existing files the model was shown; only these may be modified or deleted.</param>
-    public static string? Check(string diff, IReadOnlySet<string> shownFiles, int maxBytes, int maxChangedFiles)
+    /// <param name="allowPaths">The repository's <c>allow_paths</c>: default-protected paths it opens (<see cref="ProtectedFiles"/>).</param>
+    /// <param name="dependencyFix">A dependency fix: lockfiles and Directory.Packages.props may change.</param>
+    public static string? Check(string diff, IReadOnlySet<string> shownFiles, int maxBytes, int maxChangedFiles, IReadOnlyList<string>? allowPaths = null, bool dependencyFix = false)
     {
         ArgumentNullException.ThrowIfNull(diff);
         ArgumentNullException.ThrowIfNull(shownFiles);
+        allowPaths ??= [];
         if (Encoding.UTF8.GetByteCount(diff) > maxBytes)
         {
             return $"the proposed diff is over {maxBytes} bytes";
@@ -69,7 +73,7 @@ public static class ProposedDiff
         var changed = new HashSet<string>(StringComparer.Ordinal);
         foreach (var file in read.Files)
         {
-            if (FileProblem(file, shownFiles) is { } problem)
+            if ((FileProblem(file, shownFiles) ?? file.Paths.Select(p => ProtectedFiles.Problem(p, allowPaths, dependencyFix)).FirstOrDefault(p => p is not null)) is { } problem)
             {
                 return problem;
             }

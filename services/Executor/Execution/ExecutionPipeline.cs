@@ -25,6 +25,7 @@ public sealed partial class ExecutionPipeline(
     GitCli git,
     PatchBuilder patches,
     ValidationRunner validation,
+    SecretScrubber scrubber,
     IOptions<ExecutorOptions> options,
     TimeProvider timeProvider,
     ILogger<ExecutionPipeline> logger)
@@ -34,6 +35,7 @@ public sealed partial class ExecutionPipeline(
         ArgumentNullException.ThrowIfNull(command);
         var started = timeProvider.GetTimestamp();
         var steps = new List<ValidationStep>();
+        string? token = null;
         CommandExecuted Result(ExecutionOutcome outcome, string? error = null, string? patch = null) => new()
         {
             CorrelationId = command.CorrelationId,
@@ -42,7 +44,7 @@ public sealed partial class ExecutionPipeline(
             Patch = patch,
             Validation = steps,
             Duration = timeProvider.GetElapsedTime(started),
-            Error = error is null ? null : OutputScrubber.Scrub(error),
+            Error = error is null ? null : scrubber.Scrub(error, token is null ? null : [token]),
         };
 
         var libraryCommand = library.Find(command.Command);
@@ -56,18 +58,19 @@ public sealed partial class ExecutionPipeline(
             return Result(ExecutionOutcome.Refused, $"{command.Command}: {invalid}");
         }
 
-        if (!access.IsConfigured)
-        {
-            return Result(ExecutionOutcome.Error, ExecutionMessages.GitHubNotConfigured);
-        }
-
         Workspace workspace;
         try
         {
-            var source = await access.GetAsync(command.PullRequest.Repository, cancellationToken);
+            var source = await access.GetAsync(command.PullRequest.Repository, command.CorrelationId, cancellationToken);
+            token = source.Token;
             workspace = await workspaces.PrepareAsync(source, command.PullRequest.HeadSha, cancellationToken);
         }
-        catch (Exception e) when (e is WorkspaceException or GitException or Agentic.GitHub.GitHubApiException or HttpRequestException or InvalidOperationException)
+        catch (RepositoryAccessException e)
+        {
+            LogWorkspaceFailed(logger, command.ExecutionId, e.Message);
+            return Result(ExecutionOutcome.Error, e.Message);
+        }
+        catch (Exception e) when (e is WorkspaceException or GitException or InvalidOperationException)
         {
             LogWorkspaceFailed(logger, command.ExecutionId, e.Message);
             return Result(ExecutionOutcome.Error, $"workspace: {e.Message}");
@@ -135,7 +138,7 @@ public sealed partial class ExecutionPipeline(
         }
 
         var patch = await patches.BuildAsync(workspace.Directory, workspace.HeadSha, settings.Patch.MaxBytes, cancellationToken);
-        if (patch is not null && PatchPolicy.Check(patch, config, settings.Patch) is { } refusal)
+        if (patch is not null && PatchPolicy.Check(patch, config, settings.Patch, command.AllowPaths, command.DependencyFix) is { } refusal)
         {
             LogRefused(logger, command.ExecutionId, refusal);
             return result(ExecutionOutcome.Refused, refusal, null);

@@ -9,9 +9,9 @@ using Agentic.Executor.Sandbox;
 using Agentic.Executor.Validation;
 using Agentic.Executor.Workspaces;
 using Agentic.Git;
-using Agentic.GitHub;
 using Agentic.ServiceDefaults.Messaging;
 using Agentic.ServiceDefaults.Options;
+using MassTransit;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
@@ -24,11 +24,15 @@ public static class HostingExtensions
 
     public static IHostApplicationBuilder AddExecutor(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddGitHubClient(builder.Configuration);
+        // No GitHub client and no GitHub credentials here: repository tokens come from the Result Processor (ADR-008).
         builder.Services.AddExecutorCore();
-        builder.Services.TryAddSingleton<IRepositoryAccess, GitHubRepositoryAccess>();
+        builder.Services.TryAddSingleton<IRepositoryAccess, BrokeredRepositoryAccess>();
         builder.Services.TryAddSingleton<ICommandExecutionStore, PostgresCommandExecutionStore>();
-        builder.AddAgenticMessaging(bus => bus.AddConsumer<ExecuteCommandConsumer>());
+        builder.AddAgenticMessaging(bus =>
+        {
+            bus.AddConsumer<ExecuteCommandConsumer>();
+            bus.AddConsumer<InstallationChangedConsumer>();
+        });
         builder.Services.PostConfigure<MessagingOptions>(options => options.LimitCommandsToCores(Environment.ProcessorCount));
         return builder;
     }
@@ -51,7 +55,10 @@ public static class HostingExtensions
         services.AddValidatedOptions<ExecutorOptions, ExecutorOptionsValidator>(ExecutorOptions.SectionName);
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<ProcessRunner>();
-        services.TryAddSingleton(sp => new GitCli(sp.GetRequiredService<IOptions<ExecutorOptions>>().Value.GitTimeout));
+        // Working copies belong to the sandbox account when the Executor runs as root: git trusts the one it runs in.
+        services.TryAddSingleton(sp => new GitCli(sp.GetRequiredService<IOptions<ExecutorOptions>>().Value.GitTimeout, trustWorkingDirectory: true));
+        services.TryAddSingleton<SandboxAccount>();
+        services.TryAddSingleton(sp => new SecretScrubber(sp.GetRequiredService<IConfiguration>()));
         services.TryAddSingleton<WorkspaceManager>();
         services.TryAddSingleton<CgroupLimits>();
         services.TryAddSingleton<SandboxRunner>();

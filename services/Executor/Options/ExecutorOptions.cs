@@ -1,3 +1,4 @@
+using Agentic.Executor.Sandbox;
 using FluentValidation;
 
 namespace Agentic.Executor.Options;
@@ -32,6 +33,19 @@ public sealed class ExecutorOptions
 public sealed class SandboxOptions
 {
     public string BwrapPath { get; set; } = "bwrap";
+
+    /// <summary>
+    /// The unprivileged host account sandboxed commands run as when the Executor runs as root (it must exist; the
+    /// Executor refuses to start otherwise). Without root, commands run as the Executor's own user.
+    /// </summary>
+    public string User { get; set; } = "agentic-sandbox";
+
+    /// <summary>
+    /// Host paths bound read-only at the same place inside the sandbox: the system (<c>/usr</c>, <c>/lib*</c>, the few
+    /// files of <c>/etc</c> tools need) and the toolchains (the dotnet and node roots). Null: the detected defaults of
+    /// <see cref="SandboxPaths.Defaults"/>. Nothing else of the host is visible but the workspace and the caches.
+    /// </summary>
+    public IReadOnlyList<string>? ReadOnlyPaths { get; set; }
 
     /// <summary>Memory of the whole process tree (cgroup <c>memory</c> limit); 0 = no limit.</summary>
     public long MemoryBytes { get; set; } = 4L * 1024 * 1024 * 1024;
@@ -97,6 +111,10 @@ public sealed class ExecutorOptionsValidator : AbstractValidator<ExecutorOptions
         RuleFor(o => o.ValidationTimeout).GreaterThan(TimeSpan.Zero);
         RuleFor(o => o.DefaultCommandTimeout).GreaterThan(TimeSpan.Zero);
         RuleFor(o => o.Sandbox.BwrapPath).NotEmpty();
+        RuleFor(o => o.Sandbox.User).NotEmpty()
+            .Must(user => !SandboxAccount.IsRoot || SandboxAccount.Find(user) is { UserId: > 0 })
+            .WithMessage(o => SandboxAccount.MissingMessage(o.Sandbox.User));
+        RuleForEach(o => o.Sandbox.ReadOnlyPaths).Must(Path.IsPathFullyQualified).WithMessage("must be absolute paths");
         RuleFor(o => o.Sandbox.MemoryBytes).GreaterThanOrEqualTo(0);
         RuleFor(o => o.Sandbox.MaxProcesses).GreaterThanOrEqualTo(0);
         RuleFor(o => o.Sandbox.MaxFileSizeBytes).GreaterThan(0);

@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text;
 using Agentic.Executor.Options;
-using Agentic.Executor.Validation;
 using Agentic.Executor.Workspaces;
 using Agentic.Git;
 using Agentic.Patches;
@@ -69,21 +68,29 @@ public sealed class PatchBuilder(GitCli git)
     }
 }
 
-/// <summary>Refuses patches that touch CI files (workflows, actions), the repository's protected paths or its own config, or are over the caps.</summary>
+/// <summary>
+/// Refuses patches that touch what no automated change may (<see cref="ProtectedFiles"/>: CI files, Agentic's config, and
+/// unless the repository allows them build, test, ownership and package-manager files and, outside a dependency fix,
+/// lockfiles), the repository's protected paths, or are over the caps. Whoever made the change (a model's diff, a
+/// formatter, a fixer script), the same rules hold.
+/// </summary>
 public static class PatchPolicy
 {
     /// <summary>Why <paramref name="patch"/> is refused, or null when it may go on.</summary>
-    public static string? Check(Patch patch, AgenticYaml config, PatchLimits limits)
+    /// <param name="allowPaths">The repository's <c>allow_paths</c>, as the workflow sent them.</param>
+    /// <param name="dependencyFix">A dependency fix: lockfiles and Directory.Packages.props may change.</param>
+    public static string? Check(Patch patch, AgenticYaml config, PatchLimits limits, IReadOnlyList<string>? allowPaths = null, bool dependencyFix = false)
     {
         ArgumentNullException.ThrowIfNull(patch);
         ArgumentNullException.ThrowIfNull(config);
         ArgumentNullException.ThrowIfNull(limits);
+        allowPaths ??= [];
         var globs = config.ProtectedPaths.Select(p => new PathGlob(p)).ToList();
         foreach (var file in patch.Files)
         {
-            if (AlwaysProtected(file.Path) is { } always)
+            if (ProtectedFiles.Problem(file.Path, allowPaths, dependencyFix) is { } denied)
             {
-                return $"the patch touches {file.Path}, which the executor never changes ({always})";
+                return "the patch was refused: " + denied;
             }
 
             if (globs.FirstOrDefault(g => g.IsMatch(file.Path)) is { } glob)
@@ -104,8 +111,4 @@ public static class PatchPolicy
 
         return patch.Bytes > limits.MaxBytes ? $"the patch is over {limits.MaxBytes} bytes" : null;
     }
-
-    /// <summary>What the executor never changes, whatever the repository says: CI files and the repository's config.</summary>
-    private static string? AlwaysProtected(string path) =>
-        CiFiles.FolderOf(path) is { } folder ? folder + "**" : path == AgenticYaml.Path ? AgenticYaml.Path : null;
 }

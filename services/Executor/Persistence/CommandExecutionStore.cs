@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using System.Text.Json;
 using Agentic.Contracts.Common;
 using Agentic.Contracts.Execution;
@@ -113,8 +114,18 @@ public sealed class PostgresCommandExecutionStore(NpgsqlDataSource dataSource) :
         }, cancellationToken: cancellationToken));
     }
 
-    /// <summary>The advisory-lock key: the first 8 bytes of the execution id.</summary>
-    public static long LockKey(Guid executionId) => BitConverter.ToInt64(executionId.ToByteArray(), 0);
+    /// <summary>
+    /// The advisory-lock key: the first 8 bytes of the SHA-256 of the whole execution id. (Its first 8 bytes alone are
+    /// the same for ids made close together, e.g. every attempt of one workflow, so attempt 2 was dropped as running.)
+    /// </summary>
+    public static long LockKey(Guid executionId)
+    {
+        Span<byte> id = stackalloc byte[16];
+        executionId.TryWriteBytes(id);
+        Span<byte> hash = stackalloc byte[32];
+        SHA256.HashData(id, hash);
+        return BitConverter.ToInt64(hash[..8]);
+    }
 
     /// <summary>The <c>validation</c> column holds the steps and the error text (the table has no error column).</summary>
     private sealed record StoredValidation(IReadOnlyList<ValidationStep> Steps, string? Error);

@@ -10,6 +10,12 @@ public sealed record ProcessRequest
     /// <summary>Variables set (or, with a null value, removed) on top of the inherited environment.</summary>
     public IReadOnlyDictionary<string, string?> Environment { get; init; } = new Dictionary<string, string?>();
 
+    /// <summary>
+    /// False: the process starts from <see cref="Environment"/> alone, nothing of the service's own environment
+    /// (connection strings, credentials) is passed on.
+    /// </summary>
+    public bool InheritEnvironment { get; init; } = true;
+
     public required TimeSpan Timeout { get; init; }
 
     /// <summary>Output (stdout + stderr) after which the process tree is killed.</summary>

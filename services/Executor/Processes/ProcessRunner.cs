@@ -30,6 +30,11 @@ public sealed class ProcessRunner(TimeProvider timeProvider)
             startInfo.ArgumentList.Add(argument);
         }
 
+        if (!request.InheritEnvironment)
+        {
+            startInfo.Environment.Clear();
+        }
+
         foreach (var (name, value) in request.Environment)
         {
             if (value is null)

@@ -36,3 +36,6 @@ public sealed record SandboxResult
 
 /// <summary>The sandbox cannot run at all (bubblewrap missing or broken).</summary>
 public sealed class SandboxUnavailableException(string message) : Exception(message);
+
+/// <summary>The host's dependency caches bound read-only (null: not bound).</summary>
+public sealed record SandboxCaches(string? NuGetPackages, string? NpmCache);

@@ -1,18 +1,26 @@
 using System.Globalization;
 using Agentic.Executor.Options;
 using Agentic.Executor.Processes;
-using Agentic.Git;
 using Microsoft.Extensions.Options;
 
 namespace Agentic.Executor.Sandbox;
 
 /// <summary>
-/// Runs commands under bubblewrap: the host read-only, a fresh <c>/tmp</c>, the workspace the only writable host
-/// folder, no network unless allowed, own PID/IPC/UTS (and user) namespaces, an empty environment but for an
-/// allow-list, and limits: wall time (the tree is killed), output bytes, file size and open files (rlimits), and
-/// processes and memory through a per-command cgroup when the cgroup file system is writable.
+/// Runs commands under bubblewrap: only the system, the toolchains and the caches visible (read-only), a fresh
+/// <c>/tmp</c>, the workspace the only writable host folder, no network unless allowed, own PID/IPC/UTS (and user)
+/// namespaces, and limits: wall time (the tree is killed), output bytes, file size and open files (rlimits), and
+/// processes and memory through a per-command cgroup when the cgroup file system is writable. The whole chain
+/// (sh, prlimit, chrt, nice, setpriv, bwrap) starts from an explicit minimal environment, since bubblewrap's own
+/// process is PID 1 inside and its environment is readable there; as root it runs as the unprivileged
+/// <see cref="SandboxAccount"/>. Output is scrubbed of the service's secrets.
 /// </summary>
-public sealed partial class SandboxRunner(ProcessRunner runner, CgroupLimits cgroups, IOptions<ExecutorOptions> options, ILogger<SandboxRunner> logger)
+public sealed partial class SandboxRunner(
+    ProcessRunner runner,
+    CgroupLimits cgroups,
+    SandboxAccount account,
+    SecretScrubber scrubber,
+    IOptions<ExecutorOptions> options,
+    ILogger<SandboxRunner> logger)
 {
     public const string WorkspaceMount = "/tmp/ws";
     public const string Home = "/tmp/home";
@@ -26,7 +34,17 @@ public sealed partial class SandboxRunner(ProcessRunner runner, CgroupLimits cgr
         "CI", "NODE_ENV", "DOTNET_CONFIGURATION", "npm_config_offline",
     };
 
+    /// <summary>All the wrapper programs and bubblewrap get: no variable of the service's own environment.</summary>
+    public static readonly IReadOnlyDictionary<string, string?> WrapperEnvironment = new Dictionary<string, string?>(StringComparer.Ordinal)
+    {
+        ["PATH"] = SandboxPath,
+        ["LANG"] = "C.UTF-8",
+    };
+
+    private readonly Lazy<IReadOnlyList<string>> _systemPaths = new(() => SandboxPaths.Normalize(options.Value.Sandbox.ReadOnlyPaths ?? SandboxPaths.Defaults()));
     private string? _bwrap;
+    private string? _etc;
+    private int _warnedCache;
 
     public async Task<SandboxResult> RunAsync(SandboxRequest request, CancellationToken cancellationToken)
     {
@@ -38,7 +56,10 @@ public sealed partial class SandboxRunner(ProcessRunner runner, CgroupLimits cgr
 
         var settings = options.Value.Sandbox;
         var bwrap = _bwrap ??= FindBwrap(settings.BwrapPath);
-        var argv = BuildBwrapArguments(request, settings, options.Value.WorkspaceRoot);
+        var etc = _etc ??= WriteAccountFiles(options.Value.WorkspaceRoot);
+        account.GrantWorkspace(request.Workspace);
+        var caches = ReachableCaches(settings);
+        var argv = BuildBwrapArguments(request, settings, _systemPaths.Value, etc, caches);
         var wrapper = new List<string>
         {
             "--fsize=" + settings.MaxFileSizeBytes.ToString(CultureInfo.InvariantCulture),
@@ -54,6 +75,19 @@ public sealed partial class SandboxRunner(ProcessRunner runner, CgroupLimits cgr
         if (settings.Niceness > 0)
         {
             wrapper.AddRange(["nice", "-n", settings.Niceness.ToString(CultureInfo.InvariantCulture)]);
+        }
+
+        if (account.Identity is { } identity)
+        {
+            // Last before bubblewrap: the limits and the priority are set as root, the sandbox starts as the account.
+            wrapper.AddRange(
+            [
+                "setpriv",
+                "--reuid=" + identity.UserId.ToString(CultureInfo.InvariantCulture),
+                "--regid=" + identity.GroupId.ToString(CultureInfo.InvariantCulture),
+                "--clear-groups",
+                "--",
+            ]);
         }
 
         wrapper.Add(bwrap);
@@ -83,7 +117,8 @@ public sealed partial class SandboxRunner(ProcessRunner runner, CgroupLimits cgr
             FileName = fileName,
             Arguments = arguments,
             WorkingDirectory = request.Workspace,
-            Environment = new Dictionary<string, string?>(),
+            Environment = WrapperEnvironment,
+            InheritEnvironment = false,
             Timeout = request.Timeout,
             MaxOutputBytes = settings.MaxOutputBytes,
             TailBytes = settings.OutputTailBytes,
@@ -97,33 +132,33 @@ public sealed partial class SandboxRunner(ProcessRunner runner, CgroupLimits cgr
             Duration = result.Duration,
             TimedOut = result.TimedOut,
             OutputLimitExceeded = result.OutputLimitExceeded,
-            OutputTail = OutputScrubber.Scrub(result.OutputTail),
+            OutputTail = scrubber.Scrub(result.OutputTail),
         };
     }
 
-    /// <summary>The bubblewrap arguments for <paramref name="request"/> (public for tests and documentation).</summary>
-    public static List<string> BuildBwrapArguments(SandboxRequest request, SandboxOptions settings, string? workspaceRoot = null)
+    /// <summary>
+    /// The bubblewrap arguments for <paramref name="request"/> (public for tests and documentation): a read-only root
+    /// holding only <paramref name="systemPaths"/>, <paramref name="etcDirectory"/>'s <c>passwd</c> and <c>group</c>,
+    /// the <paramref name="caches"/> and the request's own read-only paths; the workspace read-write.
+    /// </summary>
+    public static List<string> BuildBwrapArguments(
+        SandboxRequest request,
+        SandboxOptions settings,
+        IReadOnlyList<string> systemPaths,
+        string? etcDirectory = null,
+        SandboxCaches? caches = null)
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(settings);
-        var argv = new List<string>
+        ArgumentNullException.ThrowIfNull(systemPaths);
+        var argv = new List<string>();
+        argv.AddRange(SandboxPaths.BindArguments(systemPaths));
+        if (etcDirectory is not null)
         {
-            "--ro-bind", "/", "/",
-            "--dev", "/dev",
-            "--proc", "/proc",
-            "--tmpfs", "/tmp",
-        };
-
-        // Hide what the host keeps for itself: the service's home (tokens, config) and other workspaces and mirrors.
-        var hostHome = Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
-        foreach (var hidden in new[] { hostHome, workspaceRoot })
-        {
-            if (!string.IsNullOrEmpty(hidden) && hidden != "/" && Directory.Exists(hidden) && !hidden.StartsWith("/tmp/", StringComparison.Ordinal))
-            {
-                argv.AddRange(["--tmpfs", hidden]);
-            }
+            argv.AddRange(["--ro-bind", Path.Combine(etcDirectory, "passwd"), "/etc/passwd", "--ro-bind", Path.Combine(etcDirectory, "group"), "/etc/group"]);
         }
 
+        argv.AddRange(["--dev", "/dev", "--proc", "/proc", "--tmpfs", "/tmp"]);
         foreach (var path in request.ReadOnlyPaths)
         {
             argv.AddRange(["--ro-bind", path, path]);
@@ -153,13 +188,13 @@ public sealed partial class SandboxRunner(ProcessRunner runner, CgroupLimits cgr
             ["UseSharedCompilation"] = "false",
             ["NO_UPDATE_NOTIFIER"] = "1",
         };
-        if (settings.NuGetPackages is { Length: > 0 } nuget && Directory.Exists(nuget))
+        if (caches?.NuGetPackages is { } nuget)
         {
             argv.AddRange(["--ro-bind", nuget, NuGetMount]);
             environment["NUGET_PACKAGES"] = NuGetMount;
         }
 
-        if (settings.NpmCache is { Length: > 0 } npm && Directory.Exists(npm))
+        if (caches?.NpmCache is { } npm)
         {
             argv.AddRange(["--ro-bind", npm, NpmMount]);
             environment["npm_config_cache"] = NpmMount;
@@ -176,6 +211,8 @@ public sealed partial class SandboxRunner(ProcessRunner runner, CgroupLimits cgr
             environment[name] = value;
         }
 
+        // Everything is mounted: the root itself (bubblewrap's tmpfs holding the mount points) becomes read-only.
+        argv.AddRange(["--remount-ro", "/"]);
         if (!request.AllowNetwork)
         {
             argv.Add("--unshare-net");
@@ -184,7 +221,7 @@ public sealed partial class SandboxRunner(ProcessRunner runner, CgroupLimits cgr
         argv.AddRange(["--unshare-pid", "--unshare-ipc", "--unshare-uts", "--unshare-cgroup-try", "--hostname", "sandbox"]);
         if (settings.UnshareUser)
         {
-            argv.AddRange(["--unshare-user", "--uid", "1000", "--gid", "1000"]);
+            argv.AddRange(["--unshare-user", "--uid", SandboxUserId, "--gid", SandboxUserId]);
         }
 
         argv.AddRange(["--die-with-parent", "--new-session", "--clearenv"]);
@@ -196,6 +233,87 @@ public sealed partial class SandboxRunner(ProcessRunner runner, CgroupLimits cgr
         argv.AddRange(["--chdir", WorkspaceMount, "--"]);
         argv.AddRange(request.Arguments);
         return argv;
+    }
+
+    private const string SandboxUserId = "1000";
+
+    /// <summary>
+    /// A minimal <c>/etc/passwd</c> and <c>/etc/group</c> (root and the sandbox user), written once under the
+    /// workspace root: tools that look their user up find one, and the host's accounts stay unseen.
+    /// </summary>
+    private static string WriteAccountFiles(string workspaceRoot)
+    {
+        var directory = Path.Combine(workspaceRoot, "sandbox-etc");
+        Directory.CreateDirectory(directory);
+        if (OperatingSystem.IsWindows())
+        {
+            throw new PlatformNotSupportedException("The sandbox runs on Linux only.");
+        }
+
+        File.SetUnixFileMode(directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute);
+        Write("passwd", $"root:x:0:0:root:/root:/usr/sbin/nologin\nsandbox:x:{SandboxUserId}:{SandboxUserId}:sandbox:{Home}:/bin/sh\nnobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin\n");
+        Write("group", $"root:x:0:\nsandbox:x:{SandboxUserId}:\nnogroup:x:65534:\n");
+        return directory;
+
+        void Write(string name, string content)
+        {
+            var path = Path.Combine(directory, name);
+            var partial = $"{path}.{Guid.NewGuid():N}";
+            File.WriteAllText(partial, content);
+            if (!OperatingSystem.IsWindows())
+            {
+                File.SetUnixFileMode(partial, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
+            }
+
+            File.Move(partial, path, overwrite: true);
+        }
+    }
+
+    /// <summary>The dependency caches the sandbox account can read (a cache under root's home cannot be bound for it).</summary>
+    private SandboxCaches ReachableCaches(SandboxOptions settings)
+    {
+        string? Usable(string? path)
+        {
+            if (path is not { Length: > 0 } || !Directory.Exists(path))
+            {
+                return null;
+            }
+
+            if (account.Identity is null || ReadableByOthers(path))
+            {
+                return path;
+            }
+
+            if (Interlocked.Exchange(ref _warnedCache, 1) == 0)
+            {
+                LogCacheUnreachable(logger, path, account.Identity.Name);
+            }
+
+            return null;
+        }
+
+        return new SandboxCaches(Usable(settings.NuGetPackages), Usable(settings.NpmCache));
+    }
+
+    /// <summary>Every folder from the root down is searchable by others and the last one readable (permission bits only).</summary>
+    internal static bool ReadableByOthers(string path)
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            return false;
+        }
+
+        var full = Path.GetFullPath(path);
+        for (var current = full; !string.IsNullOrEmpty(current); current = Path.GetDirectoryName(current))
+        {
+            var mode = File.GetUnixFileMode(current);
+            if (!mode.HasFlag(UnixFileMode.OtherExecute) || (current == full && !mode.HasFlag(UnixFileMode.OtherRead)))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     private static string FindBwrap(string configured)
@@ -219,6 +337,9 @@ public sealed partial class SandboxRunner(ProcessRunner runner, CgroupLimits cgr
         static SandboxUnavailableException Missing() =>
             new("bubblewrap (bwrap) is not installed: apt-get install -y bubblewrap");
     }
+
+    [LoggerMessage(2, LogLevel.Warning, "The cache {Path} is not readable by the sandbox account {Account}: sandboxed commands run without it (point Executor:Sandbox:NuGetPackages / NpmCache at a readable folder)")]
+    private static partial void LogCacheUnreachable(ILogger logger, string path, string account);
 
     [LoggerMessage(1, LogLevel.Debug, "Sandboxed {Program}: exit {ExitCode} in {ElapsedMs:0} ms (timed out {TimedOut}, output capped {Capped})")]
     private static partial void LogRan(ILogger logger, string program, int exitCode, double elapsedMs, bool timedOut, bool capped);

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Globalization;
 using System.Text.RegularExpressions;
 using Agentic.Executor.Options;
 using Agentic.Git;
@@ -7,7 +8,9 @@ using Microsoft.Extensions.Options;
 namespace Agentic.Executor.Workspaces;
 
 /// <summary>
-/// One bare mirror per repository under <c>{WorkspaceRoot}/mirrors</c>, cloned once and fetched after, and a fresh
+/// One bare mirror per repository under <c>{WorkspaceRoot}/mirrors/{installation id}/{repository id}.git</c> (ids, not
+/// names: a re-created repository of the same name never sees the old one's objects), cloned once and fetched after,
+/// and deleted when the installation or the repository goes away; a fresh
 /// working copy per attempt under <c>{WorkspaceRoot}/work</c> (<c>git clone --shared</c>: no objects copied). Operations
 /// on one mirror are serialised.
 /// </summary>
@@ -19,7 +22,68 @@ public sealed partial class WorkspaceManager(GitCli git, IOptions<ExecutorOption
 
     public string WorkRoot => Path.Combine(options.Value.WorkspaceRoot, "work");
 
-    public string MirrorPath(string owner, string name) => Path.Combine(MirrorsRoot, Safe(owner), $"{Safe(name)}.git");
+    public string MirrorPath(long installationId, long repositoryId) =>
+        installationId >= 0 && repositoryId > 0
+            ? Path.Combine(MirrorsRoot, installationId.ToString(CultureInfo.InvariantCulture), $"{repositoryId.ToString(CultureInfo.InvariantCulture)}.git")
+            : throw new WorkspaceException($"Repository id {repositoryId} (installation {installationId}) cannot name a mirror.");
+
+    /// <summary>Deletes the mirrors of these repositories of an installation (e.g. removed from it); returns how many existed.</summary>
+    public async Task<int> DeleteMirrorsAsync(long installationId, IEnumerable<long> repositoryIds, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(repositoryIds);
+        var deleted = 0;
+        foreach (var repositoryId in repositoryIds.Where(id => id > 0).Distinct())
+        {
+            if (await DeleteMirrorAsync(MirrorPath(installationId, repositoryId), cancellationToken))
+            {
+                deleted++;
+            }
+        }
+
+        return deleted;
+    }
+
+    /// <summary>Deletes every mirror of an installation (uninstalled); returns how many existed.</summary>
+    public async Task<int> DeleteInstallationMirrorsAsync(long installationId, CancellationToken cancellationToken)
+    {
+        var folder = Path.Combine(MirrorsRoot, installationId.ToString(CultureInfo.InvariantCulture));
+        if (installationId < 0 || !Directory.Exists(folder))
+        {
+            return 0;
+        }
+
+        var deleted = 0;
+        foreach (var mirror in Directory.EnumerateDirectories(folder, "*.git"))
+        {
+            if (await DeleteMirrorAsync(mirror, cancellationToken))
+            {
+                deleted++;
+            }
+        }
+
+        return deleted;
+    }
+
+    private async Task<bool> DeleteMirrorAsync(string mirror, CancellationToken cancellationToken)
+    {
+        var gate = _locks.GetOrAdd(mirror, static _ => new SemaphoreSlim(1, 1));
+        await gate.WaitAsync(cancellationToken);
+        try
+        {
+            var existed = Directory.Exists(mirror);
+            DeleteDirectory(mirror);
+            if (existed)
+            {
+                LogMirrorDeleted(logger, mirror);
+            }
+
+            return existed;
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
 
     public async Task<Workspace> PrepareAsync(RepositorySource source, string headSha, CancellationToken cancellationToken)
     {
@@ -30,7 +94,7 @@ public sealed partial class WorkspaceManager(GitCli git, IOptions<ExecutorOption
         }
 
         var started = timeProvider.GetTimestamp();
-        var mirror = MirrorPath(source.Owner, source.Name);
+        var mirror = MirrorPath(source.InstallationId, source.RepositoryId);
         var gate = _locks.GetOrAdd(mirror, static _ => new SemaphoreSlim(1, 1));
         await gate.WaitAsync(cancellationToken);
         try
@@ -162,6 +226,9 @@ public sealed partial class WorkspaceManager(GitCli git, IOptions<ExecutorOption
 
     [GeneratedRegex("^[A-Za-z0-9._-]{1,100}$")]
     private static partial Regex SegmentPattern();
+
+    [LoggerMessage(2, LogLevel.Information, "Mirror {Mirror} deleted")]
+    private static partial void LogMirrorDeleted(ILogger logger, string mirror);
 
     [LoggerMessage(1, LogLevel.Information, "Workspace for {Owner}/{Name} at {HeadSha}: mirror {Refresh}, ready in {ElapsedMs:0} ms")]
     private static partial void LogPrepared(ILogger logger, string owner, string name, string headSha, MirrorRefresh refresh, double elapsedMs);

@@ -42,19 +42,19 @@ public static partial class DeliveryEndpoints
             return Results.Problem($"No {source} delivery '{deliveryId}' is recorded.", statusCode: StatusCodes.Status404NotFound);
         }
 
-        object? message;
+        Normalized normalized;
         try
         {
-            message = normalizers.Normalize(delivery);
+            normalized = normalizers.Normalize(delivery);
         }
         catch (Exception ex) when (ex is JsonException or WebhookPayloadException)
         {
             return Results.Problem($"The stored delivery cannot be normalised: {ex.Message}", statusCode: StatusCodes.Status422UnprocessableEntity);
         }
 
-        if (message is null)
+        if (normalized.Message is not { } message)
         {
-            return Results.Problem($"{source} '{delivery.Event}' deliveries have no event to publish.", statusCode: StatusCodes.Status422UnprocessableEntity);
+            return Results.Problem($"This {source} '{delivery.Event}' delivery has no event to publish: {normalized.IgnoredReason}.", statusCode: StatusCodes.Status422UnprocessableEntity);
         }
 
         await publisher.PublishAsync(message, cancellationToken);

@@ -49,30 +49,37 @@ public static partial class GitHubWebhookEndpoints
             return WebhookHttp.BadRequest("The X-GitHub-Event and X-GitHub-Delivery headers are required (at most 100 characters).");
         }
 
-        object? message;
-        string? action;
+        // Invalid UTF-8, \u0000 and lone surrogates become U+FFFD in the stored copy (the raw bytes' hash is kept), so
+        // the delivery is recorded and every later reader can parse it.
+        var stored = DeliveryBody.Clean(body);
         var correlationId = NewId.NextGuid();
+        var delivery = new InboxDelivery(WebhookSources.GitHub, deliveryId, eventName, null, correlationId, stored.Body, Ignored: true) { RawSha256 = stored.RawSha256 };
+        Normalized normalized;
         try
         {
-            using var document = JsonDocument.Parse(body);
-            action = document.RootElement.ValueKind == JsonValueKind.Object ? document.RootElement.OptionalString("action") : null;
-            message = normalizers.GitHub.Normalize(eventName, deliveryId, correlationId, document.RootElement);
+            using var document = JsonDocument.Parse(stored.Body);
+            delivery = delivery with { Action = document.RootElement.ValueKind == JsonValueKind.Object ? document.RootElement.OptionalText(100, "action") : null };
+            normalized = normalizers.GitHub.Normalize(eventName, deliveryId, correlationId, document.RootElement);
         }
-        catch (JsonException ex)
+        catch (Exception ex) when (ex is JsonException or WebhookPayloadException)
         {
-            return WebhookHttp.BadRequest($"The body is not valid JSON: {ex.Message}");
-        }
-        catch (WebhookPayloadException ex)
-        {
-            return WebhookHttp.BadRequest($"The {eventName} payload is not usable: {ex.Message}.");
+            var problem = ex is JsonException ? $"The body is not valid JSON: {ex.Message}" : $"The {eventName} payload is not usable: {ex.Message}.";
+            var recorded = await acceptance.AcceptAsync(delivery with { Reason = problem, Malformed = true }, null, cancellationToken);
+            LogMalformed(logger, eventName, deliveryId, problem);
+            return WebhookHttp.Malformed(context, recorded, deliveryId, problem);
         }
 
-        var delivery = new InboxDelivery(WebhookSources.GitHub, deliveryId, eventName, action, correlationId, body, Ignored: message is null);
-        var outcome = await acceptance.AcceptAsync(delivery, message, cancellationToken);
-        LogOutcome(logger, eventName, action ?? "-", deliveryId, WebhookHttp.Status(outcome));
-        return eventName == "ping" && outcome == AcceptanceOutcome.Ignored
+        delivery = delivery with { Ignored = normalized.Message is null, Reason = normalized.IgnoredReason };
+        var result = await acceptance.AcceptAsync(delivery, normalized.Message, cancellationToken);
+        if (normalized.Refused && result.Outcome == AcceptanceOutcome.Ignored)
+        {
+            LogRefused(logger, deliveryId, normalized.IgnoredReason!);
+        }
+
+        LogOutcome(logger, eventName, delivery.Action ?? "-", deliveryId, WebhookHttp.Status(result.Outcome));
+        return eventName == "ping" && result.Outcome == AcceptanceOutcome.Ignored
             ? Results.Json(new { status = "pong", delivery = deliveryId }, statusCode: StatusCodes.Status202Accepted)
-            : WebhookHttp.Answer(context, outcome, deliveryId);
+            : WebhookHttp.Answer(context, result, deliveryId);
     }
 
     [LoggerMessage(1, LogLevel.Warning, "Rejected GitHub delivery {DeliveryId}: bad signature")]
@@ -80,6 +87,12 @@ public static partial class GitHubWebhookEndpoints
 
     [LoggerMessage(2, LogLevel.Debug, "GitHub {Event}.{Action} delivery {DeliveryId}: {Outcome}")]
     private static partial void LogOutcome(ILogger logger, string @event, string action, string deliveryId, string outcome);
+
+    [LoggerMessage(4, LogLevel.Information, "GitHub delivery {DeliveryId}: command not acted on, {Reason}")]
+    private static partial void LogRefused(ILogger logger, string deliveryId, string reason);
+
+    [LoggerMessage(3, LogLevel.Warning, "GitHub {Event} delivery {DeliveryId} is malformed: {Problem}")]
+    private static partial void LogMalformed(ILogger logger, string @event, string deliveryId, string problem);
 }
 
 /// <summary>Logger category for the GitHub webhook endpoint.</summary>

@@ -35,10 +35,12 @@ public static partial class LinearWebhookEndpoints
             return WebhookHttp.TooLarge(maxBytes);
         }
 
+        // Invalid UTF-8, \u0000 and lone surrogates become U+FFFD in the stored (and parsed) copy; the signature is over the raw bytes.
+        var stored = DeliveryBody.Clean(body);
         JsonElement payload;
         try
         {
-            using var document = JsonDocument.Parse(body);
+            using var document = JsonDocument.Parse(stored.Body);
             payload = document.RootElement.Clone();
         }
         catch (JsonException) when (!LinearSignatureLooksValid(body, request, settings))
@@ -66,23 +68,31 @@ public static partial class LinearWebhookEndpoints
             return WebhookHttp.BadRequest("The Linear-Delivery header is required (at most 100 characters).");
         }
 
-        object? message;
         var correlationId = NewId.NextGuid();
+        var isObject = payload.ValueKind == JsonValueKind.Object;
+        var eventName = (isObject ? payload.OptionalText(100, "type") : null) ?? Truncate(request.Headers["Linear-Event"].ToString());
+        var delivery = new InboxDelivery(WebhookSources.Linear, deliveryId, eventName, isObject ? payload.OptionalText(100, "action") : null, correlationId, stored.Body, Ignored: true)
+        {
+            RawSha256 = stored.RawSha256,
+        };
+        Normalized normalized;
         try
         {
-            message = normalizers.Linear.Normalize(deliveryId, correlationId, payload);
+            normalized = normalizers.Linear.Normalize(deliveryId, correlationId, payload);
         }
         catch (WebhookPayloadException ex)
         {
-            return WebhookHttp.BadRequest($"The Linear payload is not usable: {ex.Message}.");
+            var problem = $"The Linear payload is not usable: {ex.Message}.";
+            return WebhookHttp.Malformed(context, await acceptance.AcceptAsync(delivery with { Reason = problem, Malformed = true }, null, context.RequestAborted), deliveryId, problem);
         }
 
-        var eventName = payload.OptionalString("type") ?? request.Headers["Linear-Event"].ToString();
-        var delivery = new InboxDelivery(WebhookSources.Linear, deliveryId, eventName, payload.OptionalString("action"), correlationId, body, Ignored: message is null);
-        var outcome = await acceptance.AcceptAsync(delivery, message, context.RequestAborted);
-        LogOutcome(logger, deliveryId, eventName, WebhookHttp.Status(outcome));
-        return WebhookHttp.Answer(context, outcome, deliveryId);
+        delivery = delivery with { Ignored = normalized.Message is null, Reason = normalized.IgnoredReason };
+        var result = await acceptance.AcceptAsync(delivery, normalized.Message, context.RequestAborted);
+        LogOutcome(logger, deliveryId, eventName, WebhookHttp.Status(result.Outcome), result.Reason ?? string.Empty);
+        return WebhookHttp.Answer(context, result, deliveryId);
     }
+
+    private static string Truncate(string value) => value.Length > 100 ? value[..100] : value;
 
     // A body that is not JSON cannot carry webhookTimestamp; answer 401 rather than 400 to unsigned garbage.
     private static bool LinearSignatureLooksValid(byte[] body, HttpRequest request, LinearWebhookOptions settings)
@@ -96,8 +106,8 @@ public static partial class LinearWebhookEndpoints
     [LoggerMessage(1, LogLevel.Warning, "Rejected Linear delivery: {Reason}")]
     private static partial void LogRejected(ILogger logger, string reason);
 
-    [LoggerMessage(2, LogLevel.Debug, "Linear delivery {DeliveryId} ({Event}): {Outcome}")]
-    private static partial void LogOutcome(ILogger logger, string deliveryId, string @event, string outcome);
+    [LoggerMessage(2, LogLevel.Debug, "Linear delivery {DeliveryId} ({Event}): {Outcome} {Reason}")]
+    private static partial void LogOutcome(ILogger logger, string deliveryId, string @event, string outcome, string reason);
 }
 
 /// <summary>Logger category for the Linear endpoint.</summary>

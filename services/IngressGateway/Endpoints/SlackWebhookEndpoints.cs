@@ -32,10 +32,12 @@ public static partial class SlackWebhookEndpoints
             return rejection;
         }
 
+        // Invalid UTF-8, \u0000 and lone surrogates become U+FFFD in the stored (and parsed) copy.
+        var stored = DeliveryBody.Clean(body!);
         JsonElement payload;
         try
         {
-            using var document = JsonDocument.Parse(body!);
+            using var document = JsonDocument.Parse(stored.Body);
             payload = document.RootElement.Clone();
         }
         catch (JsonException ex)
@@ -62,25 +64,31 @@ public static partial class SlackWebhookEndpoints
             return WebhookHttp.BadRequest("An event_callback must carry 'event_id'.");
         }
 
-        object? message;
         var correlationId = NewId.NextGuid();
+        var delivery = new InboxDelivery(WebhookSources.Slack, eventId, SlackEventNormalizer.EventCallback, null, correlationId, stored.Body, Ignored: true)
+        {
+            RawSha256 = stored.RawSha256,
+        };
+        Normalized normalized;
         try
         {
-            message = SlackEventNormalizer.FromEvent(eventId, correlationId, payload);
+            delivery = delivery with { Action = payload.Node("event") is { ValueKind: JsonValueKind.Object } ? payload.OptionalText(100, "event", "type") : null };
+            normalized = SlackEventNormalizer.FromEvent(eventId, correlationId, payload);
         }
         catch (WebhookPayloadException ex)
         {
-            return WebhookHttp.BadRequest($"The Slack event is not usable: {ex.Message}.");
+            var problem = $"The Slack event is not usable: {ex.Message}.";
+            return WebhookHttp.Malformed(context, await acceptance.AcceptAsync(delivery with { Reason = problem, Malformed = true }, null, context.RequestAborted), eventId, problem);
         }
 
-        var delivery = new InboxDelivery(WebhookSources.Slack, eventId, SlackEventNormalizer.EventCallback, payload.OptionalString("event", "type"),
-            correlationId, body!, Ignored: message is null);
-        var outcome = await acceptance.AcceptAsync(delivery, message, context.RequestAborted);
+        delivery = delivery with { Ignored = normalized.Message is null, Reason = normalized.IgnoredReason };
+        var result = await acceptance.AcceptAsync(delivery, normalized.Message, context.RequestAborted);
+        var outcome = result.Outcome;
         LogOutcome(logger, eventId, context.Request.Headers["X-Slack-Retry-Num"].ToString(), WebhookHttp.Status(outcome));
         // Slack wants 200 for anything it should not retry; a duplicate (its own retry) is such a case.
-        return outcome == AcceptanceOutcome.Unavailable
-            ? WebhookHttp.Answer(context, outcome, eventId)
-            : Results.Ok(new { status = WebhookHttp.Status(outcome), delivery = eventId });
+        return outcome is AcceptanceOutcome.Unavailable or AcceptanceOutcome.Rejected
+            ? WebhookHttp.Answer(context, result, eventId)
+            : Results.Ok(new { status = WebhookHttp.Status(outcome), delivery = eventId, reason = result.Reason });
     }
 
     private static async Task<IResult> ReceiveCommandAsync(
@@ -93,10 +101,11 @@ public static partial class SlackWebhookEndpoints
             return rejection;
         }
 
+        var stored = DeliveryBody.Clean(body!);
         Dictionary<string, string> form;
         try
         {
-            form = WebhookNormalizers.ParseForm(body!);
+            form = WebhookNormalizers.ParseForm(stored.Body);
         }
         catch (Exception ex) when (ex is FormatException or ArgumentException or InvalidDataException)
         {
@@ -106,27 +115,32 @@ public static partial class SlackWebhookEndpoints
         // trigger_id is unique per invocation: the dedupe key for a slash command.
         if (!form.TryGetValue("trigger_id", out var triggerId) || triggerId.Length is 0 or > 100)
         {
-            return WebhookHttp.BadRequest("A slash command must carry 'trigger_id'.");
+            return WebhookHttp.BadRequest("A slash command must carry 'trigger_id' (at most 100 characters).");
         }
 
-        object message;
         var correlationId = NewId.NextGuid();
+        var command = form.GetValueOrDefault("command") is { } name ? (name.Length > 100 ? name[..100] : name) : null;
+        var delivery = new InboxDelivery(WebhookSources.Slack, triggerId, SlackEventNormalizer.SlashCommand, command, correlationId, stored.Body, Ignored: false)
+        {
+            RawSha256 = stored.RawSha256,
+        };
+        object message;
         try
         {
-            message = SlackEventNormalizer.FromCommand(triggerId, correlationId, form);
+            message = SlackEventNormalizer.FromCommand(delivery.DeliveryId, correlationId, form);
         }
         catch (WebhookPayloadException ex)
         {
-            return WebhookHttp.BadRequest($"The slash command is not usable: {ex.Message}.");
+            var problem = $"The slash command is not usable: {ex.Message}.";
+            return WebhookHttp.Malformed(context, await acceptance.AcceptAsync(delivery with { Ignored = true, Reason = problem, Malformed = true }, null, context.RequestAborted), triggerId, problem);
         }
 
-        var delivery = new InboxDelivery(WebhookSources.Slack, triggerId, SlackEventNormalizer.SlashCommand, form.GetValueOrDefault("command"),
-            correlationId, body!, Ignored: false);
-        var outcome = await acceptance.AcceptAsync(delivery, message, context.RequestAborted);
+        var result = await acceptance.AcceptAsync(delivery, message, context.RequestAborted);
+        var outcome = result.Outcome;
         LogOutcome(logger, triggerId, string.Empty, WebhookHttp.Status(outcome));
-        if (outcome == AcceptanceOutcome.Unavailable)
+        if (outcome is AcceptanceOutcome.Unavailable or AcceptanceOutcome.Rejected)
         {
-            return WebhookHttp.Answer(context, outcome, triggerId);
+            return WebhookHttp.Answer(context, result, triggerId);
         }
 
         // The immediate reply Slack shows the user; the outcome follows in the channel.

@@ -54,18 +54,35 @@ internal static class WebhookHttp
     public static IResult NotConfigured(string provider) =>
         Results.Problem($"{provider} webhooks are not configured on this gateway.", statusCode: StatusCodes.Status404NotFound);
 
-    /// <summary>The JSON answer for an outcome: 202 recorded, 200 duplicate, 503 (with Retry-After) unavailable.</summary>
-    public static IResult Answer(HttpContext context, AcceptanceOutcome outcome, string deliveryId)
+    /// <summary>
+    /// The JSON answer for an outcome: 202 recorded (with the reason when nothing is published), 200 duplicate, 503
+    /// (with Retry-After) unavailable, 400 when PostgreSQL refused this one delivery.
+    /// </summary>
+    public static IResult Answer(HttpContext context, Acceptance acceptance, string deliveryId)
     {
-        if (outcome == AcceptanceOutcome.Unavailable)
+        if (acceptance.Outcome == AcceptanceOutcome.Unavailable)
         {
             context.Response.Headers.RetryAfter = "5";
             return Results.Problem("Agentic cannot record deliveries right now; please redeliver.", statusCode: StatusCodes.Status503ServiceUnavailable);
         }
 
-        var body = new { status = Status(outcome), delivery = deliveryId };
-        return outcome == AcceptanceOutcome.Duplicate ? Results.Ok(body) : Results.Json(body, statusCode: StatusCodes.Status202Accepted);
+        if (acceptance.Outcome == AcceptanceOutcome.Rejected)
+        {
+            return BadRequest($"The delivery cannot be stored: {acceptance.Reason}.");
+        }
+
+        var body = new { status = Status(acceptance.Outcome), delivery = deliveryId, reason = acceptance.Reason };
+        return acceptance.Outcome == AcceptanceOutcome.Duplicate ? Results.Ok(body) : Results.Json(body, statusCode: StatusCodes.Status202Accepted);
     }
+
+    /// <summary>
+    /// A signed delivery whose payload is not in the shape its event needs: recorded as malformed (the operator API
+    /// lists it, nothing is published) and answered 400 naming the problem; 503 when it could not be recorded.
+    /// </summary>
+    public static IResult Malformed(HttpContext context, Acceptance acceptance, string deliveryId, string problem) =>
+        acceptance.Outcome is AcceptanceOutcome.Unavailable or AcceptanceOutcome.Rejected
+            ? Answer(context, acceptance, deliveryId)
+            : BadRequest(problem);
 
     public static string Status(AcceptanceOutcome outcome) => outcome switch
     {
@@ -73,6 +90,7 @@ internal static class WebhookHttp
         AcceptanceOutcome.Queued => "queued",
         AcceptanceOutcome.Ignored => "ignored",
         AcceptanceOutcome.Duplicate => "duplicate",
+        AcceptanceOutcome.Rejected => "rejected",
         _ => "unavailable",
     };
 }

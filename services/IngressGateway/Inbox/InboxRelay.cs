@@ -1,4 +1,5 @@
 using Agentic.IngressGateway.Options;
+using Agentic.IngressGateway.Webhooks;
 using Microsoft.Extensions.Options;
 
 namespace Agentic.IngressGateway.Inbox;
@@ -34,7 +35,19 @@ public sealed partial class InboxRelay(
             var done = new List<InboxDelivery>(pending.Count);
             foreach (var delivery in pending)
             {
-                if (normalizers.Normalize(delivery) is { } message)
+                object? message;
+                try
+                {
+                    message = normalizers.Normalize(delivery).Message;
+                }
+                catch (Exception ex) when (ex is System.Text.Json.JsonException or WebhookPayloadException)
+                {
+                    // Recorded before the shape checks existed: it can never be published, and must not block the rest.
+                    LogUnusable(logger, delivery.Source, delivery.DeliveryId, ex.Message);
+                    message = null;
+                }
+
+                if (message is not null)
                 {
                     // Throws when the broker is still away: the transaction rolls back and the next tick tries again.
                     await publisher.PublishAsync(message, cancellationToken);
@@ -59,4 +72,7 @@ public sealed partial class InboxRelay(
 
     [LoggerMessage(2, LogLevel.Warning, "Inbox relay pass failed; retrying on the next tick")]
     private static partial void LogRelayFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(3, LogLevel.Warning, "Recorded {Source} delivery {DeliveryId} cannot be normalised ({Problem}); dropped from the outbox")]
+    private static partial void LogUnusable(ILogger logger, string source, string deliveryId, string problem);
 }

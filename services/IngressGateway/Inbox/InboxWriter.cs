@@ -17,6 +17,7 @@ public sealed partial class InboxWriter(DeliveryInbox inbox, IOptions<InboxOptio
 
     /// <summary>True when the delivery is now durably recorded for the first time, false when it was recorded before.</summary>
     /// <exception cref="InboxUnavailableException">The database could not be written.</exception>
+    /// <exception cref="InboxRejectedException">PostgreSQL refused this delivery's row (its neighbours were written).</exception>
     public Task<bool> AcceptAsync(InboxDelivery delivery, CancellationToken cancellationToken)
     {
         var pending = new PendingDelivery(delivery);
@@ -62,11 +63,19 @@ public sealed partial class InboxWriter(DeliveryInbox inbox, IOptions<InboxOptio
 
             try
             {
-                var inserted = await inbox.InsertBatchAsync(batch.ConvertAll(p => p.Delivery), CancellationToken.None);
-                foreach (var pending in batch)
+                var results = await inbox.InsertBatchAsync(batch.ConvertAll(p => p.Delivery), CancellationToken.None);
+                for (var i = 0; i < batch.Count; i++)
                 {
-                    // A key twice in one batch: the first request gets the acceptance, the second is the duplicate.
-                    pending.Completion.TrySetResult(inserted.Remove((pending.Delivery.Source, pending.Delivery.DeliveryId)));
+                    // A refused row fails its own request only (400); its neighbours were written without it.
+                    if (results[i].Rejection is { } rejection)
+                    {
+                        LogRejected(logger, batch[i].Delivery.Source, batch[i].Delivery.DeliveryId, rejection);
+                        batch[i].Completion.TrySetException(new InboxRejectedException(rejection, null));
+                    }
+                    else
+                    {
+                        batch[i].Completion.TrySetResult(results[i].Inserted);
+                    }
                 }
             }
             catch (Exception ex)
@@ -108,6 +117,9 @@ public sealed partial class InboxWriter(DeliveryInbox inbox, IOptions<InboxOptio
 
     [LoggerMessage(2, LogLevel.Warning, "Could not mark {Count} delivery(ies) published; the relay may publish them again")]
     private static partial void LogMarkFailed(ILogger logger, Exception exception, int count);
+
+    [LoggerMessage(3, LogLevel.Warning, "Refused {Source} delivery {DeliveryId}: {Reason}")]
+    private static partial void LogRejected(ILogger logger, string source, string deliveryId, string reason);
 
     private sealed class PendingDelivery(InboxDelivery delivery)
     {

@@ -6,28 +6,35 @@ namespace Agentic.IngressGateway.Inbox;
 /// </summary>
 public sealed class WebhookAcceptance(InboxWriter writer, DeliveryPublisher publisher)
 {
-    public async Task<AcceptanceOutcome> AcceptAsync(InboxDelivery delivery, object? message, CancellationToken cancellationToken)
+    public async Task<Acceptance> AcceptAsync(InboxDelivery delivery, object? message, CancellationToken cancellationToken)
     {
         try
         {
             if (!await writer.AcceptAsync(delivery, cancellationToken))
             {
-                return AcceptanceOutcome.Duplicate;
+                return new Acceptance(AcceptanceOutcome.Duplicate, null);
             }
         }
         catch (InboxUnavailableException)
         {
-            return AcceptanceOutcome.Unavailable;
+            return new Acceptance(AcceptanceOutcome.Unavailable, null);
+        }
+        catch (InboxRejectedException ex)
+        {
+            return new Acceptance(AcceptanceOutcome.Rejected, ex.Message);
         }
 
         if (message is null)
         {
-            return AcceptanceOutcome.Ignored;
+            return new Acceptance(AcceptanceOutcome.Ignored, delivery.Reason);
         }
 
-        return await publisher.TryPublishAsync(delivery, message, cancellationToken) ? AcceptanceOutcome.Published : AcceptanceOutcome.Queued;
+        return new Acceptance(await publisher.TryPublishAsync(delivery, message, cancellationToken) ? AcceptanceOutcome.Published : AcceptanceOutcome.Queued, null);
     }
 }
+
+/// <summary>What became of a delivery, and why when nothing was published or it was refused.</summary>
+public readonly record struct Acceptance(AcceptanceOutcome Outcome, string? Reason);
 
 public enum AcceptanceOutcome
 {
@@ -37,7 +44,7 @@ public enum AcceptanceOutcome
     /// <summary>Recorded; the broker did not confirm in time, so the relay will publish it.</summary>
     Queued = 1,
 
-    /// <summary>Recorded; nothing in Agentic consumes this kind of event.</summary>
+    /// <summary>Recorded; nothing in Agentic consumes it (the delivery's reason says why).</summary>
     Ignored = 2,
 
     /// <summary>This delivery id was recorded before: nothing new happens.</summary>
@@ -45,4 +52,7 @@ public enum AcceptanceOutcome
 
     /// <summary>The inbox could not record it: 503, the sender should redeliver.</summary>
     Unavailable = 4,
+
+    /// <summary>PostgreSQL refused this delivery's row (its neighbours were recorded): 400 naming why.</summary>
+    Rejected = 5,
 }

@@ -22,7 +22,7 @@ public sealed class WebhookNormalizers(IOptions<InboxOptions> options)
 
     /// <exception cref="WebhookPayloadException">The body lacks a field the event needs.</exception>
     /// <exception cref="JsonException">The body is not JSON.</exception>
-    public object? Normalize(InboxDelivery delivery)
+    public Normalized Normalize(InboxDelivery delivery)
     {
         switch (delivery.Source)
         {
@@ -39,7 +39,7 @@ public sealed class WebhookNormalizers(IOptions<InboxOptions> options)
                 }
 
             case WebhookSources.Slack when delivery.Event == SlackEventNormalizer.SlashCommand:
-                return SlackEventNormalizer.FromCommand(delivery.DeliveryId, delivery.CorrelationId, ParseForm(delivery.Body));
+                return Normalized.Publish(SlackEventNormalizer.FromCommand(delivery.DeliveryId, delivery.CorrelationId, ParseForm(delivery.Body)));
 
             case WebhookSources.Slack:
                 using (var document = JsonDocument.Parse(delivery.Body))
@@ -52,6 +52,15 @@ public sealed class WebhookNormalizers(IOptions<InboxOptions> options)
         }
     }
 
-    public static Dictionary<string, string> ParseForm(byte[] body) =>
-        QueryHelpers.ParseQuery(Encoding.UTF8.GetString(body)).ToDictionary(p => p.Key, p => p.Value.ToString(), StringComparer.Ordinal);
+    /// <summary>A form body; percent-escapes of <c>\0</c>, lone surrogates or invalid UTF-8 come out as U+FFFD.</summary>
+    public static Dictionary<string, string> ParseForm(byte[] body)
+    {
+        var form = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (key, value) in QueryHelpers.ParseQuery(Encoding.UTF8.GetString(body)))
+        {
+            form[DeliveryBody.CleanText(key)!] = DeliveryBody.CleanText(value.ToString())!;
+        }
+
+        return form;
+    }
 }

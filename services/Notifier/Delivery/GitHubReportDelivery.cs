@@ -3,16 +3,22 @@ using Agentic.Contracts.Common;
 using Agentic.Contracts.Notifications;
 using Agentic.GitHub;
 using Agentic.GitHub.Models;
+using Agentic.Text;
 
 namespace Agentic.Notifier.Delivery;
 
 /// <summary>
 /// One comment per workflow on the pull request, updated in place, and one <c>agentic/fix</c> check run on the head
-/// commit. The comment carries a hidden marker, so a retry after a lost answer finds it instead of posting a second one.
+/// commit. The comment starts with a hidden marker, so a retry after a lost answer finds it instead of posting a second
+/// one; only a comment that starts with it counts, so text inside a report (or anyone's comment quoting it) is never
+/// taken for it. Every outbound text is scrubbed of the service's secrets and capped to what GitHub accepts.
 /// </summary>
-public sealed partial class GitHubReportDelivery(GitHubClient gitHub, ILogger<GitHubReportDelivery> logger)
+public sealed partial class GitHubReportDelivery(GitHubClient gitHub, SecretScrubber scrubber, ILogger<GitHubReportDelivery> logger)
 {
     public const string CheckRunName = "agentic/fix";
+
+    /// <summary>GitHub's limit for a comment body and a check run's summary (characters).</summary>
+    public const int MaxBodyLength = 65_535;
 
     /// <summary>True when the service has GitHub credentials (a token or an App).</summary>
     public bool IsConfigured => gitHub.HasCredentials;
@@ -23,7 +29,9 @@ public sealed partial class GitHubReportDelivery(GitHubClient gitHub, ILogger<Gi
     {
         var (owner, name, number) = Target(report);
         var client = gitHub.ForRepository(report.Repository?.InstallationId ?? 0);
-        var body = Marker(report.CorrelationId) + "\n" + report.Markdown;
+        var marker = Marker(report.CorrelationId);
+        var markdown = scrubber.Scrub(report.Markdown);
+        var body = marker + "\n" + TextLimits.Cap(markdown, MaxBodyLength - marker.Length - 1);
 
         commentId ??= await FindCommentAsync(client, owner, name, number, report.CorrelationId, cancellationToken);
         if (commentId is { } existing)
@@ -39,7 +47,7 @@ public sealed partial class GitHubReportDelivery(GitHubClient gitHub, ILogger<Gi
         // GitHub accepts check runs only from Apps; with a personal access token the comment is the whole report.
         if (report.HeadSha is { Length: > 0 } headSha && gitHub.IsApp)
         {
-            checkRunId = await UpsertCheckRunAsync(client, owner, name, headSha, report, checkRunId, cancellationToken);
+            checkRunId = await UpsertCheckRunAsync(client, owner, name, headSha, report, TextLimits.Cap(markdown, MaxBodyLength), checkRunId, cancellationToken);
         }
 
         return new DeliveredReport(commentId.Value, checkRunId);
@@ -50,7 +58,7 @@ public sealed partial class GitHubReportDelivery(GitHubClient gitHub, ILogger<Gi
         var marker = Marker(workflowId);
         await foreach (var comment in client.ListIssueCommentsAsync(owner, name, number, cancellationToken: cancellationToken))
         {
-            if (comment.Body?.Contains(marker, StringComparison.Ordinal) == true)
+            if (comment.Body?.StartsWith(marker, StringComparison.Ordinal) == true)
             {
                 return comment.Id;
             }
@@ -60,10 +68,10 @@ public sealed partial class GitHubReportDelivery(GitHubClient gitHub, ILogger<Gi
     }
 
     private static async Task<long> UpsertCheckRunAsync(
-        GitHubClient client, string owner, string name, string headSha, PostWorkflowReport report, long? checkRunId, CancellationToken cancellationToken)
+        GitHubClient client, string owner, string name, string headSha, PostWorkflowReport report, string summary, long? checkRunId, CancellationToken cancellationToken)
     {
         var completed = report.Status == "completed";
-        var output = new NewCheckRunOutput { Title = Title(report.Outcome), Summary = report.Markdown };
+        var output = new NewCheckRunOutput { Title = Title(report.Outcome), Summary = summary };
         if (checkRunId is { } id)
         {
             await client.UpdateCheckRunAsync(owner, name, id, new CheckRunUpdate

@@ -23,7 +23,11 @@ public sealed class CheckRunStore(NpgsqlDataSource dataSource)
 {
     public async Task<NpgsqlConnection> OpenAsync(CancellationToken cancellationToken) => await dataSource.OpenConnectionAsync(cancellationToken);
 
-    /// <summary>Records the installations and repositories the events name, so later rows can refer to them.</summary>
+    /// <summary>
+    /// Records the installations and repositories the events name, so later rows can refer to them. A repository is
+    /// its GitHub id: a name another id held (the repository deleted and re-created, renamed or transferred) moves to
+    /// the id that arrives with it, and the older row keeps its history with the name released.
+    /// </summary>
     public static Task UpsertRepositoriesAsync(
         NpgsqlConnection connection, NpgsqlTransaction transaction, IEnumerable<RepositoryRef> repositories, CancellationToken cancellationToken)
     {
@@ -31,10 +35,15 @@ public sealed class CheckRunStore(NpgsqlDataSource dataSource)
             INSERT INTO installations (id, account)
             SELECT DISTINCT ON (id) * FROM unnest(@InstallationIds::bigint[], @Owners::text[]) AS i (id, account)
             ON CONFLICT (id) DO NOTHING;
+            UPDATE repositories r SET name_released_at = now(), updated_at = now()
+            FROM unnest(@RepositoryIds::bigint[], @Owners::text[], @Names::text[]) AS n (id, owner, name)
+            WHERE lower(r.owner) = lower(n.owner) AND lower(r.name) = lower(n.name) AND r.id <> n.id AND r.name_released_at IS NULL;
             INSERT INTO repositories (id, installation_id, owner, name)
             SELECT * FROM unnest(@RepositoryIds::bigint[], @InstallationIds::bigint[], @Owners::text[], @Names::text[])
-            ON CONFLICT (id) DO UPDATE SET owner = excluded.owner, name = excluded.name, installation_id = excluded.installation_id, updated_at = now()
-            WHERE (repositories.owner, repositories.name, repositories.installation_id) IS DISTINCT FROM (excluded.owner, excluded.name, excluded.installation_id);
+            ON CONFLICT (id) DO UPDATE SET owner = excluded.owner, name = excluded.name, installation_id = excluded.installation_id,
+                name_released_at = NULL, updated_at = now()
+            WHERE (repositories.owner, repositories.name, repositories.installation_id) IS DISTINCT FROM (excluded.owner, excluded.name, excluded.installation_id)
+               OR repositories.name_released_at IS NOT NULL;
             """;
         var rows = LastOf(repositories, r => r.RepositoryId);
         return connection.ExecuteAsync(new CommandDefinition(sql, new
@@ -168,6 +177,29 @@ public sealed class CheckRunStore(NpgsqlDataSource dataSource)
             CheckNames = rows.Select(c => c.CheckName).ToArray(),
         }, transaction, cancellationToken: cancellationToken));
         return claimed.ToHashSet();
+    }
+
+    /// <summary>
+    /// The given PRs whose head branch is in a fork, as recorded from pull request events and reconciliation. A PR
+    /// known only from a check run's payload (GitHub lists fork PRs there rarely, if ever) counts as not from a fork.
+    /// </summary>
+    public static async Task<IReadOnlySet<(long RepositoryId, int Number)>> ListForkPullRequestsAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, IEnumerable<PullRequestRef> pullRequests, CancellationToken cancellationToken)
+    {
+        const string sql = """
+            SELECT p.repository_id AS RepositoryId, p.number AS Number
+            FROM pull_requests p
+            JOIN (SELECT DISTINCT * FROM unnest(@RepositoryIds::bigint[], @Numbers::integer[])) AS k (repository_id, number)
+              ON p.repository_id = k.repository_id AND p.number = k.number
+            WHERE p.from_fork
+            """;
+        var keys = pullRequests.Select(p => (p.Repository.RepositoryId, p.Number)).ToList();
+        var rows = await connection.QueryAsync<(long RepositoryId, int Number)>(new CommandDefinition(sql, new
+        {
+            RepositoryIds = keys.Select(k => k.RepositoryId).ToArray(),
+            Numbers = keys.Select(k => k.Number).ToArray(),
+        }, transaction, cancellationToken: cancellationToken));
+        return rows.ToHashSet();
     }
 
     /// <summary>Each key once, as its last occurrence says, in the order of first appearance.</summary>

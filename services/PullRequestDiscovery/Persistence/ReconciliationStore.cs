@@ -12,13 +12,13 @@ public sealed record KnownPullRequest(int Number, string HeadSha, string HeadRef
 /// <summary>What reconciliation reads and marks: enabled repositories in order, the PRs known open, when a repository was last compared.</summary>
 public sealed class ReconciliationStore(NpgsqlDataSource dataSource)
 {
-    /// <summary>Enabled repositories, highest priority first, then the least recently reconciled (never reconciled first).</summary>
+    /// <summary>Enabled repositories that hold their name, highest priority first, then the least recently reconciled (never reconciled first).</summary>
     public async Task<IReadOnlyList<ReconciledRepository>> ListRepositoriesAsync(CancellationToken cancellationToken)
     {
         const string sql = """
             SELECT id, installation_id AS InstallationId, owner, name, priority
             FROM repositories
-            WHERE enabled
+            WHERE enabled AND name_released_at IS NULL
             ORDER BY priority DESC, reconciled_at ASC NULLS FIRST, id
             """;
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);

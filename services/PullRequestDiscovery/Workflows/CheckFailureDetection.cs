@@ -54,6 +54,7 @@ public sealed partial class CheckFailureDetection(TimeProvider clock, ILogger<Ch
 
         await CheckRunStore.UpsertPullRequestHeadsAsync(connection, transaction, failures.Select(f => f.Claim.PullRequest), cancellationToken);
         var claimed = await CheckRunStore.TryClaimFixWorkflowsAsync(connection, transaction, failures.Select(f => f.Claim), cancellationToken);
+        var forks = await CheckRunStore.ListForkPullRequestsAsync(connection, transaction, failures.Select(f => f.Claim.PullRequest), cancellationToken);
         var published = new HashSet<Guid>();
         foreach (var (checkRun, (workflowId, pullRequest, _)) in failures)
         {
@@ -74,6 +75,7 @@ public sealed partial class CheckFailureDetection(TimeProvider clock, ILogger<Ch
                 // An Actions job's check run has the job's id, which is what its log is fetched by.
                 JobId = checkRun.AppSlug == "github-actions" ? checkRun.CheckRunId : null,
                 DetectedAt = clock.GetUtcNow(),
+                FromFork = forks.Contains((pullRequest.Repository.RepositoryId, pullRequest.Number)),
             }, cancellationToken);
             LogDetected(logger, workflowId, checkRun.Name, checkRun.Repository.Owner, checkRun.Repository.Name, pullRequest.Number, checkRun.HeadSha);
         }

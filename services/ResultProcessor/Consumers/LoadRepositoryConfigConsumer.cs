@@ -54,6 +54,8 @@ public sealed partial class LoadRepositoryConfigConsumer(
             MaxAttempts = effective.MaxAttempts,
             BudgetUsd = effective.BudgetUsd,
             OpenPullRequest = effective.OpenPullRequest,
+            AllowPaths = effective.AllowPaths,
+            PushToForks = effective.PushToForks,
             PullRequestAttempts = used,
             Problems = problems,
         }, context.CancellationToken);

@@ -8,6 +8,7 @@ using Agentic.ResultProcessor.Publishing;
 using Agentic.ResultProcessor.StateMachines;
 using Agentic.ServiceDefaults.Messaging;
 using Agentic.ServiceDefaults.Options;
+using Agentic.Text;
 
 namespace Agentic.ResultProcessor.Extensions;
 
@@ -19,6 +20,7 @@ public static class HostingExtensions
     {
         builder.Services.AddValidatedOptions<FixWorkflowOptions, FixWorkflowOptionsValidator>(FixWorkflowOptions.SectionName);
         builder.Services.AddGitHubClient(builder.Configuration);
+        builder.Services.AddSecretScrubber(builder.Configuration);
         builder.Services.AddSingleton(new GitCli());
         builder.Services.AddSingleton<FixPublisher>();
         builder.Services.AddHostedService<FixWorkflowDeadlineSweeper>();
@@ -32,6 +34,7 @@ public static class HostingExtensions
             bus.AddConsumer<PublishFixResultConsumer>();
             bus.AddConsumer<RerunRequestedConsumer>();
             bus.AddConsumer<LoadRepositoryConfigConsumer>();
+            bus.AddConsumer<IssueRepositoryTokenConsumer>();
         });
         return builder;
     }

@@ -3,6 +3,7 @@ using Agentic.Contracts.Results;
 using Agentic.Git;
 using Agentic.GitHub;
 using Agentic.GitHub.Models;
+using Agentic.Text;
 
 namespace Agentic.ResultProcessor.Publishing;
 
@@ -11,7 +12,7 @@ namespace Agentic.ResultProcessor.Publishing;
 /// (only if the branch is still at the validated head, so a human's push is never overwritten) or, when asked, to a
 /// new branch with a pull request against the PR branch. A redelivered command finds its own commit by its trailer.
 /// </summary>
-public sealed partial class FixPublisher(GitHubClient gitHub, GitCli git, ILogger<FixPublisher> logger)
+public sealed partial class FixPublisher(GitHubClient gitHub, GitCli git, SecretScrubber scrubber, ILogger<FixPublisher> logger)
 {
     public const string Trailer = "Agentic-Execution";
 
@@ -67,7 +68,7 @@ public sealed partial class FixPublisher(GitHubClient gitHub, GitCli git, ILogge
             await git.RunCheckedAsync(workspace, ["apply", "--cached", "--whitespace=nowarn", "-"], null, cancellationToken, Encoding.UTF8.GetBytes(command.Patch));
             var tree = await git.RunCheckedAsync(workspace, ["write-tree"], null, cancellationToken);
             var commit = await git.RunCheckedAsync(
-                workspace, ["commit-tree", tree, "-p", pr.HeadSha], null, cancellationToken, Encoding.UTF8.GetBytes($"{command.CommitMessage}\n\n{marker}\n"), Identity);
+                workspace, ["commit-tree", tree, "-p", pr.HeadSha], null, cancellationToken, Encoding.UTF8.GetBytes($"{FixCommitMessage.Sanitize(command.CommitMessage, scrubber)}\n\n{marker}\n"), Identity);
 
             // The lease makes the push fail if someone moved the branch since the fix was validated.
             var lease = command.OpenPullRequest ? $"--force-with-lease=refs/heads/{branch}:" : $"--force-with-lease=refs/heads/{branch}:{pr.HeadSha}";
@@ -81,7 +82,7 @@ public sealed partial class FixPublisher(GitHubClient gitHub, GitCli git, ILogge
         }
     }
 
-    private static async Task<PublishedFix> FinishAsync(GitHubClient client, PublishFixResult command, string branch, string commit, CancellationToken cancellationToken)
+    private async Task<PublishedFix> FinishAsync(GitHubClient client, PublishFixResult command, string branch, string commit, CancellationToken cancellationToken)
     {
         if (!command.OpenPullRequest)
         {
@@ -93,7 +94,7 @@ public sealed partial class FixPublisher(GitHubClient gitHub, GitCli git, ILogge
             .FirstOrDefaultAsync(p => p.Head?.Ref == branch, cancellationToken);
         var number = existing?.Number ?? (await client.CreatePullRequestAsync(pr.Repository.Owner, pr.Repository.Name, new NewPullRequest
         {
-            Title = command.CommitMessage.Split('\n')[0],
+            Title = FixCommitMessage.Subject(FixCommitMessage.Sanitize(command.CommitMessage, scrubber)),
             Head = branch,
             Base = pr.HeadRef,
             Body = $"Validated fix for #{pr.Number}, proposed by Agentic because pushing to the pull request's branch is not allowed.",

@@ -31,6 +31,15 @@ public sealed class FixWorkflowState : SagaStateMachineInstance, ISagaVersion
 
     public bool OpenPullRequest { get; set; }
 
+    /// <summary>The pull request's head branch is in a fork (from <c>CheckFailureDetected</c>).</summary>
+    public bool FromFork { get; set; }
+
+    /// <summary>From <c>.github/agentic.yml</c> (<c>fork_pull_requests: push</c>): fixes may be pushed to a fork's pull request.</summary>
+    public bool PushToForks { get; set; }
+
+    /// <summary>From <c>.github/agentic.yml</c> (<c>allow_paths</c>): default-protected paths a fix may touch; sent to the dispatcher and the executor.</summary>
+    public List<string> AllowPaths { get; set; } = [];
+
     public FailureCategory? Category { get; set; }
 
     public FixStrategy? Strategy { get; set; }

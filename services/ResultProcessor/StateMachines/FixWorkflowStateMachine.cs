@@ -7,6 +7,8 @@ using Agentic.Contracts.Notifications;
 using Agentic.Contracts.Results;
 using Agentic.Contracts.Workflows;
 using Agentic.ResultProcessor.Options;
+using Agentic.ResultProcessor.Publishing;
+using Agentic.Text;
 using MassTransit;
 using Microsoft.Extensions.Options;
 
@@ -20,7 +22,7 @@ namespace Agentic.ResultProcessor.StateMachines;
 /// </summary>
 public sealed class FixWorkflowStateMachine : MassTransitStateMachine<FixWorkflowState>
 {
-    public FixWorkflowStateMachine(IOptions<FixWorkflowOptions> options, TimeProvider clock)
+    public FixWorkflowStateMachine(IOptions<FixWorkflowOptions> options, TimeProvider clock, SecretScrubber scrubber)
     {
         var caps = options.Value;
         InstanceState(x => x.CurrentState);
@@ -91,6 +93,7 @@ public sealed class FixWorkflowStateMachine : MassTransitStateMachine<FixWorkflo
                     context.Saga.CheckName = message.CheckName;
                     context.Saga.JobId = message.JobId;
                     context.Saga.DetectedAt = message.DetectedAt;
+                    context.Saga.FromFork = message.FromFork;
                     context.Saga.TriageRequested = true;
                 })
                 .TransitionTo(Configuring)
@@ -99,18 +102,18 @@ public sealed class FixWorkflowStateMachine : MassTransitStateMachine<FixWorkflo
                 .Publish(context => new LoadRepositoryConfig { CorrelationId = context.Saga.CorrelationId, PullRequest = context.Saga.PullRequest! })
                 .Publish(context => Analyze(context.Saga, caps, rulesOnly: true))
                 .Then(context => context.Saga.ReportSequence++)
-                .Publish(context => FixWorkflowReport.Create(context.Saga, "in_progress")));
+                .Publish(context => FixWorkflowReport.Create(context.Saga, "in_progress", scrubber)));
 
         During(Configuring,
             When(ConfigLoaded, context => context.Message.Problems.Count > 0)
-                .Then(context => context.Saga.LastFailure = string.Join("; ", context.Message.Problems))
-                .Finish(Escalated, WorkflowOutcome.Escalated,
+                .Then(context => context.Saga.LastFailure = scrubber.Scrub(string.Join("; ", context.Message.Problems)))
+                .Finish(scrubber, Escalated, WorkflowOutcome.Escalated,
                     c => ".github/agentic.yml is invalid, so nothing was attempted:\n" + string.Join("\n", c.Message.Problems.Select(p => "- " + p))),
             When(ConfigLoaded, context => context.Message.Problems.Count == 0 && context.Message.PullRequestAttempts >= caps.MaxAttemptsPerPullRequest)
-                .Finish(Escalated, WorkflowOutcome.Escalated,
+                .Finish(scrubber, Escalated, WorkflowOutcome.Escalated,
                     c => $"This pull request has used {c.Message.PullRequestAttempts} fix attempts (the limit is {caps.MaxAttemptsPerPullRequest}); Agentic stops trying here."),
             Decide(When(ConfigLoaded, context => context.Message.Problems.Count == 0 && context.Message.PullRequestAttempts < caps.MaxAttemptsPerPullRequest && context.Saga.Triaged)
-                .Then(ApplyConfig), caps),
+                .Then(ApplyConfig), caps, scrubber),
             // The triage is still running: wait for it in Analysing.
             When(ConfigLoaded, context => context.Message.Problems.Count == 0 && context.Message.PullRequestAttempts < caps.MaxAttemptsPerPullRequest && !context.Saga.Triaged)
                 .Then(ApplyConfig)
@@ -120,11 +123,11 @@ public sealed class FixWorkflowStateMachine : MassTransitStateMachine<FixWorkflo
                     .Then(context => context.Saga.LlmRequested = true)
                     .Publish(context => Analyze(context.Saga, caps, rulesOnly: false))),
             When(Analyzed)
-                .Then(context => Record(context.Saga, context.Message)),
+                .Then(context => Record(context.Saga, context.Message, scrubber)),
             When(AnalysisFailed)
                 .Then(context =>
                 {
-                    context.Saga.AnalysisFailure = context.Message.Reason;
+                    context.Saga.AnalysisFailure = scrubber.Scrub(context.Message.Reason);
                     context.Saga.Triaged = true;
                 }),
             Ignore(Detected));
@@ -132,10 +135,10 @@ public sealed class FixWorkflowStateMachine : MassTransitStateMachine<FixWorkflo
         During(Analysing,
             // Waiting for the LLM diagnosis, a redelivered triage answer (NeedsLlm) is stale and changes nothing.
             Decide(When(Analyzed, context => !(context.Message.NeedsLlm && context.Saga.LlmRequested))
-                .Then(context => Record(context.Saga, context.Message)), caps),
+                .Then(context => Record(context.Saga, context.Message, scrubber)), caps, scrubber),
             When(AnalysisFailed)
-                .Then(context => context.Saga.LastFailure = context.Message.Reason)
-                .Finish(Escalated, WorkflowOutcome.Escalated, c => "The failure could not be analysed: " + c.Message.Reason),
+                .Then(context => context.Saga.LastFailure = scrubber.Scrub(context.Message.Reason))
+                .Finish(scrubber, Escalated, WorkflowOutcome.Escalated, c => "The failure could not be analysed: " + c.Message.Reason),
             Ignore(Detected),
             Ignore(ConfigLoaded));
 
@@ -143,7 +146,7 @@ public sealed class FixWorkflowStateMachine : MassTransitStateMachine<FixWorkflo
             // An LLM-proposed edit costs money: over the budget, the workflow stops before running it.
             When(Dispatched, context => context.Saga.CostUsd + (context.Message.Usage?.CostUsd ?? 0m) > (context.Saga.BudgetUsd ?? caps.BudgetUsd))
                 .Then(context => context.Saga.CostUsd += context.Message.Usage?.CostUsd ?? 0m)
-                .Finish(Escalated, WorkflowOutcome.Escalated,
+                .Finish(scrubber, Escalated, WorkflowOutcome.Escalated,
                     c => $"The LLM budget of ${c.Saga.BudgetUsd ?? caps.BudgetUsd:0.00} is spent (${c.Saga.CostUsd:0.0000}) after {c.Saga.Attempts} attempt(s); last problem: {c.Saga.LastFailure ?? c.Saga.RootCause}"),
             When(Dispatched, context => context.Saga.CostUsd + (context.Message.Usage?.CostUsd ?? 0m) <= (context.Saga.BudgetUsd ?? caps.BudgetUsd))
                 .Then(context =>
@@ -161,14 +164,16 @@ public sealed class FixWorkflowStateMachine : MassTransitStateMachine<FixWorkflo
                     Arguments = context.Message.Arguments,
                     Attempt = context.Saga.Attempts,
                     Timeout = caps.CommandTimeout,
+                    AllowPaths = context.Saga.AllowPaths,
+                    DependencyFix = FixWorkflowPolicy.IsDependencyFix(context.Saga),
                 }),
             When(Rejected)
                 .Then(context =>
                 {
-                    context.Saga.LastFailure = context.Message.Reason;
+                    context.Saga.LastFailure = scrubber.Scrub(context.Message.Reason);
                     context.Saga.CostUsd += context.Message.Usage?.CostUsd ?? 0m;
                 })
-                .Finish(Escalated, WorkflowOutcome.Escalated, c => "No command could be dispatched: " + c.Message.Reason),
+                .Finish(scrubber, Escalated, WorkflowOutcome.Escalated, c => "No command could be dispatched: " + c.Message.Reason),
             Ignore(Detected), Ignore(ConfigLoaded), Ignore(AnalysisFailed),
             Ignore(Analyzed));
 
@@ -184,18 +189,19 @@ public sealed class FixWorkflowStateMachine : MassTransitStateMachine<FixWorkflo
                             PullRequest = context.Saga.PullRequest!,
                             ExecutionId = context.Message.ExecutionId,
                             Patch = context.Message.Patch!,
-                            CommitMessage = $"agentic: fix {context.Saga.CheckName}\n\n{context.Saga.RootCause}",
+                            CommitMessage = FixCommitMessage.Create(context.Saga.CheckName, context.Saga.RootCause, scrubber),
                             OpenPullRequest = context.Saga.OpenPullRequest,
                         }),
                     notValidated => notValidated
-                        .Then(context => context.Saga.LastFailure = context.Message.Error ?? context.Message.Outcome.ToString())
+                        // The error carries the command's output tail: no secret of this service goes further (report, LLM prompt).
+                        .Then(context => context.Saga.LastFailure = context.Message.Error is { } error ? scrubber.Scrub(error) : context.Message.Outcome.ToString())
                         .IfElse(context => context.Message.Outcome is ExecutionOutcome.ValidationFailed or ExecutionOutcome.NoChange or ExecutionOutcome.TimedOut
                                            && context.Saga.Attempts < (context.Saga.MaxAttempts ?? caps.MaxAttempts),
                             retry => retry
                                 .Then(context => context.Saga.Attempts++)
                                 .TransitionTo(Dispatching)
                                 .Publish(context => Dispatch(context.Saga)),
-                            giveUp => giveUp.Finish(Escalated, WorkflowOutcome.Escalated,
+                            giveUp => giveUp.Finish(scrubber, Escalated, WorkflowOutcome.Escalated,
                                 c => $"No validated fix after {c.Saga.Attempts} attempt(s); last result: {c.Saga.LastFailure}"))),
             Ignore(Detected), Ignore(ConfigLoaded), Ignore(Analyzed), Ignore(AnalysisFailed),
             Ignore(Dispatched));
@@ -203,10 +209,10 @@ public sealed class FixWorkflowStateMachine : MassTransitStateMachine<FixWorkflo
         During(Publishing,
             When(Pushed)
                 .Then(context => context.Saga.CommitSha = context.Message.CommitSha)
-                .Finish(PushedFix, WorkflowOutcome.Pushed, c => $"Pushed validated fix {c.Message.CommitSha[..Math.Min(7, c.Message.CommitSha.Length)]}."),
+                .Finish(scrubber, PushedFix, WorkflowOutcome.Pushed, c => $"Pushed validated fix {c.Message.CommitSha[..Math.Min(7, c.Message.CommitSha.Length)]}."),
             When(Proposed)
                 .Then(context => context.Saga.ProposalNumber = context.Message.ProposalNumber)
-                .Finish(ProposedFix, WorkflowOutcome.Proposed, c => $"Opened #{c.Message.ProposalNumber} with the validated fix."),
+                .Finish(scrubber, ProposedFix, WorkflowOutcome.Proposed, c => $"Opened #{c.Message.ProposalNumber} with the validated fix."),
             Ignore(Detected), Ignore(ConfigLoaded), Ignore(Analyzed), Ignore(AnalysisFailed), Ignore(Dispatched),
             Ignore(Executed));
 
@@ -214,15 +220,15 @@ public sealed class FixWorkflowStateMachine : MassTransitStateMachine<FixWorkflo
             // Only a workflow still overdue when the notice arrives escalates: one that moved on since has a new deadline.
             When(DeadlinePassed, context => context.Saga.DeadlineAt is { } deadline && deadline <= clock.GetUtcNow())
                 .Then(context => context.Saga.LastFailure = $"no answer in the {StepName(context.Saga.CurrentState)} step by {context.Saga.DeadlineAt:u}")
-                .Finish(Escalated, WorkflowOutcome.Escalated,
+                .Finish(scrubber, Escalated, WorkflowOutcome.Escalated,
                     c => $"Timed out: the {StepName(c.Saga.CurrentState)} step did not answer in time (deadline {c.Saga.DeadlineAt:u}), so the workflow stopped " +
                          $"after {c.Saga.Attempts} attempt(s) instead of waiting for ever. " +
                          (c.Saga.CurrentState == nameof(Publishing) ? "The validated fix may or may not have reached the branch; check the pull request. " : "No change was pushed. ") +
                          (c.Saga.RootCause is { Length: > 0 } cause ? "Diagnosis: " + cause : string.Empty)),
             When(HeadMoved)
-                .Finish(Superseded, WorkflowOutcome.Superseded, c => $"{c.Message.PushedBy} pushed {c.Message.PullRequest.HeadSha[..Math.Min(7, c.Message.PullRequest.HeadSha.Length)]}; this attempt was dropped."),
+                .Finish(scrubber, Superseded, WorkflowOutcome.Superseded, c => $"{c.Message.PushedBy} pushed {c.Message.PullRequest.HeadSha[..Math.Min(7, c.Message.PullRequest.HeadSha.Length)]}; this attempt was dropped."),
             When(Closed)
-                .Finish(Abandoned, WorkflowOutcome.Abandoned, c => c.Message.Merged ? "The pull request was merged." : "The pull request was closed."));
+                .Finish(scrubber, Abandoned, WorkflowOutcome.Abandoned, c => c.Message.Merged ? "The pull request was merged." : "The pull request was closed."));
 
         During([Escalated, PushedFix, ProposedFix, Abandoned, Superseded, RerunStarted],
             Ignore(Detected), Ignore(ConfigLoaded), Ignore(Analyzed), Ignore(AnalysisFailed), Ignore(Dispatched), Ignore(Rejected),
@@ -257,27 +263,25 @@ public sealed class FixWorkflowStateMachine : MassTransitStateMachine<FixWorkflo
     /// <summary>
     /// With the configuration read and the analysis in hand: escalate what could not be analysed, ask for the LLM
     /// diagnosis the triage said is needed (now that the repository's budget is known), or act on the verdict: over
-    /// budget, no safe fix or auto-fix off → escalate; infrastructure or flaky → re-run the job; else dispatch a fix.
+    /// budget, or <see cref="FixWorkflowPolicy.ReportOnlyReason"/> (no safe fix, auto-fix off, a fork not opened to
+    /// pushes) → escalate; infrastructure or flaky → re-run the job; else dispatch a fix.
     /// </summary>
-    private EventActivityBinder<FixWorkflowState, T> Decide<T>(EventActivityBinder<FixWorkflowState, T> binder, FixWorkflowOptions caps)
+    private EventActivityBinder<FixWorkflowState, T> Decide<T>(EventActivityBinder<FixWorkflowState, T> binder, FixWorkflowOptions caps, SecretScrubber scrubber)
         where T : class =>
         binder.IfElse(context => context.Saga.AnalysisFailure is not null,
             failed => failed
                 .Then(context => context.Saga.LastFailure = context.Saga.AnalysisFailure)
-                .Finish(Escalated, WorkflowOutcome.Escalated, c => "The failure could not be analysed: " + c.Saga.AnalysisFailure),
+                .Finish(scrubber, Escalated, WorkflowOutcome.Escalated, c => "The failure could not be analysed: " + c.Saga.AnalysisFailure),
             analysed => analysed.IfElse(context => context.Saga.NeedsLlm && !context.Saga.LlmRequested,
                 diagnose => diagnose
                     .Then(context => context.Saga.LlmRequested = true)
                     .TransitionTo(Analysing)
                     .Publish(context => Analyze(context.Saga, caps, rulesOnly: false)),
                 judged => judged.IfElse(context => context.Saga.CostUsd > (context.Saga.BudgetUsd ?? caps.BudgetUsd),
-                    overBudget => overBudget.Finish(Escalated, WorkflowOutcome.Escalated,
+                    overBudget => overBudget.Finish(scrubber, Escalated, WorkflowOutcome.Escalated,
                         c => $"The analysis alone cost ${c.Saga.CostUsd:0.00}, over the ${c.Saga.BudgetUsd ?? caps.BudgetUsd:0.00} budget; no fix was attempted."),
-                    withinBudget => withinBudget.IfElse(context => context.Saga.Strategy == FixStrategy.Escalate || !context.Saga.AutoFix,
-                        escalate => escalate.Finish(Escalated, WorkflowOutcome.Escalated,
-                            c => c.Saga.AutoFix
-                                ? "Diagnosed; no safe automatic fix: " + c.Saga.RootCause
-                                : "Diagnosed (auto_fix is off in .github/agentic.yml, so no change was attempted): " + c.Saga.RootCause),
+                    withinBudget => withinBudget.IfElse(context => FixWorkflowPolicy.ReportOnlyReason(context.Saga) is not null,
+                        escalate => escalate.Finish(scrubber, Escalated, WorkflowOutcome.Escalated, c => FixWorkflowPolicy.ReportOnlyReason(c.Saga)!),
                         act => act.IfElse(context => context.Saga.Strategy == FixStrategy.Rerun,
                             // Infrastructure trouble or a flaky test: no code changes, the failed job runs again.
                             rerun => rerun
@@ -287,7 +291,7 @@ public sealed class FixWorkflowStateMachine : MassTransitStateMachine<FixWorkflo
                                     PullRequest = context.Saga.PullRequest!,
                                     JobId = context.Saga.JobId ?? 0,
                                 })
-                                .Finish(RerunStarted, WorkflowOutcome.Rerun,
+                                .Finish(scrubber, RerunStarted, WorkflowOutcome.Rerun,
                                     c => $"{c.Saga.Category}: {c.Saga.RootCause} No code was changed; the failed job was re-run."),
                             fix => fix
                                 .Then(context => context.Saga.Attempts = 1)
@@ -300,15 +304,17 @@ public sealed class FixWorkflowStateMachine : MassTransitStateMachine<FixWorkflo
         context.Saga.MaxAttempts = context.Message.MaxAttempts;
         context.Saga.BudgetUsd = context.Message.BudgetUsd;
         context.Saga.OpenPullRequest = context.Message.OpenPullRequest;
+        context.Saga.AllowPaths = [.. context.Message.AllowPaths];
+        context.Saga.PushToForks = context.Message.PushToForks;
     }
 
     /// <summary>Keeps the analyzer's verdict (a triage's or the LLM diagnosis') on the workflow.</summary>
-    private static void Record(FixWorkflowState saga, CheckFailureAnalyzed verdict)
+    private static void Record(FixWorkflowState saga, CheckFailureAnalyzed verdict, SecretScrubber scrubber)
     {
         saga.Category = verdict.Category;
         saga.Strategy = verdict.Strategy;
         saga.Confidence = verdict.Confidence;
-        saga.RootCause = verdict.RootCause;
+        saga.RootCause = scrubber.Scrub(verdict.RootCause);
         saga.Evidence = verdict.Evidence;
         saga.Files = [.. verdict.Files];
         saga.CostUsd += verdict.Usage.CostUsd;
@@ -348,6 +354,8 @@ public sealed class FixWorkflowStateMachine : MassTransitStateMachine<FixWorkflo
         Files = saga.Files,
         Attempt = saga.Attempts,
         PreviousFailure = saga.LastFailure,
+        AllowPaths = saga.AllowPaths,
+        DependencyFix = FixWorkflowPolicy.IsDependencyFix(saga),
     };
 }
 
@@ -355,13 +363,14 @@ internal static class FixWorkflowBinderExtensions
 {
     /// <summary>Ends the workflow: records outcome and summary, moves to the terminal state, announces it and sends the final report.</summary>
     public static EventActivityBinder<FixWorkflowState, T> Finish<T>(
-        this EventActivityBinder<FixWorkflowState, T> binder, State final, WorkflowOutcome outcome, Func<BehaviorContext<FixWorkflowState, T>, string> summary)
+        this EventActivityBinder<FixWorkflowState, T> binder, SecretScrubber scrubber, State final, WorkflowOutcome outcome, Func<BehaviorContext<FixWorkflowState, T>, string> summary)
         where T : class =>
         binder
             .Then(context =>
             {
                 context.Saga.Outcome = outcome;
-                context.Saga.Summary = summary(context);
+                // Built from log lines, LLM text and command output: no secret of this service goes into the API or a report.
+                context.Saga.Summary = scrubber.Scrub(summary(context));
                 context.Saga.DeadlineAt = null;
                 context.Saga.ReportSequence++;
             })
@@ -376,5 +385,5 @@ internal static class FixWorkflowBinderExtensions
                 Attempts = context.Saga.Attempts,
                 CostUsd = context.Saga.CostUsd,
             })
-            .Publish(context => FixWorkflowReport.Create(context.Saga, "completed"));
+            .Publish(context => FixWorkflowReport.Create(context.Saga, "completed", scrubber));
 }

@@ -14,4 +14,10 @@ public sealed record CheckFailureDetected
     /// <summary>Set when the check is a GitHub Actions job, so its log can be fetched.</summary>
     public long? JobId { get; init; }
     public required DateTimeOffset DetectedAt { get; init; }
+
+    /// <summary>
+    /// The pull request's head branch is in a fork (as PR Discovery recorded it): Agentic writes to it only when the
+    /// repository sets <c>fork_pull_requests: push</c>.
+    /// </summary>
+    public required bool FromFork { get; init; }
 }

@@ -12,4 +12,13 @@ public sealed record ExecuteCommand
     public required IReadOnlyDictionary<string, string> Arguments { get; init; }
     public required int Attempt { get; init; }
     public required TimeSpan Timeout { get; init; }
+
+    /// <summary>
+    /// The repository's <c>allow_paths</c> (from <c>.github/agentic.yml</c> on its default branch): default-protected
+    /// paths the change may touch. Empty: the default deny-list applies in full.
+    /// </summary>
+    public IReadOnlyList<string> AllowPaths { get; init; } = [];
+
+    /// <summary>A dependency fix (the analysis said so): lockfiles and Directory.Packages.props may change. False (the default) keeps them protected.</summary>
+    public bool DependencyFix { get; init; }
 }

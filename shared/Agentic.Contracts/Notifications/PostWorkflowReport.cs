@@ -13,6 +13,11 @@ public sealed record PostWorkflowReport
     /// <summary>in_progress or completed; drives the check run and the comment's header.</summary>
     public required string Status { get; init; }
     public WorkflowOutcome? Outcome { get; init; }
+
+    /// <summary>
+    /// The report in the target's format (GitHub-flavoured markdown for GitHub and Linear, mrkdwn for Slack), every
+    /// untrusted part already escaped or fenced for it (Agentic.Text); the Notifier only scrubs and caps it.
+    /// </summary>
     public required string Markdown { get; init; }
 
     /// <summary>Monotonic per workflow: a report older than the one already posted is dropped.</summary>

@@ -13,6 +13,12 @@ public sealed record RepositoryConfigLoaded
     public decimal? BudgetUsd { get; init; }
     public required bool OpenPullRequest { get; init; }
 
+    /// <summary><c>allow_paths</c>: default-protected paths a fix may touch (never workflows, actions or <c>.git</c>).</summary>
+    public IReadOnlyList<string> AllowPaths { get; init; } = [];
+
+    /// <summary><c>fork_pull_requests: push</c>: a fork's pull request may get fixes pushed; false means diagnose and report.</summary>
+    public bool PushToForks { get; init; }
+
     /// <summary>Fix attempts earlier workflows already spent on this pull request (all head SHAs and checks).</summary>
     public int PullRequestAttempts { get; init; }
 

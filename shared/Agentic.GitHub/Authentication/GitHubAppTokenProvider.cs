@@ -24,6 +24,7 @@ public sealed class GitHubAppTokenProvider : IDisposable
     private readonly JsonWebTokenHandler _handler = new() { SetDefaultTimesOnTokenCreation = false };
     private readonly AppCredential _appCredential;
     private readonly ConcurrentDictionary<long, TokenSlot> _slots = new();
+    private readonly ConcurrentDictionary<(long Installation, long Repository), TokenSlot> _repositorySlots = new();
     private readonly Lock _jwtLock = new();
     private string? _jwt;
     private DateTimeOffset _jwtRenewAt;
@@ -77,7 +78,43 @@ public sealed class GitHubAppTokenProvider : IDisposable
                 return current!;
             }
 
-            var token = await RequestTokenAsync(installationId, cancellationToken);
+            var token = await RequestTokenAsync(installationId, null, cancellationToken);
+            Volatile.Write(ref slot.Token, token);
+            return token;
+        }
+        finally
+        {
+            slot.Gate.Release();
+        }
+    }
+
+    /// <summary>
+    /// A read-only token for one repository of an installation (<c>repository_ids: [id]</c>, <c>permissions: {contents:
+    /// read}</c>; GitHub adds <c>metadata: read</c>), cached like the installation's own token. For a holder that must
+    /// not act as the whole installation, e.g. the Executor cloning a repository.
+    /// </summary>
+    public async ValueTask<GitHubInstallationToken> GetRepositoryReadTokenAsync(long installationId, long repositoryId, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(repositoryId);
+        var slot = _repositorySlots.GetOrAdd((installationId, repositoryId), static _ => new TokenSlot());
+        var current = Volatile.Read(ref slot.Token);
+        if (IsFresh(current))
+        {
+            return current!;
+        }
+
+        await slot.Gate.WaitAsync(cancellationToken);
+        try
+        {
+            current = slot.Token;
+            if (IsFresh(current))
+            {
+                return current!;
+            }
+
+            var body = System.Text.Encoding.UTF8.GetBytes(string.Create(
+                CultureInfo.InvariantCulture, $$$"""{"repository_ids":[{{{repositoryId}}}],"permissions":{"contents":"read"}}"""));
+            var token = await RequestTokenAsync(installationId, body, cancellationToken);
             Volatile.Write(ref slot.Token, token);
             return token;
         }
@@ -89,6 +126,11 @@ public sealed class GitHubAppTokenProvider : IDisposable
 
     public void Dispose()
     {
+        foreach (var slot in _repositorySlots.Values)
+        {
+            slot.Dispose();
+        }
+
         foreach (var slot in _slots.Values)
         {
             slot.Dispose();
@@ -149,10 +191,10 @@ public sealed class GitHubAppTokenProvider : IDisposable
     private bool IsFresh(GitHubInstallationToken? token) =>
         token is not null && _pipeline.Time.GetUtcNow() < token.ExpiresAt - _options.TokenRefreshMargin;
 
-    private async Task<GitHubInstallationToken> RequestTokenAsync(long installationId, CancellationToken cancellationToken)
+    private async Task<GitHubInstallationToken> RequestTokenAsync(long installationId, byte[]? body, CancellationToken cancellationToken)
     {
         var uri = _pipeline.Resolve($"app/installations/{installationId.ToString(CultureInfo.InvariantCulture)}/access_tokens");
-        var request = new PipelineRequest(HttpMethod.Post, uri, RetryIsSafe: true, UseCache: false);
+        var request = new PipelineRequest(HttpMethod.Post, uri, body, RetryIsSafe: true, UseCache: false);
         var response = await _pipeline.SendAsync(request, _appCredential, cancellationToken);
         _pipeline.Metrics.OnInstallationToken();
         var token = _pipeline.Deserialize(response, GitHubJsonContext.Default.GitHubInstallationToken, request);

@@ -19,14 +19,14 @@ internal sealed class AnalyzerHarness : IAsyncDisposable
     public const string Repo = "shop";
     public const string HeadSha = "4f1c0a7d9e2b3c4d5e6f708192a3b4c5d6e7f809";
 
-    private AnalyzerHarness(GitHubStandIn gitHub, OpenAiStandIn? llm, StandInInstallation installation, StandInRepository repository, ServiceProvider services, InMemoryAnalysisStore store)
+    private AnalyzerHarness(GitHubStandIn gitHub, OpenAiStandIn? llm, StandInInstallation installation, StandInRepository repository, ServiceProvider services, IAnalysisStore store)
     {
         GitHub = gitHub;
         Llm = llm;
         Installation = installation;
         Repository = repository;
         Services = services;
-        Store = store;
+        AnalysisStore = store;
     }
 
     public GitHubStandIn GitHub { get; }
@@ -39,11 +39,14 @@ internal sealed class AnalyzerHarness : IAsyncDisposable
 
     public ServiceProvider Services { get; }
 
-    public InMemoryAnalysisStore Store { get; }
+    public IAnalysisStore AnalysisStore { get; }
+
+    /// <summary>The in-memory store, when the harness was not given a store.</summary>
+    public InMemoryAnalysisStore Store => AnalysisStore as InMemoryAnalysisStore ?? throw new InvalidOperationException("The harness runs on another store.");
 
     public FailureAnalysisService Analyzer => Services.GetRequiredService<FailureAnalysisService>();
 
-    public static async Task<AnalyzerHarness> StartAsync(bool withLlm, bool configureGitHub = true, IReadOnlyDictionary<string, string?>? extra = null)
+    public static async Task<AnalyzerHarness> StartAsync(bool withLlm, bool configureGitHub = true, IReadOnlyDictionary<string, string?>? extra = null, IAnalysisStore? store = null)
     {
         var gitHub = new GitHubStandIn();
         await gitHub.StartAsync();
@@ -80,7 +83,7 @@ internal sealed class AnalyzerHarness : IAsyncDisposable
         }
 
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
-        var store = new InMemoryAnalysisStore();
+        store ??= new InMemoryAnalysisStore();
         var services = new ServiceCollection();
         services.AddSingleton<IConfiguration>(configuration);
         services.AddLogging(b => b.SetMinimumLevel(LogLevel.Warning));
@@ -90,9 +93,10 @@ internal sealed class AnalyzerHarness : IAsyncDisposable
     }
 
     /// <summary>A failed GitHub Actions job with this log (and, optionally, a passing attempt of the same check on the same commit).</summary>
-    public AnalyzeCheckFailure AddFailedJob(string log, string checkName = "build", bool passedInAnotherAttempt = false)
+    public AnalyzeCheckFailure AddFailedJob(string log, string checkName = "build", bool passedInAnotherAttempt = false, StandInRepository? repository = null)
     {
-        var run = Repository.AddWorkflowRun(new WorkflowRunSeed
+        repository ??= Repository;
+        var run = repository.AddWorkflowRun(new WorkflowRunSeed
         {
             HeadSha = HeadSha,
             HeadBranch = "feature",
@@ -100,19 +104,23 @@ internal sealed class AnalyzerHarness : IAsyncDisposable
         });
         if (passedInAnotherAttempt)
         {
-            Repository.AddWorkflowRun(new WorkflowRunSeed { HeadSha = HeadSha, HeadBranch = "feature", Jobs = [new JobSeed { Name = checkName, Conclusion = "success", Log = "ok" }] });
+            repository.AddWorkflowRun(new WorkflowRunSeed { HeadSha = HeadSha, HeadBranch = "feature", Jobs = [new JobSeed { Name = checkName, Conclusion = "success", Log = "ok" }] });
         }
 
         var job = run.Jobs[0];
-        return Request(job.Id, job.Id, checkName);
+        return Request(job.Id, job.Id, checkName, repository);
     }
 
-    public AnalyzeCheckFailure Request(long checkRunId, long? jobId, string checkName) => new()
+    /// <summary>Another repository of the same installation.</summary>
+    public Task<StandInRepository> AddRepositoryAsync(string name) =>
+        GitHub.CreateRepositoryAsync(Owner, name, files: new Dictionary<string, string?> { ["README.md"] = $"# {name}\n" });
+
+    public AnalyzeCheckFailure Request(long checkRunId, long? jobId, string checkName, StandInRepository? repository = null) => new()
     {
         CorrelationId = Guid.NewGuid(),
         PullRequest = new PullRequestRef
         {
-            Repository = new RepositoryRef { InstallationId = Installation.Id, RepositoryId = Repository.Id, Owner = Owner, Name = Repo },
+            Repository = new RepositoryRef { InstallationId = Installation.Id, RepositoryId = (repository ?? Repository).Id, Owner = Owner, Name = (repository ?? Repository).Name },
             Number = 7,
             HeadSha = HeadSha,
             HeadRef = "feature",

@@ -13,8 +13,8 @@ internal sealed class InMemoryAnalysisStore : IAnalysisStore
     public Task<StoredAnalysis?> FindByWorkflowAsync(Guid workflowId, CancellationToken cancellationToken) =>
         Task.FromResult(_rows.TryGetValue(workflowId, out var row) ? row : null);
 
-    public Task<StoredAnalysis?> FindLlmAnalysisByLogHashAsync(string logHash, CancellationToken cancellationToken) =>
-        Task.FromResult(_rows.Values.FirstOrDefault(r => r.LogHash == logHash && r.LlmCalls > 0));
+    public Task<StoredAnalysis?> FindLlmAnalysisAsync(long installationId, long repositoryId, string logHash, CancellationToken cancellationToken) =>
+        Task.FromResult(_rows.Values.FirstOrDefault(r => r.InstallationId == installationId && r.RepositoryId == repositoryId && r.LogHash == logHash && r.LlmCalls > 0));
 
     public Task<bool> InsertAsync(StoredAnalysis analysis, CancellationToken cancellationToken) =>
         Task.FromResult(_rows.TryAdd(analysis.WorkflowId, analysis));

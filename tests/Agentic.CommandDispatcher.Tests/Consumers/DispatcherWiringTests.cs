@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using Agentic.CommandDispatcher.Tests.Infrastructure;
 using Agentic.Contracts.Common;
 using Agentic.Contracts.Dispatch;
@@ -34,7 +35,7 @@ public sealed class DispatcherWiringTests
         {
             Assert.That(asked.Model, Is.EqualTo("gpt-test"));
             Assert.That(asked.Authorization, Is.EqualTo("Bearer " + DispatcherHarness.ApiKey));
-            Assert.That(asked.Messages[1], Does.Contain($"=== {Diffs.CartPath} ===\n```\n{Diffs.Cart}```"));
+            Assert.That(asked.Messages[1], Does.Match($"<untrusted-file-path-(?<nonce>[0-9a-f]{{32}})>\n{Regex.Escape(Diffs.CartPath)}\n</untrusted-file-path-\\k<nonce>>\n<untrusted-file-content-\\k<nonce>>\n{Regex.Escape(Diffs.Cart)}</untrusted-file-content-\\k<nonce>>"));
             Assert.That(asked.Messages[1], Does.Contain("head " + headSha));
             Assert.That(asked.Messages, Has.None.Contain(DispatcherHarness.ApiKey));
         });

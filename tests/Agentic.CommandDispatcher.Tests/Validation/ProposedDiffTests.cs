@@ -431,6 +431,77 @@ public sealed class ProposedDiffTests
         Assert.That(Check(Diffs.Create("vendor/lib/.git/hooks/post-checkout")), Is.EqualTo("'vendor/lib/.git/hooks/post-checkout': the .git directory is never changed"));
     }
 
+    // ---- Check: the deny-list (files that change how code is built, tested, reviewed or owned)
+
+    [TestCase("CODEOWNERS")]
+    [TestCase(".github/CODEOWNERS")]
+    [TestCase("docs/CODEOWNERS")]
+    public void Should_refuse_a_diff_when_it_adds_codeowners(string path)
+    {
+        Assert.That(Check(Diffs.FixCart + Diffs.Create(path)), Is.EqualTo($"'{path}' is protected (code owners decide who must review); " +
+            "a repository can allow it with allow_paths in .github/agentic.yml on its default branch"));
+    }
+
+    [Test]
+    public void Should_refuse_a_diff_when_it_touches_a_workflow_the_model_was_shown()
+    {
+        var shown = new HashSet<string>(Shown, StringComparer.Ordinal) { ".github/workflows/ci.yml" };
+
+        var problem = ProposedDiff.Check(Diffs.Modify(".github/workflows/ci.yml"), shown, MaxBytes, MaxFiles, allowPaths: ["CODEOWNERS"], dependencyFix: true);
+
+        Assert.That(problem, Is.EqualTo("'.github/workflows/ci.yml': workflow files are never changed"));
+    }
+
+    [TestCase("Directory.Build.props")]
+    [TestCase("src/Directory.Build.targets")]
+    [TestCase("build/Signing.targets")]
+    [TestCase("tests/conftest.py")]
+    [TestCase(".npmrc")]
+    [TestCase(".yarnrc.yml")]
+    [TestCase("NuGet.Config")]
+    [TestCase(".github/dependabot.yml")]
+    public void Should_refuse_a_diff_when_it_creates_a_build_test_or_package_manager_file(string path)
+    {
+        Assert.That(Check(Diffs.FixCart + Diffs.Create(path)), Does.StartWith($"'{path}' is protected ("));
+    }
+
+    [Test]
+    public void Should_refuse_a_diff_when_it_deletes_a_protected_file_the_model_was_shown()
+    {
+        var shown = new HashSet<string>(Shown, StringComparer.Ordinal) { "tests/conftest.py" };
+
+        Assert.That(ProposedDiff.Check(Diffs.Delete("tests/conftest.py"), shown, MaxBytes, MaxFiles), Does.StartWith("'tests/conftest.py' is protected (pytest"));
+    }
+
+    [TestCase("package-lock.json")]
+    [TestCase("web/yarn.lock")]
+    [TestCase("pnpm-lock.yaml")]
+    [TestCase("src/Shop/packages.lock.json")]
+    [TestCase("Directory.Packages.props")]
+    public void Should_accept_a_lockfile_only_when_the_fix_is_a_dependency_fix(string path)
+    {
+        var shown = new HashSet<string>(Shown, StringComparer.Ordinal) { path };
+        var diff = Diffs.Modify(path);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(ProposedDiff.Check(diff, shown, MaxBytes, MaxFiles, dependencyFix: false), Does.Contain("only in a dependency fix"));
+            Assert.That(ProposedDiff.Check(diff, shown, MaxBytes, MaxFiles, dependencyFix: true), Is.Null);
+        });
+    }
+
+    [Test]
+    public void Should_accept_a_protected_file_when_the_repository_allows_it()
+    {
+        var diff = Diffs.FixCart + Diffs.Create("docs/CODEOWNERS");
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(ProposedDiff.Check(diff, Shown, MaxBytes, MaxFiles, allowPaths: ["docs/CODEOWNERS"]), Is.Null);
+            Assert.That(ProposedDiff.Check(diff, Shown, MaxBytes, MaxFiles, allowPaths: ["CODEOWNERS"]), Does.Contain("'docs/CODEOWNERS' is protected"));
+        });
+    }
+
     // ---- PathProblem (also filters the files the diagnosis names)
 
     [TestCase("src/Shop/Cart.cs")]

@@ -120,6 +120,49 @@ public sealed class ExecutionPipelineTests
     }
 
     [Test]
+    public async Task Should_refuse_a_diff_that_adds_codeowners_when_only_the_pull_requests_own_configuration_allows_it()
+    {
+        await using var harness = await ExecutorHarness.StartAsync();
+        var repository = await harness.CreateRepositoryAsync("codeowners", new Dictionary<string, string?>
+        {
+            ["README.md"] = "a\n",
+            // The working copy is the pull request's head: its allow_paths are not the default branch's and count for nothing.
+            [".github/agentic.yml"] = "allow_paths: [CODEOWNERS]\ntest: [test, -f, CODEOWNERS]\n",
+        });
+        const string diff = "--- /dev/null\n+++ b/CODEOWNERS\n@@ -0,0 +1 @@\n+* @attacker\n";
+        var command = harness.Command(repository, await ExecutorHarness.HeadAsync(repository), "apply-diff", new Dictionary<string, string> { ["diff"] = diff });
+
+        var refused = await harness.Pipeline.ExecuteAsync(command, CancellationToken.None);
+        var allowed = await harness.Pipeline.ExecuteAsync(command with { ExecutionId = Guid.NewGuid(), AllowPaths = ["CODEOWNERS"] }, CancellationToken.None);
+
+        Assert.That(refused.Outcome, Is.EqualTo(ExecutionOutcome.Refused));
+        Assert.That(refused.Patch, Is.Null);
+        Assert.That(refused.Error, Does.Contain("'CODEOWNERS' is protected (code owners decide who must review)"));
+        Assert.That(allowed.Outcome, Is.EqualTo(ExecutionOutcome.Validated), "allowed by the default branch's allow_paths, as the workflow sends them: " + allowed.Error);
+        Assert.That(allowed.Patch, Does.Contain("+* @attacker"));
+    }
+
+    [Test]
+    public async Task Should_refuse_a_lockfile_change_when_the_fix_is_not_a_dependency_fix()
+    {
+        await using var harness = await ExecutorHarness.StartAsync();
+        var repository = await harness.CreateRepositoryAsync("lockfile", new Dictionary<string, string?>
+        {
+            ["package-lock.json"] = "{}\n",
+            [".github/agentic.yml"] = "test: [grep, -q, lockfileVersion, package-lock.json]\n",
+        });
+        const string diff = "--- a/package-lock.json\n+++ b/package-lock.json\n@@ -1 +1 @@\n-{}\n+{\"lockfileVersion\": 3}\n";
+        var command = harness.Command(repository, await ExecutorHarness.HeadAsync(repository), "apply-diff", new Dictionary<string, string> { ["diff"] = diff });
+
+        var refused = await harness.Pipeline.ExecuteAsync(command, CancellationToken.None);
+        var dependencyFix = await harness.Pipeline.ExecuteAsync(command with { ExecutionId = Guid.NewGuid(), DependencyFix = true }, CancellationToken.None);
+
+        Assert.That(refused.Outcome, Is.EqualTo(ExecutionOutcome.Refused));
+        Assert.That(refused.Error, Does.Contain("'package-lock.json' is protected (lockfiles change only in a dependency fix)"));
+        Assert.That(dependencyFix.Outcome, Is.EqualTo(ExecutionOutcome.Validated), dependencyFix.Error);
+    }
+
+    [Test]
     public async Task Should_refuse_the_patch_when_it_touches_a_path_the_repository_protects()
     {
         await using var harness = await ExecutorHarness.StartAsync();

@@ -1,11 +1,10 @@
-using System.Globalization;
 using Agentic.Contracts.Common;
 using Agentic.Contracts.Execution;
 using Agentic.Executor.Execution;
 using Agentic.Executor.Extensions;
+using Agentic.Executor.Options;
 using Agentic.Executor.Sandbox;
 using Agentic.Executor.Workspaces;
-using Agentic.GitHub;
 using Agentic.StandIns.GitHub;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -42,6 +41,7 @@ public sealed class ExecutorHarness : IAsyncDisposable
 
     public static async Task<ExecutorHarness> StartAsync(bool configureGitHub = true, IReadOnlyDictionary<string, string?>? settings = null)
     {
+        await EnsureSandboxAccountAsync();
         var standIn = new GitHubStandIn();
         await standIn.StartAsync();
         var app = standIn.AddApp("agentic");
@@ -49,14 +49,8 @@ public sealed class ExecutorHarness : IAsyncDisposable
         var root = Path.Combine(Path.GetTempPath(), "agentic-executor-tests", Guid.NewGuid().ToString("N"));
         var values = new Dictionary<string, string?>
         {
-            ["GitHub:Api:BaseUrl"] = standIn.BaseUri.AbsoluteUri,
             ["Executor:WorkspaceRoot"] = root,
         };
-        if (configureGitHub)
-        {
-            values["GitHub:Api:App:AppId"] = app.Id.ToString(CultureInfo.InvariantCulture);
-            values["GitHub:Api:App:PrivateKey"] = app.PrivateKeyPem;
-        }
 
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
@@ -67,9 +61,8 @@ public sealed class ExecutorHarness : IAsyncDisposable
         var services = new ServiceCollection();
         services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
         services.AddSingleton<IConfiguration>(configuration);
-        services.AddGitHubClient(configuration);
         services.AddExecutorCore();
-        services.AddSingleton<IRepositoryAccess, GitHubRepositoryAccess>();
+        services.AddSingleton<IRepositoryAccess>(new StandInRepositoryAccess(standIn, configureGitHub));
         return new ExecutorHarness(standIn, installation, services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true }), root);
     }
 
@@ -100,7 +93,28 @@ public sealed class ExecutorHarness : IAsyncDisposable
     public async Task<RepositorySource> SourceAsync(StandInRepository repository) =>
         await Services.GetRequiredService<IRepositoryAccess>().GetAsync(
             new RepositoryRef { InstallationId = Installation.Id, RepositoryId = repository.Id, Owner = repository.Owner, Name = repository.Name },
+            Guid.NewGuid(),
             CancellationToken.None);
+
+    /// <summary>
+    /// As root (CI), sandboxed commands run as the unprivileged <see cref="SandboxOptions.User"/>, which
+    /// <c>AppHost/prerequisites.sh</c> creates; created here too for a bare <c>dotnet test</c>.
+    /// </summary>
+    public static async Task EnsureSandboxAccountAsync()
+    {
+        var name = new SandboxOptions().User;
+        if (!SandboxAccount.IsRoot || SandboxAccount.Find(name) is not null)
+        {
+            return;
+        }
+
+        using var useradd = System.Diagnostics.Process.Start("useradd", ["--system", "--no-create-home", "--home-dir", "/nonexistent", "--shell", "/usr/sbin/nologin", name]);
+        await useradd.WaitForExitAsync();
+        if (SandboxAccount.Find(name) is null)
+        {
+            throw new InvalidOperationException($"Cannot create the sandbox account {name} (useradd exit {useradd.ExitCode}).");
+        }
+    }
 
     public async ValueTask DisposeAsync()
     {
@@ -110,5 +124,25 @@ public sealed class ExecutorHarness : IAsyncDisposable
         {
             Directory.Delete(Root, recursive: true);
         }
+    }
+}
+
+/// <summary>
+/// What the Result Processor's token broker answers (ADR-008), without a bus: a read-only token of the stand-in limited
+/// to the one repository, and its clone URL. Not configured: refused as the broker refuses.
+/// </summary>
+public sealed class StandInRepositoryAccess(GitHubStandIn standIn, bool configured) : IRepositoryAccess
+{
+    public Task<RepositorySource> GetAsync(RepositoryRef repository, Guid correlationId, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(repository);
+        if (!configured)
+        {
+            throw new RepositoryAccessException(ExecutionMessages.GitHubNotConfigured);
+        }
+
+        var (token, _) = standIn.IssueInstallationToken(repository.InstallationId, new HashSet<long> { repository.RepositoryId }, contentsReadOnly: true);
+        var cloneUrl = new Uri(standIn.BaseUri, $"{repository.Owner}/{repository.Name}.git");
+        return Task.FromResult(new RepositorySource(repository.InstallationId, repository.RepositoryId, repository.Owner, repository.Name, cloneUrl, token));
     }
 }

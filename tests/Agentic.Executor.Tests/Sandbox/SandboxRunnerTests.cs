@@ -72,7 +72,7 @@ public sealed class SandboxRunnerTests
 
         Assert.That(result.ExitCode, Is.Not.Zero);
         Assert.That(File.Exists(path), Is.False);
-        Assert.That(result.OutputTail, Does.Contain("Read-only file system").Or.Contain("Permission denied"));
+        Assert.That(result.OutputTail, Does.Contain("Read-only file system").Or.Contain("Permission denied").Or.Contain("nonexistent"));
     }
 
     [Test]
@@ -195,5 +195,87 @@ public sealed class SandboxRunnerTests
 
         Assert.That(result.OutputTail, Does.Not.Contain("ghs_abcdefghijklmnopqrstuvwxyz"));
         Assert.That(result.OutputTail, Does.Not.Contain("secretvalue"));
+    }
+
+    /// <summary>
+    /// What a hostile command reads from every place a secret used to be reachable: the environment of the sandbox's
+    /// PID 1 (bubblewrap itself) and of every process it sees, its own, <c>/etc/shadow</c>, the service's settings
+    /// beside its binaries and the host's home. Read raw from a file in the workspace, not from the (scrubbed) output.
+    /// </summary>
+    [Test]
+    public async Task Should_leak_no_secret_when_a_hostile_command_reads_the_host()
+    {
+        var planted = "planted-" + Guid.NewGuid().ToString("N");
+        var settings = Path.Combine(AppContext.BaseDirectory, $"appsettings.Canary{Guid.NewGuid():N}.json");
+        File.WriteAllText(settings, $$"""{ "GitHub": { "Api": { "App": { "PrivateKey": "{{planted}}-settings" } } } }""");
+        Environment.SetEnvironmentVariable("AGENTIC_PLANTED_VALUE", planted + "-env");
+        Environment.SetEnvironmentVariable("GitHub__Api__App__PrivateKey", planted + "-key");
+        try
+        {
+            var result = await RunAsync(
+            [
+                "sh", "-c",
+                "for f in /proc/1/environ /proc/self/environ /proc/*/environ /etc/shadow \"$0\" \"$1\"/appsettings.json \"$2\"/.bash_history; " +
+                "do echo \"== $f\"; cat \"$f\"; echo; done > leak.txt 2>&1; ls -la / \"$1\" >> leak.txt 2>&1; true",
+                settings, AppContext.BaseDirectory, Environment.GetFolderPath(Environment.SpecialFolder.UserProfile),
+            ]);
+
+            Assert.That(result.ExitCode, Is.Zero, result.OutputTail);
+            var leak = await File.ReadAllTextAsync(Path.Combine(_workspace, "leak.txt"));
+            Assert.That(leak, Does.Contain("== /proc/1/environ").And.Contain("PATH="), "the command did read the environments");
+            Assert.That(leak, Does.Not.Contain(planted));
+            Assert.That(leak, Does.Not.Contain("root:"), "/etc/shadow is not there");
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable("AGENTIC_PLANTED_VALUE", null);
+            Environment.SetEnvironmentVariable("GitHub__Api__App__PrivateKey", null);
+            File.Delete(settings);
+        }
+    }
+
+    /// <summary>
+    /// As root, a user namespace alone maps the sandbox user to host root for file access: a root-only (0600) file in
+    /// a folder bound into the sandbox was readable. Commands now run as the unprivileged sandbox account.
+    /// </summary>
+    [Test]
+    public async Task Should_not_read_a_root_only_file_when_the_executor_runs_as_root()
+    {
+        Assume.That(SandboxAccount.IsRoot && OperatingSystem.IsLinux(), Is.True, "only a root Executor switches accounts");
+        if (!OperatingSystem.IsLinux())
+        {
+            return;
+        }
+
+        var folder = Path.Combine(_harness.Root, "canary-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(folder);
+        var canary = Path.Combine(folder, "root-only");
+        var planted = "planted-" + Guid.NewGuid().ToString("N");
+        File.WriteAllText(canary, planted);
+        File.SetUnixFileMode(canary, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+
+        var result = await _harness.Sandbox.RunAsync(new SandboxRequest
+        {
+            Workspace = _workspace,
+            Arguments = ["sh", "-c", "cat \"$0\" > leak.txt 2>&1; cat /etc/ssl/private/* >> leak.txt 2>&1; id -u >> leak.txt; true", canary],
+            ReadOnlyPaths = [folder],
+            Timeout = TimeSpan.FromSeconds(30),
+        }, CancellationToken.None);
+
+        Assert.That(result.ExitCode, Is.Zero, result.OutputTail);
+        var leak = await File.ReadAllTextAsync(Path.Combine(_workspace, "leak.txt"));
+        Assert.That(leak, Does.Contain("Permission denied"));
+        Assert.That(leak, Does.Not.Contain(planted));
+        Assert.That(leak, Does.Not.Contain("PRIVATE KEY"));
+    }
+
+    [Test]
+    public async Task Should_see_only_the_system_and_the_workspace_when_listing_the_root()
+    {
+        var result = await RunAsync(["sh", "-c", "ls -A /; test -e /root && echo HAS-ROOT; test -e /work && echo HAS-WORK; test -e /var && echo HAS-VAR; true"]);
+
+        Assert.That(result.ExitCode, Is.Zero, result.OutputTail);
+        Assert.That(result.OutputTail, Does.Not.Contain("HAS-ROOT").And.Not.Contain("HAS-WORK").And.Not.Contain("HAS-VAR"));
+        Assert.That(result.OutputTail, Does.Contain("usr"));
     }
 }

@@ -1,3 +1,10 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Runtime.Versioning;
+using System.Security.Cryptography;
+using System.Text;
+using Agentic.AppHost.Hosting;
 using Agentic.AppHost.Infrastructure;
 using Agentic.AppHost.Orchestration;
 using Agentic.AppHost.Remote;
@@ -7,6 +14,7 @@ namespace Agentic.IntegrationTests.AppHost;
 
 /// <summary>The README's run command, end to end: the AppHost brings up every resource, then Ctrl+C leaves nothing behind.</summary>
 [NonParallelizable]
+[SupportedOSPlatform("linux")]
 public sealed class AppHostSmokeTests
 {
     [Test]
@@ -14,7 +22,8 @@ public sealed class AppHostSmokeTests
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(5));
         var stateDirectory = Path.Combine(TestEnvironment.Root, "apphost-state");
-        await using var appHost = await AppHostProcess.StartAsync(stateDirectory, reset: true, output: null, timeout.Token);
+        var output = new ConcurrentQueue<string>();
+        await using var appHost = await AppHostProcess.StartAsync(stateDirectory, reset: true, output.Enqueue, timeout.Token);
 
         var (elapsed, resources) = await appHost.WaitUntilHealthyAsync(TimeSpan.FromMinutes(4), timeout.Token);
         TestContext.Progress.WriteLine($"AppHost: all {resources.Count} resources healthy after {elapsed.TotalSeconds:0.0} s (cold state folder)");
@@ -29,6 +38,8 @@ public sealed class AppHostSmokeTests
             Assert.That(pids, Has.Count.GreaterThanOrEqualTo(11), "the AppHost, two servers and eight services");
         });
 
+        await AssertInstallationCredentialsAsync(appHost, stateDirectory, resources, output, timeout.Token);
+
         var exitCode = await appHost.InterruptAsync(TimeSpan.FromSeconds(90), timeout.Token);
         await Task.Delay(TimeSpan.FromSeconds(1), timeout.Token);
 
@@ -38,5 +49,59 @@ public sealed class AppHostSmokeTests
             Assert.That(exitCode, Is.Zero, appHost.RecentOutput());
             Assert.That(survivors, Is.Empty, "processes left behind after Ctrl+C");
         });
+    }
+
+    /// <summary>
+    /// Issues 9 and 11 on the running system: the gateway knows only the installation's own webhook secret and operator
+    /// key (the published development values are refused), the AppHost said where they are and never what, the secret
+    /// files are private, and the services do not run in Development.
+    /// </summary>
+    private static async Task AssertInstallationCredentialsAsync(
+        AppHostProcess appHost, string stateDirectory, IReadOnlyList<ResourceSnapshot> resources, ConcurrentQueue<string> output, CancellationToken cancellationToken)
+    {
+        var secrets = new LocalSecrets(new StateDirectory(stateDirectory).Secrets);
+        var values = LocalSecrets.Names.Select(appHost.ReadSecret).ToList();
+        var gatewayResource = resources.Single(r => r.Name == ResourceNames.IngressGateway);
+        var gateway = gatewayResource.Url!;
+        using var http = new HttpClient { BaseAddress = gateway, Timeout = TimeSpan.FromSeconds(30) };
+        var body = Encoding.UTF8.GetBytes("""{"zen":"Keep it logically awesome.","hook_id":1}""");
+
+        using var withPublishedSecret = await http.SendAsync(Ping(body, "agentic-development-webhook-secret"), cancellationToken);
+        using var withOwnSecret = await http.SendAsync(Ping(body, appHost.ReadSecret(LocalSecrets.GitHubWebhookSecret)), cancellationToken);
+        using var withPublishedKey = await http.SendAsync(Deliveries("agentic-development-operator-key"), cancellationToken);
+        using var withOwnKey = await http.SendAsync(Deliveries(appHost.ReadSecret(LocalSecrets.OperatorApiKey)), cancellationToken);
+        var gatewayEnvironment = File.ReadAllText($"/proc/{gatewayResource.Pid}/environ").Split('\0');
+        var printed = string.Join('\n', output);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(withPublishedSecret.StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized), "the published development webhook secret");
+            Assert.That(withOwnSecret.IsSuccessStatusCode, Is.True, $"the installation's webhook secret: {withOwnSecret.StatusCode}");
+            Assert.That(withPublishedKey.StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized), "the published development operator key");
+            Assert.That(withOwnKey.StatusCode, Is.EqualTo(HttpStatusCode.OK), "the installation's operator key");
+            Assert.That(values, Is.Unique);
+            Assert.That(LocalSecrets.Names.Select(name => File.GetUnixFileMode(secrets.PathOf(name))),
+                Has.All.EqualTo(UnixFileMode.UserRead | UnixFileMode.UserWrite));
+            Assert.That(printed, Does.Contain(secrets.PathOf(LocalSecrets.OperatorApiKey)).And.Contain(secrets.PathOf(LocalSecrets.GitHubWebhookSecret)));
+            Assert.That(values.Where(value => printed.Contains(value, StringComparison.Ordinal)), Is.Empty, "a secret's value in the AppHost's output");
+            Assert.That(gatewayEnvironment, Does.Contain("ASPNETCORE_ENVIRONMENT=Production").And.Contain("DOTNET_ENVIRONMENT=Production"));
+        });
+
+        static HttpRequestMessage Ping(byte[] body, string secret)
+        {
+            var request = new HttpRequestMessage(HttpMethod.Post, "/webhooks/github") { Content = new ByteArrayContent(body) };
+            request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+            request.Headers.Add("X-GitHub-Event", "ping");
+            request.Headers.Add("X-GitHub-Delivery", Guid.NewGuid().ToString());
+            request.Headers.Add("X-Hub-Signature-256", "sha256=" + Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), body)));
+            return request;
+        }
+
+        static HttpRequestMessage Deliveries(string key)
+        {
+            var request = new HttpRequestMessage(HttpMethod.Get, "/api/deliveries");
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", key);
+            return request;
+        }
     }
 }

@@ -168,6 +168,60 @@ public sealed class SlackAndLinearWebhookTests
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized));
     }
 
+    [TestCase("```\n@agentic fix the build\n```", "ignored", "inside a code block")]
+    [TestCase("> @agentic fix the build", "ignored", "inside a blockquote")]
+    [TestCase("<!-- @agentic fix the build -->", "ignored", "inside an HTML comment")]
+    [TestCase("Looks flaky.\n@agentic fix the build", "published", null)]
+    public async Task Should_act_on_a_linear_comment_only_when_the_command_starts_a_visible_line(string comment, string status, string? reason)
+    {
+        var sentAt = DateTimeOffset.UtcNow;
+        var deliveryId = Guid.NewGuid().ToString();
+        var body = Encoding.UTF8.GetBytes(new JsonObject
+        {
+            ["action"] = "create",
+            ["type"] = "Comment",
+            ["createdAt"] = sentAt.ToString("O"),
+            ["webhookTimestamp"] = sentAt.ToUnixTimeMilliseconds(),
+            ["data"] = new JsonObject { ["id"] = "c1", ["body"] = comment, ["issueId"] = "2174add1-f7c8-44e3-bbf3-2d60b5ea8bc9", ["userId"] = "u1" },
+        }.ToJsonString());
+
+        using var response = await _gateway.PostLinearAsync(deliveryId, body, GatewayHost.LinearSecret);
+
+        var answer = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+        Assert.Multiple(() =>
+        {
+            Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Accepted));
+            Assert.That(answer.GetProperty("status").GetString(), Is.EqualTo(status));
+            Assert.That(answer.GetProperty("reason").GetString(), reason is null ? Is.Null : Does.Contain(reason));
+        });
+    }
+
+    [TestCase("```\n<@U0LAN0Z89> fix the build\n```", "ignored", "mention inside a code block")]
+    [TestCase("```<@U0LAN0Z89> fix the build```", "ignored", "mention inside inline code")]
+    [TestCase("&gt; <@U0LAN0Z89> fix the build", "ignored", "mention inside a blockquote")]
+    [TestCase("`<@U0LAN0Z89>` fix the build", "ignored", "mention inside inline code")]
+    [TestCase("<@U0LAN0Z89> fix the build", "published", null)]
+    public async Task Should_act_on_a_slack_app_mention_only_when_the_mention_is_visible(string text, string status, string? reason)
+    {
+        var eventId = $"Ev{Guid.NewGuid():N}"[..14].ToUpperInvariant();
+        var body = Encoding.UTF8.GetBytes(new JsonObject
+        {
+            ["type"] = "event_callback",
+            ["event_id"] = eventId,
+            ["event"] = new JsonObject { ["type"] = "app_mention", ["user"] = "U061F7AUR", ["text"] = text, ["ts"] = "1515449522.000016", ["channel"] = "C123ABC456" },
+        }.ToJsonString());
+
+        using var response = await _gateway.PostSlackAsync("/webhooks/slack/events", body, "application/json", DateTimeOffset.UtcNow, GatewayHost.SlackSecret);
+
+        var answer = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+        Assert.Multiple(() =>
+        {
+            Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+            Assert.That(answer.GetProperty("status").GetString(), Is.EqualTo(status));
+            Assert.That(answer.GetProperty("reason").GetString(), reason is null ? Is.Null : Does.Contain(reason));
+        });
+    }
+
     private static byte[] LinearIssue(DateTimeOffset sentAt) => Encoding.UTF8.GetBytes(new JsonObject
     {
         ["action"] = "update",

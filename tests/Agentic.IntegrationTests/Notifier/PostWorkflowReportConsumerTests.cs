@@ -4,6 +4,7 @@ using Agentic.GitHub;
 using Agentic.Notifier.Consumers;
 using Agentic.Notifier.Delivery;
 using Agentic.StandIns.GitHub;
+using Agentic.Text;
 using MassTransit;
 using MassTransit.Testing;
 using Microsoft.Extensions.Configuration;
@@ -20,6 +21,7 @@ public sealed class PostWorkflowReportConsumerTests
     private ServiceProvider _provider = null!;
     private ITestHarness _harness = null!;
     private long _installationId;
+    private string _privateKey = null!;
 
     [SetUp]
     public async Task Start()
@@ -27,6 +29,7 @@ public sealed class PostWorkflowReportConsumerTests
         _gitHub = new GitHubStandIn();
         await _gitHub.StartAsync();
         var app = _gitHub.AddApp("agentic");
+        _privateKey = app.PrivateKeyPem;
         _installationId = _gitHub.AddInstallation(app, "octo").Id;
         _repository = await _gitHub.CreateRepositoryAsync("octo", "widgets", false, "main", null, new Dictionary<string, string?> { ["README.md"] = "hi\n" });
         var head = await _repository.CommitFilesAsync("feature", new Dictionary<string, string?> { ["widget.txt"] = "a widget\n" }, "Add a widget", CancellationToken.None);
@@ -42,6 +45,7 @@ public sealed class PostWorkflowReportConsumerTests
         services.AddLogging();
         services.AddSingleton(NpgsqlDataSource.Create(await TestEnvironment.CreateMigratedDatabaseAsync("notifier")));
         services.AddGitHubClient(configuration);
+        services.AddSecretScrubber(configuration);
         services.AddSingleton<GitHubReportDelivery>();
         services.AddMassTransitTestHarness(bus => bus.AddConsumer<PostWorkflowReportConsumer>());
         _provider = services.BuildServiceProvider(validateScopes: true);
@@ -100,6 +104,38 @@ public sealed class PostWorkflowReportConsumerTests
         var comments = _repository.IssueComments.Where(c => c.Body.Contains(GitHubReportDelivery.Marker(workflow), StringComparison.Ordinal)).ToList();
         Assert.That(comments, Has.Count.EqualTo(1));
         Assert.That(comments[0].Body, Does.Contain("fix pushed"));
+    }
+
+    [Test]
+    public async Task Should_post_no_secret_of_the_service_and_stay_within_github_limits_when_the_report_carries_them()
+    {
+        var workflow = NewId.NextGuid();
+        var headSha = _repository.PullRequests[0].HeadSha!;
+        var privateKey = _privateKey;
+        var keyLine = privateKey.Split('\n').First(l => l.Length >= 40 && !l.StartsWith("-----", StringComparison.Ordinal));
+        const string token = "ghs_AbCdEfGhIjKlMnOpQrStUvWxYz0123456789";
+        // Someone quoting the bot's marker in their own comment: never taken for the report's comment.
+        var quoting = _repository.AddIssueComment(1, "> " + GitHubReportDelivery.Marker(workflow) + "\nwhat is this?", "mallory");
+        var markdown = "needs a human\n\nonly part of the key: " + keyLine + "\nthe whole key, JSON-escaped: " + privateKey.Replace("\n", "\\n", StringComparison.Ordinal) +
+                       "\ntoken " + token + "\n" + new string('x', 70_000);
+
+        await _harness.Bus.Publish(Report(workflow, headSha, 1, "completed", WorkflowOutcome.Escalated, markdown));
+        Assert.That(await _harness.Consumed.Any<PostWorkflowReport>(m => m.Context.Message.CorrelationId == workflow), Is.True);
+        await _harness.InactivityTask;
+
+        var comment = _repository.IssueComments.Single(c => c.Body.StartsWith(GitHubReportDelivery.Marker(workflow), StringComparison.Ordinal));
+        var checkRun = _repository.CheckRuns.Single(c => c.Name == GitHubReportDelivery.CheckRunName);
+        Assert.Multiple(() =>
+        {
+            Assert.That(_harness.Consumed.Select<PostWorkflowReport>(m => m.Exception is not null), Is.Empty);
+            Assert.That(_repository.IssueComments.Single(c => c.Id == quoting.Id).Body, Does.StartWith("> "), "the quoting comment is untouched");
+            foreach (var text in new[] { comment.Body, checkRun.OutputSummary! })
+            {
+                Assert.That(text, Does.Contain("needs a human"));
+                Assert.That(text, Does.Not.Contain(keyLine).And.Not.Contain("PRIVATE KEY").And.Not.Contain(token));
+                Assert.That(text, Has.Length.LessThanOrEqualTo(GitHubReportDelivery.MaxBodyLength));
+            }
+        });
     }
 
     private PostWorkflowReport Report(Guid workflow, string headSha, int sequence, string status, WorkflowOutcome? outcome, string markdown) => new()

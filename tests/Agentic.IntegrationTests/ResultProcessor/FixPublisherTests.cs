@@ -5,6 +5,7 @@ using Agentic.Git;
 using Agentic.GitHub;
 using Agentic.ResultProcessor.Publishing;
 using Agentic.StandIns.GitHub;
+using Agentic.Text;
 using MassTransit;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -29,6 +30,7 @@ public sealed class FixPublisherTests
     private FixPublisher _publisher = null!;
     private long _installationId;
     private string _head = null!;
+    private string _privateKey = null!;
 
     [SetUp]
     public async Task Start()
@@ -43,7 +45,8 @@ public sealed class FixPublisherTests
         var options = new GitHubClientOptions { BaseUrl = _gitHub.BaseUri, App = { AppId = app.Id, PrivateKey = app.PrivateKeyPem } };
         options.RateLimit.MinimumWriteInterval = TimeSpan.Zero;
         _client = GitHubClient.Create(options);
-        _publisher = new FixPublisher(_client, new GitCli(), NullLogger<FixPublisher>.Instance);
+        _privateKey = app.PrivateKeyPem;
+        _publisher = new FixPublisher(_client, new GitCli(), new SecretScrubber([app.PrivateKeyPem]), NullLogger<FixPublisher>.Instance);
     }
 
     [TearDown]
@@ -95,6 +98,36 @@ public sealed class FixPublisherTests
             Assert.That(proposal.BaseRef, Is.EqualTo("feature"));
             Assert.That(proposal.HeadRef, Does.StartWith("agentic/fix-"));
             Assert.That(_repository.ReadRef("refs/heads/feature"), Is.EqualTo(_head), "the PR branch itself is untouched");
+        });
+    }
+
+    [Test]
+    public async Task Should_write_a_plain_commit_message_and_title_when_the_command_carries_a_hostile_one()
+    {
+        var keyLine = _privateKey.Split('\n').First(l => l.Length >= 40 && !l.StartsWith("-----", StringComparison.Ordinal));
+        const string token = "ghs_AbCdEfGhIjKlMnOpQrStUvWxYz0123456789";
+        var command = Command(openPullRequest: true) with
+        {
+            CommitMessage = "\n  agentic: fix format` [click me](http://x) <!-- \u001b[2J " + token + " and a very long name that goes on and on and on\n\n" +
+                            "@org/team fixes #12, see www.evil.example\r\n" + keyLine + "\n-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQ\n",
+        };
+
+        var published = await _publisher.PublishAsync(command, CancellationToken.None);
+
+        var proposal = _repository.PullRequests.Single(p => p.Number == published.ProposalNumber);
+        var message = (await _repository.GetCommitAsync(proposal.HeadRef, CancellationToken.None)).Message;
+        var subject = message.Split('\n')[0];
+        Assert.Multiple(() =>
+        {
+            Assert.That(subject, Does.StartWith("agentic: fix format`").And.Length.LessThanOrEqualTo(72));
+            Assert.That(proposal.Title, Is.EqualTo(subject));
+            Assert.That(message, Does.Contain($"{FixPublisher.Trailer}: {command.ExecutionId}"));
+            foreach (var text in new[] { message, proposal.Title })
+            {
+                Assert.That(text, Does.Not.Contain(token).And.Not.Contain(keyLine).And.Not.Contain("PRIVATE KEY").And.Not.Contain("b3BlbnNzaC1rZXkt"));
+                Assert.That(text, Does.Not.Contain("://").And.Not.Contain("www.").And.Not.Contain("@org").And.Not.Contain("#12"));
+                Assert.That(text.Where(c => char.IsControl(c) && c != '\n'), Is.Empty);
+            }
         });
     }
 

@@ -378,6 +378,7 @@ public sealed class WorkflowApiTests
             CheckName = check,
             Conclusion = "failure",
             DetectedAt = DateTimeOffset.UtcNow,
+            FromFork = false,
         });
         await WaitForStateAsync(id, state: null);
         return id;

@@ -114,7 +114,7 @@ public sealed class LlmEditWorkflowEndToEndTests
             Assert.That(commit.Message, Does.Contain(FixPublisher.Trailer));
             Assert.That(calculator, Does.Contain("public static int Add(int a, int b) => a + b;"));
             Assert.That(edits, Has.Count.EqualTo(1), "one edit request");
-            Assert.That(edits[0].Messages[^1], Does.Contain(RootCause).And.Contain("=== Checks/Calculator.cs ===").And.Contain("a - b"), "the prompt shows the diagnosis and the file");
+            Assert.That(edits[0].Messages[^1], Does.Contain(RootCause).And.Match("<untrusted-file-path-[0-9a-f]{32}>\nChecks/Calculator.cs\n").And.Contain("a - b"), "the prompt shows the diagnosis and the file");
             Assert.That(edits[0].Authorization, Is.EqualTo("Bearer sk-end-to-end"));
             Assert.That(comment?.Body, Does.Contain("fix pushed"));
         });

@@ -45,11 +45,14 @@ public sealed class RunningSystem : IAsyncDisposable
             environment[key] = value;
         }
 
+        // As the AppHost runs it: no GitHub credential for the Executor, which asks the Result Processor (ADR-008).
+        var executorEnvironment = environment.ToDictionary(
+            pair => pair.Key, pair => pair.Key.StartsWith("GitHub__", StringComparison.OrdinalIgnoreCase) ? null : pair.Value);
         var services = (await Task.WhenAll(
             ServiceProcess.StartAsync(ResourceNames.PullRequestDiscovery, "PullRequestDiscovery", database, environment),
             ServiceProcess.StartAsync(ResourceNames.CheckAnalyzer, "CheckAnalyzer", database, environment),
             ServiceProcess.StartAsync(ResourceNames.CommandDispatcher, "CommandDispatcher", database, environment),
-            ServiceProcess.StartAsync(ResourceNames.Executor, "Executor", database, environment),
+            ServiceProcess.StartAsync(ResourceNames.Executor, "Executor", database, executorEnvironment),
             ServiceProcess.StartAsync(ResourceNames.ResultProcessor, "ResultProcessor", database, environment),
             ServiceProcess.StartAsync(ResourceNames.Notifier, "Notifier", database, environment))).ToList();
         services.Add(await ServiceProcess.StartAsync(ResourceNames.IngressGateway, "IngressGateway", database, environment));

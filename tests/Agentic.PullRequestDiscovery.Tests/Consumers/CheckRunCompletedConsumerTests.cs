@@ -3,6 +3,7 @@ using Agentic.Contracts.Discovery;
 using Agentic.Contracts.Ingress;
 using Agentic.PullRequestDiscovery.Consumers;
 using Agentic.PullRequestDiscovery.Extensions;
+using Agentic.PullRequestDiscovery.Persistence;
 using Agentic.PullRequestDiscovery.Workflows;
 using Dapper;
 using MassTransit;
@@ -73,23 +74,78 @@ public sealed class CheckRunCompletedConsumerTests
         });
     }
 
-    private static CheckRunCompleted CheckRun(string deliveryId) => new()
+    [Test]
+    public async Task Should_mark_the_detection_as_from_a_fork_when_the_pull_request_was_recorded_from_a_fork()
+    {
+        await using (var connection = await _provider.GetRequiredService<NpgsqlDataSource>().OpenConnectionAsync())
+        await using (var transaction = await connection.BeginTransactionAsync())
+        {
+            await CheckRunStore.UpsertRepositoriesAsync(connection, transaction, [Repository], CancellationToken.None);
+            await CheckRunStore.UpsertPullRequestsAsync(connection, transaction, [new PullRequestRow(new PullRequestChanged
+            {
+                CorrelationId = NewId.NextGuid(),
+                DeliveryId = "opened-from-fork",
+                Action = "opened",
+                PullRequest = PullRequest(1),
+                Title = "A change from a fork",
+                Author = "outsider",
+                Draft = false,
+                Merged = false,
+                FromFork = true,
+            }, "open")], CancellationToken.None);
+            await transaction.CommitAsync();
+        }
+
+        await _harness.Bus.Publish(CheckRun("fork") with { PullRequests = [PullRequest(1)] });
+        await _harness.Bus.Publish(CheckRun("same-repository") with { CheckRunId = 701, Name = "lint", PullRequests = [PullRequest(2)] });
+        Assert.That(await _harness.Published.Any<CheckFailureDetected>(m => m.Context.Message.CheckName == "build"), Is.True);
+        Assert.That(await _harness.Published.Any<CheckFailureDetected>(m => m.Context.Message.CheckName == "lint"), Is.True);
+
+        var detected = _harness.Published.Select<CheckFailureDetected>().Select(m => m.Context.Message).ToDictionary(m => m.PullRequest.Number, m => m.FromFork);
+        Assert.That(detected, Is.EqualTo(new Dictionary<int, bool> { [1] = true, [2] = false }));
+    }
+
+    [Test]
+    public async Task Should_give_the_name_to_a_re_created_repository_and_keep_the_old_one_released()
+    {
+        var consumer = _harness.GetConsumerHarness<CheckRunCompletedConsumer>();
+        // Deleted and re-created under the same name (in another letter case): GitHub gives it a new id.
+        var recreated = Repository with { RepositoryId = 71, Owner = "Octo-Org" };
+
+        await _harness.Bus.Publish(CheckRun("old", Repository));
+        Assert.That(await consumer.Consumed.Any<CheckRunCompleted>(m => m.Context.Message.DeliveryId == "old"), Is.True);
+        await _harness.Bus.Publish(CheckRun("new", recreated) with { CheckRunId = 701 });
+        Assert.That(await consumer.Consumed.Any<CheckRunCompleted>(m => m.Context.Message.DeliveryId == "new"), Is.True);
+
+        await using var connection = await _provider.GetRequiredService<NpgsqlDataSource>().OpenConnectionAsync();
+        var rows = (await connection.QueryAsync<(long Id, string Owner, bool Released)>(
+            "SELECT id, owner, name_released_at IS NOT NULL FROM repositories WHERE name = @Name ORDER BY id", new { Repository.Name })).ToList();
+        var reconciled = await _provider.GetRequiredService<Persistence.ReconciliationStore>().ListRepositoriesAsync(CancellationToken.None);
+        Assert.Multiple(() =>
+        {
+            Assert.That(consumer.Consumed.Select<CheckRunCompleted>().Count(m => m.Exception is not null), Is.Zero, "no event fails on the name");
+            Assert.That(rows, Is.EqualTo(new[] { (70L, "octo-org", true), (71L, "Octo-Org", false) }));
+            Assert.That(reconciled.Select(r => r.Id), Is.EqualTo(new[] { 71L }), "reconciliation walks the current holder only");
+        });
+    }
+
+    private static CheckRunCompleted CheckRun(string deliveryId, RepositoryRef? repository = null) => new()
     {
         CorrelationId = NewId.NextGuid(),
         DeliveryId = deliveryId,
-        Repository = Repository,
+        Repository = repository ?? Repository,
         CheckRunId = 700,
         Name = "build",
         HeadSha = HeadSha,
         Conclusion = "failure",
         AppSlug = "github-actions",
-        PullRequests = [PullRequest(1), PullRequest(2)],
+        PullRequests = [PullRequest(1, repository), PullRequest(2, repository)],
         CompletedAt = DateTimeOffset.UtcNow,
     };
 
-    private static PullRequestRef PullRequest(int number) => new()
+    private static PullRequestRef PullRequest(int number, RepositoryRef? repository = null) => new()
     {
-        Repository = Repository,
+        Repository = repository ?? Repository,
         Number = number,
         HeadSha = HeadSha,
         HeadRef = $"feature-{number}",

@@ -86,12 +86,35 @@ public sealed class AgenticYamlTests
         });
     }
 
+    [Test]
+    public void Should_read_allow_paths_and_the_fork_setting_when_the_file_sets_them()
+    {
+        var (config, problems) = AgenticYaml.Parse("""
+            allow_paths: [ "docs/CODEOWNERS", "build/*.props" ]
+            fork_pull_requests: push
+            """);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(problems, Is.Empty);
+            Assert.That(config!.AllowPaths, Is.EqualTo(new[] { "docs/CODEOWNERS", "build/*.props" }));
+            Assert.That(config.PushToForks, Is.True);
+            Assert.That(AgenticYaml.Default.AllowPaths, Is.Empty, "by default the whole deny-list applies");
+            Assert.That(AgenticYaml.Default.PushToForks, Is.False, "by default a fork's pull request is diagnosed, never pushed to");
+        });
+    }
+
     [TestCase("build: make && make install", "'&' is a shell operator")]
     [TestCase("test: echo $HOME", "'$' is a shell operator")]
     [TestCase("build: [unclosed", "not valid YAML")]
     [TestCase("lint: [[npm, run, lint], {fix: true}]", "the item on line 1 is neither a command string nor an argv list")]
     [TestCase("protected_paths: {a: 1}", "'protected_paths' must be a list of path globs")]
     [TestCase("protected_paths: [\"deploy/**\", \"  \"]", "'protected_paths' must be a list of path globs")]
+    [TestCase("allow_paths: [\".github/**\"]", "would allow '.github/workflows/ci.yml'")]
+    [TestCase("allow_paths: \"**\"", "would allow '.github/workflows/ci.yml'")]
+    [TestCase("allow_paths: [\"../x\"]", "is not a path glob")]
+    [TestCase("allow_paths: {a: 1}", "'allow_paths' must be a list of path globs")]
+    [TestCase("fork_pull_requests: yes", "'fork_pull_requests' must be 'report' or 'push'")]
     public void Should_name_the_problem_when_a_setting_is_invalid(string yaml, string expected)
     {
         var (config, problems) = AgenticYaml.Parse(yaml);

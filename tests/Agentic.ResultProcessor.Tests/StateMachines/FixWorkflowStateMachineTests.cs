@@ -8,6 +8,7 @@ using Agentic.Contracts.Results;
 using Agentic.Contracts.Workflows;
 using Agentic.ResultProcessor.Options;
 using Agentic.ResultProcessor.StateMachines;
+using Agentic.Text;
 using MassTransit;
 using MassTransit.Testing;
 using Microsoft.Extensions.DependencyInjection;
@@ -28,6 +29,7 @@ public sealed class FixWorkflowStateMachineTests
         _provider = new ServiceCollection()
             .Configure<FixWorkflowOptions>(o => o.MaxAttempts = 2)
             .AddSingleton<TimeProvider>(_clock = new ManualClock())
+            .AddSingleton(SecretScrubber.ShapesOnly)
             .AddMassTransitTestHarness(bus => bus.AddSagaStateMachine<FixWorkflowStateMachine, FixWorkflowState>())
             .BuildServiceProvider(validateScopes: true);
         _harness = _provider.GetRequiredService<ITestHarness>();
@@ -226,6 +228,99 @@ public sealed class FixWorkflowStateMachineTests
         {
             Assert.That(_harness.Published.Select<DispatchCommand>(m => m.Context.Message.CorrelationId == id).Any(), Is.False);
             Assert.That(_harness.Published.Select<WorkflowFinished>(m => m.Context.Message.CorrelationId == id).Single().Context.Message.Summary, Does.Contain("auto_fix is off"));
+        });
+    }
+
+    [Test]
+    public async Task Should_diagnose_but_never_push_when_the_pull_request_comes_from_a_fork()
+    {
+        var id = NewId.NextGuid();
+        await StartAsync(Detected(id) with { FromFork = true });
+
+        await _harness.Bus.Publish(Analyzed(id, FixStrategy.LlmEdit) with { RootCause = "Cart.Total ignores the quantity." });
+
+        Assert.That(await _saga.Exists(id, m => m.Escalated), Is.Not.Null);
+        var finished = _harness.Published.Select<WorkflowFinished>(m => m.Context.Message.CorrelationId == id).Single().Context.Message;
+        var report = _harness.Published.Select<PostWorkflowReport>(m => m.Context.Message.CorrelationId == id).Last().Context.Message;
+        var saga = await SettledAsync(id);
+        Assert.Multiple(() =>
+        {
+            Assert.That(finished.Outcome, Is.EqualTo(WorkflowOutcome.Escalated));
+            Assert.That(finished.Summary, Does.StartWith("Fork pull request, pushes not allowed").And.Contain("fork_pull_requests: push").And.Contain("Cart.Total ignores the quantity."));
+            Assert.That(report.Markdown, Does.Contain("Fork pull request, pushes not allowed"));
+            Assert.That(_harness.Published.Select<DispatchCommand>(m => m.Context.Message.CorrelationId == id).Any(), Is.False, "no fix is even proposed");
+            Assert.That(_harness.Published.Select<ExecuteCommand>(m => m.Context.Message.CorrelationId == id).Any(), Is.False);
+            Assert.That(_harness.Published.Select<PublishFixResult>(m => m.Context.Message.CorrelationId == id).Any(), Is.False, "nothing is pushed");
+            Assert.That(saga.FromFork, Is.True);
+        });
+    }
+
+    [Test]
+    public async Task Should_push_a_fix_to_a_fork_when_the_repository_allows_it_on_its_default_branch()
+    {
+        var id = NewId.NextGuid();
+        var execution = NewId.NextGuid();
+        await StartAsync(Detected(id) with { FromFork = true }, Loaded(id) with { PushToForks = true });
+
+        await _harness.Bus.Publish(Analyzed(id, FixStrategy.Deterministic));
+        Assert.That(await _saga.Exists(id, m => m.Dispatching), Is.Not.Null);
+        await _harness.Bus.Publish(new CommandDispatched { CorrelationId = id, ExecutionId = execution, Command = "dotnet-format", Arguments = new Dictionary<string, string>(), Attempt = 1 });
+        Assert.That(await _saga.Exists(id, m => m.Executing), Is.Not.Null);
+        await _harness.Bus.Publish(new CommandExecuted { CorrelationId = id, ExecutionId = execution, Outcome = ExecutionOutcome.Validated, Patch = "--- a/x\n+++ b/x\n", Validation = [], Duration = TimeSpan.FromSeconds(3) });
+
+        Assert.That(await _saga.Exists(id, m => m.Publishing), Is.Not.Null);
+        Assert.That(await PublishedAsync<PublishFixResult>(m => m.CorrelationId == id), Is.True);
+    }
+
+    [Test]
+    public async Task Should_rerun_a_forks_failed_job_when_the_failure_is_infrastructure()
+    {
+        var id = NewId.NextGuid();
+        await StartAsync(Detected(id) with { FromFork = true, JobId = 555 });
+
+        await _harness.Bus.Publish(Analyzed(id, FixStrategy.Rerun) with { Category = FailureCategory.Infrastructure, RootCause = "The runner lost communication." });
+
+        Assert.That(await _saga.Exists(id, m => m.RerunStarted), Is.Not.Null, "a re-run writes nothing to the fork's branch");
+    }
+
+    [Test]
+    public async Task Should_send_the_default_branchs_allow_paths_and_the_dependency_fix_flag_with_the_fix()
+    {
+        var id = NewId.NextGuid();
+        var execution = NewId.NextGuid();
+        await StartAsync(Detected(id), Loaded(id) with { AllowPaths = ["docs/CODEOWNERS"] });
+
+        await _harness.Bus.Publish(Analyzed(id, FixStrategy.LlmEdit) with { Category = FailureCategory.Dependency });
+        Assert.That(await _saga.Exists(id, m => m.Dispatching), Is.Not.Null);
+        await _harness.Bus.Publish(new CommandDispatched { CorrelationId = id, ExecutionId = execution, Command = "apply-diff", Arguments = new Dictionary<string, string>(), Attempt = 1 });
+        Assert.That(await _saga.Exists(id, m => m.Executing), Is.Not.Null);
+        Assert.That(await PublishedAsync<ExecuteCommand>(m => m.CorrelationId == id), Is.True);
+
+        var dispatch = _harness.Published.Select<DispatchCommand>(m => m.Context.Message.CorrelationId == id).Single().Context.Message;
+        var execute = _harness.Published.Select<ExecuteCommand>(m => m.Context.Message.CorrelationId == id).Single().Context.Message;
+        Assert.Multiple(() =>
+        {
+            Assert.That(dispatch.AllowPaths, Is.EqualTo(new[] { "docs/CODEOWNERS" }));
+            Assert.That(dispatch.DependencyFix, Is.True);
+            Assert.That(execute.AllowPaths, Is.EqualTo(new[] { "docs/CODEOWNERS" }));
+            Assert.That(execute.DependencyFix, Is.True);
+        });
+    }
+
+    [Test]
+    public async Task Should_keep_lockfiles_protected_when_the_fix_is_not_a_dependency_fix()
+    {
+        var id = NewId.NextGuid();
+        await StartAsync(Detected(id));
+
+        await _harness.Bus.Publish(Analyzed(id, FixStrategy.LlmEdit) with { Category = FailureCategory.Test });
+
+        Assert.That(await PublishedAsync<DispatchCommand>(m => m.CorrelationId == id), Is.True);
+        var dispatch = _harness.Published.Select<DispatchCommand>(m => m.Context.Message.CorrelationId == id).Single().Context.Message;
+        Assert.Multiple(() =>
+        {
+            Assert.That(dispatch.DependencyFix, Is.False);
+            Assert.That(dispatch.AllowPaths, Is.Empty);
         });
     }
 
@@ -487,6 +582,7 @@ public sealed class FixWorkflowStateMachineTests
         CheckName = "build",
         Conclusion = "failure",
         DetectedAt = DateTimeOffset.UtcNow,
+        FromFork = false,
     };
 
     private static CheckFailureAnalyzed Analyzed(Guid id, FixStrategy strategy) => new()

@@ -54,6 +54,13 @@ internal sealed class GitHttpBackend(GitHubStandIn server)
             return;
         }
 
+        if (caller is { ContentsReadOnly: true } && isWrite)
+        {
+            server.Record(new StandInGitRequest(repository.FullName, service, isWrite, StatusCodes.Status403Forbidden, caller.Login));
+            await Plain(http, StatusCodes.Status403Forbidden, $"Permission to {repository.FullName}.git denied to {caller.Login}.");
+            return;
+        }
+
         var status = await RunBackendAsync(http, repository, rest ?? "", caller);
         server.Record(new StandInGitRequest(repository.FullName, service, isWrite, status, caller?.Login));
     }

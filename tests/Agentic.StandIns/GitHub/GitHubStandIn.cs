@@ -178,12 +178,14 @@ public sealed class GitHubStandIn : IAsyncDisposable
     }
 
     /// <summary>An installation token issued directly (what <c>POST /app/installations/{id}/access_tokens</c> returns).</summary>
-    public (string Token, DateTimeOffset ExpiresAt) IssueInstallationToken(long installationId)
+    /// <param name="repositoryIds">As <c>repository_ids</c>: the token reads only these repositories; null: all of the installation's.</param>
+    /// <param name="contentsReadOnly">As <c>permissions: {contents: read}</c>: git pushes are refused with 403.</param>
+    public (string Token, DateTimeOffset ExpiresAt) IssueInstallationToken(long installationId, IReadOnlySet<long>? repositoryIds = null, bool contentsReadOnly = false)
     {
         var installation = _installations.TryGetValue(installationId, out var found) ? found : throw new InvalidOperationException($"No installation {installationId}.");
         var token = $"ghs_{RandomToken()}";
         var expiresAt = Now + Options.InstallationTokenLifetime;
-        _tokens[token] = new IssuedToken(installation.Id, installation.App.BotLogin, expiresAt);
+        _tokens[token] = new IssuedToken(installation.Id, installation.App.BotLogin, expiresAt, repositoryIds, contentsReadOnly);
         return (token, expiresAt);
     }
 
@@ -285,6 +287,17 @@ public sealed class GitHubStandIn : IAsyncDisposable
     internal StandInRepository? FindRepository(string owner, string name) =>
         _repositories.TryGetValue($"{owner}/{name}", out var repository) ? repository : null;
 
+    internal StandInRepository? FindRepositoryById(long id) => _repositories.Values.FirstOrDefault(r => r.Id == id);
+
+    /// <summary>Deletes a repository and its git data (as <c>DELETE /repos/{owner}/{repo}</c>): the name is free to re-create, with a new id.</summary>
+    public void DeleteRepository(string owner, string name)
+    {
+        if (_repositories.TryRemove($"{owner}/{name}", out var repository) && Directory.Exists(repository.GitDirectory))
+        {
+            Directory.Delete(repository.GitDirectory, recursive: true);
+        }
+    }
+
     internal StandInApp? FindApp(long id) => _apps.TryGetValue(id, out var app) ? app : null;
 
     internal StandInInstallation? FindInstallation(long id) => _installations.TryGetValue(id, out var installation) ? installation : null;
@@ -303,12 +316,13 @@ public sealed class GitHubStandIn : IAsyncDisposable
         }
 
         return issued.InstallationId is { } installationId
-            ? new StandInCaller($"installation:{installationId}", issued.Login, FindInstallation(installationId), null)
+            ? new StandInCaller($"installation:{installationId}", issued.Login, FindInstallation(installationId), null, issued.RepositoryIds, issued.ContentsReadOnly)
             : new StandInCaller($"user:{issued.Login}", issued.Login, null, null);
     }
 
     internal static bool CanAccess(StandInCaller caller, StandInRepository repository) =>
-        caller.Installation is null || caller.Installation.Covers(repository.Owner, repository.Name);
+        (caller.Installation is null || caller.Installation.Covers(repository.Owner, repository.Name))
+        && (caller.RepositoryIds is null || caller.RepositoryIds.Contains(repository.Id));
 
     internal void Record(StandInRequest request) => _requests.Enqueue(request);
 
@@ -471,7 +485,7 @@ public sealed class GitHubStandIn : IAsyncDisposable
         }
     }
 
-    private sealed record IssuedToken(long? InstallationId, string Login, DateTimeOffset ExpiresAt);
+    private sealed record IssuedToken(long? InstallationId, string Login, DateTimeOffset ExpiresAt, IReadOnlySet<long>? RepositoryIds = null, bool ContentsReadOnly = false);
 
     private sealed class RateWindow
     {
@@ -481,7 +495,8 @@ public sealed class GitHubStandIn : IAsyncDisposable
 }
 
 /// <summary>Who a request comes from: the rate-limit identity, the login shown as author, the installation if any.</summary>
-internal sealed record StandInCaller(string Identity, string Login, StandInInstallation? Installation, StandInApp? App);
+internal sealed record StandInCaller(
+    string Identity, string Login, StandInInstallation? Installation, StandInApp? App, IReadOnlySet<long>? RepositoryIds = null, bool ContentsReadOnly = false);
 
 internal sealed record RateLimitSnapshot(int Limit, int Used, DateTimeOffset ResetAt)
 {

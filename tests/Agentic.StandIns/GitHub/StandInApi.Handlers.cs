@@ -15,7 +15,7 @@ internal sealed partial class StandInApi
         return caller.App is { } app ? ApiResponse.Ok(_shapes.App(app.Id)) : ApiResponse.NotFound();
     }
 
-    private ApiResponse CreateInstallationToken(HttpContext http, long installationId)
+    private async Task<ApiResponse> CreateInstallationToken(HttpContext http, long installationId)
     {
         var caller = Caller(http);
         server.OnTokenRequest(installationId);
@@ -24,15 +24,50 @@ internal sealed partial class StandInApi
             return ApiResponse.NotFound();
         }
 
-        var (token, expiresAt) = server.IssueInstallationToken(installationId);
+        // Optional body: repository_ids narrows the token, permissions lowers it (contents: read refuses pushes).
+        HashSet<long>? repositoryIds = null;
+        var contentsReadOnly = false;
+        if (http.Request.ContentLength is > 0 || http.Request.Headers.TransferEncoding.Count > 0)
+        {
+            var (request, error) = await ReadBodyAsync(http);
+            if (request is null)
+            {
+                return error!;
+            }
+
+            if (request["repository_ids"] is JsonArray ids)
+            {
+                repositoryIds = [.. ids.Select(id => id!.GetValue<long>())];
+                lock (server.Gate)
+                {
+                    if (repositoryIds.Any(id => server.FindRepositoryById(id) is not { } found || !installation.Covers(found.Owner, found.Name)))
+                    {
+                        return ApiResponse.Error(StatusCodes.Status422UnprocessableEntity, "There is at least one repository that does not exist or is not accessible to the parent installation.");
+                    }
+                }
+            }
+
+            contentsReadOnly = request["permissions"] is JsonObject permissions && Text(permissions, "contents") == "read";
+        }
+
+        var (token, expiresAt) = server.IssueInstallationToken(installationId, repositoryIds, contentsReadOnly);
         var body = new JsonObject
         {
             ["token"] = token,
             ["expires_at"] = GitHubShapes.Time(expiresAt),
-            ["permissions"] = new JsonObject { ["actions"] = "write", ["checks"] = "write", ["contents"] = "write", ["issues"] = "write", ["metadata"] = "read", ["pull_requests"] = "write" },
-            ["repository_selection"] = installation.Repositories is null ? "all" : "selected",
+            ["permissions"] = contentsReadOnly
+                ? new JsonObject { ["contents"] = "read", ["metadata"] = "read" }
+                : new JsonObject { ["actions"] = "write", ["checks"] = "write", ["contents"] = "write", ["issues"] = "write", ["metadata"] = "read", ["pull_requests"] = "write" },
+            ["repository_selection"] = installation.Repositories is null && repositoryIds is null ? "all" : "selected",
         };
-        if (installation.Repositories is { } names)
+        if (repositoryIds is not null)
+        {
+            lock (server.Gate)
+            {
+                body["repositories"] = new JsonArray([.. repositoryIds.Select(id => (JsonNode)_shapes.Repository(server.FindRepositoryById(id)!))]);
+            }
+        }
+        else if (installation.Repositories is { } names)
         {
             lock (server.Gate)
             {

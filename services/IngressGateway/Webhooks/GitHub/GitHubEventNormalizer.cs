@@ -5,8 +5,10 @@ using Agentic.Contracts.Ingress;
 namespace Agentic.IngressGateway.Webhooks.GitHub;
 
 /// <summary>
-/// Turns a GitHub webhook payload into the typed event the rest of the system consumes, or null when no one needs it
-/// (recorded and ignored). Throws <see cref="WebhookPayloadException"/> naming a missing field.
+/// Turns a GitHub webhook payload into the typed event the rest of the system consumes, or the reason no one needs it
+/// (recorded and ignored). The shape is checked here, not by the consumers: ids are positive, numbers fit, SHAs are
+/// SHAs, owner and repository names are GitHub's (at most 39 and 100 characters, GitHub's characters), names fit an
+/// index. Anything else throws <see cref="WebhookPayloadException"/> naming the field (recorded as malformed, 400).
 /// </summary>
 public sealed class GitHubEventNormalizer(string agentName)
 {
@@ -17,126 +19,146 @@ public sealed class GitHubEventNormalizer(string agentName)
         "pull_request", "pull_request_review", "issues", "issue_comment", "push",
     };
 
+    /// <summary>GitHub's limits: a user or organisation login, a repository name.</summary>
+    public const int MaxOwnerLength = 39;
+    public const int MaxRepositoryNameLength = 100;
+
+    // Check, job and workflow names end up in unique indexes (fix workflow identity): bounded well under a btree row.
+    private const int MaxNameLength = 500;
+    private const int MaxRefLength = 1024;
+
+    /// <summary>The author associations that may ask for changes: people with write access to the repository.</summary>
+    public static IReadOnlySet<string> WriteAssociations { get; } = new HashSet<string>(StringComparer.Ordinal) { "OWNER", "MEMBER", "COLLABORATOR" };
+
+    private static readonly System.Buffers.SearchValues<char> OwnerCharacters =
+        System.Buffers.SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_");
+
+    private static readonly System.Buffers.SearchValues<char> NameCharacters =
+        System.Buffers.SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.");
+
     private static readonly HashSet<string> PullRequestActions = new(StringComparer.Ordinal)
     {
         "opened", "synchronize", "reopened", "closed", "ready_for_review", "converted_to_draft", "edited",
     };
 
-    public object? Normalize(string eventName, string deliveryId, Guid correlationId, JsonElement payload)
+    public Normalized Normalize(string eventName, string deliveryId, Guid correlationId, JsonElement payload)
     {
         if (payload.ValueKind != JsonValueKind.Object)
         {
             throw new WebhookPayloadException("the payload is not a JSON object");
         }
 
-        var action = payload.OptionalString("action");
+        var action = payload.OptionalText(100, "action");
         return (eventName, action) switch
         {
-            ("check_run", "completed") => CheckRun(deliveryId, correlationId, payload),
-            ("check_suite", "completed") => CheckSuite(deliveryId, correlationId, payload),
-            ("workflow_run", "completed") => WorkflowRun(deliveryId, correlationId, payload),
-            ("workflow_job", "completed") => WorkflowJob(deliveryId, correlationId, payload),
-            ("pull_request", { } a) when PullRequestActions.Contains(a) => PullRequestChanged(deliveryId, correlationId, payload, a),
-            ("pull_request_review", "submitted") => ReviewSubmitted(deliveryId, correlationId, payload),
-            ("issues", "labeled") => IssueLabeled(deliveryId, correlationId, payload),
+            ("check_run", "completed") => Normalized.Publish(CheckRun(deliveryId, correlationId, payload)),
+            ("check_suite", "completed") => Normalized.Publish(CheckSuite(deliveryId, correlationId, payload)),
+            ("workflow_run", "completed") => Normalized.Publish(WorkflowRun(deliveryId, correlationId, payload)),
+            ("workflow_job", "completed") => Normalized.Publish(WorkflowJob(deliveryId, correlationId, payload)),
+            ("pull_request", { } a) when PullRequestActions.Contains(a) => Normalized.Publish(PullRequestChanged(deliveryId, correlationId, payload, a)),
+            ("pull_request_review", "submitted") => Normalized.Publish(ReviewSubmitted(deliveryId, correlationId, payload)),
+            ("issues", "labeled") => Normalized.Publish(IssueLabeled(deliveryId, correlationId, payload)),
             ("issue_comment", "created") => CommentRequest(deliveryId, correlationId, payload),
-            ("push", _) => Push(deliveryId, correlationId, payload),
-            ("installation", { } a) => Installation(deliveryId, correlationId, payload, a),
-            ("installation_repositories", { } a) => Installation(deliveryId, correlationId, payload, a),
-            _ => null,
+            ("push", _) => Normalized.Publish(Push(deliveryId, correlationId, payload)),
+            ("installation", { } a) => Normalized.Publish(Installation(deliveryId, correlationId, payload, a)),
+            ("installation_repositories", { } a) => Normalized.Publish(Installation(deliveryId, correlationId, payload, a)),
+            ("ping", _) => Normalized.Ignore("ping"),
+            _ when KnownEvents.Contains(eventName) => Normalized.Ignore($"nothing in Agentic uses {eventName}.{action ?? "(no action)"}"),
+            _ => Normalized.Ignore($"nothing in Agentic uses {eventName}"),
         };
     }
 
     private static CheckRunCompleted CheckRun(string deliveryId, Guid correlationId, JsonElement payload)
     {
         var repository = Repository(payload);
-        var checkRun = payload.Node("check_run") ?? throw new WebhookPayloadException("'check_run' is missing");
-        return new CheckRunCompleted
+        var checkRun = payload.RequiredObject("check_run");
+        return JsonElementExtensions.Scoped("check_run", () => new CheckRunCompleted
         {
             CorrelationId = correlationId,
             DeliveryId = deliveryId,
             Repository = repository,
-            CheckRunId = checkRun.RequiredInt64("id"),
-            Name = checkRun.RequiredString("name"),
-            HeadSha = checkRun.RequiredString("head_sha"),
+            CheckRunId = checkRun.RequiredId("id"),
+            Name = checkRun.RequiredText(MaxNameLength, "name"),
+            HeadSha = checkRun.RequiredSha("head_sha"),
             Conclusion = checkRun.OptionalString("conclusion") ?? "unknown",
             CheckSuiteId = checkRun.OptionalInt64("check_suite", "id"),
             AppSlug = checkRun.OptionalString("app", "slug"),
             DetailsUrl = checkRun.OptionalString("details_url"),
             CompletedAt = checkRun.OptionalTime("completed_at"),
             PullRequests = PullRequests(repository, checkRun.Array("pull_requests")),
-        };
+        });
     }
 
     private static CheckSuiteCompleted CheckSuite(string deliveryId, Guid correlationId, JsonElement payload)
     {
         var repository = Repository(payload);
-        var suite = payload.Node("check_suite") ?? throw new WebhookPayloadException("'check_suite' is missing");
-        return new CheckSuiteCompleted
+        var suite = payload.RequiredObject("check_suite");
+        return JsonElementExtensions.Scoped("check_suite", () => new CheckSuiteCompleted
         {
             CorrelationId = correlationId,
             DeliveryId = deliveryId,
             Repository = repository,
-            CheckSuiteId = suite.RequiredInt64("id"),
-            HeadSha = suite.RequiredString("head_sha"),
-            HeadBranch = suite.OptionalString("head_branch"),
+            CheckSuiteId = suite.RequiredId("id"),
+            HeadSha = suite.RequiredSha("head_sha"),
+            HeadBranch = suite.OptionalText(MaxRefLength, "head_branch"),
             Conclusion = suite.OptionalString("conclusion") ?? "unknown",
             PullRequests = PullRequests(repository, suite.Array("pull_requests")),
-        };
+        });
     }
 
     private static WorkflowRunCompleted WorkflowRun(string deliveryId, Guid correlationId, JsonElement payload)
     {
         var repository = Repository(payload);
-        var run = payload.Node("workflow_run") ?? throw new WebhookPayloadException("'workflow_run' is missing");
-        return new WorkflowRunCompleted
+        var run = payload.RequiredObject("workflow_run");
+        return JsonElementExtensions.Scoped("workflow_run", () => new WorkflowRunCompleted
         {
             CorrelationId = correlationId,
             DeliveryId = deliveryId,
             Repository = repository,
-            WorkflowRunId = run.RequiredInt64("id"),
-            Name = run.OptionalString("name") ?? string.Empty,
-            HeadSha = run.RequiredString("head_sha"),
-            HeadBranch = run.OptionalString("head_branch"),
+            WorkflowRunId = run.RequiredId("id"),
+            Name = run.OptionalText(MaxNameLength, "name") ?? string.Empty,
+            HeadSha = run.RequiredSha("head_sha"),
+            HeadBranch = run.OptionalText(MaxRefLength, "head_branch"),
             Conclusion = run.OptionalString("conclusion") ?? "unknown",
-            RunAttempt = (int)(run.OptionalInt64("run_attempt") ?? 1),
+            RunAttempt = run.OptionalNumber("run_attempt") ?? 1,
             PullRequests = PullRequests(repository, run.Array("pull_requests")),
-        };
+        });
     }
 
     private static WorkflowJobCompleted WorkflowJob(string deliveryId, Guid correlationId, JsonElement payload)
     {
-        var job = payload.Node("workflow_job") ?? throw new WebhookPayloadException("'workflow_job' is missing");
-        return new WorkflowJobCompleted
+        var repository = Repository(payload);
+        var job = payload.RequiredObject("workflow_job");
+        return JsonElementExtensions.Scoped("workflow_job", () => new WorkflowJobCompleted
         {
             CorrelationId = correlationId,
             DeliveryId = deliveryId,
-            Repository = Repository(payload),
-            JobId = job.RequiredInt64("id"),
-            WorkflowRunId = job.RequiredInt64("run_id"),
-            Name = job.RequiredString("name"),
-            HeadSha = job.RequiredString("head_sha"),
+            Repository = repository,
+            JobId = job.RequiredId("id"),
+            WorkflowRunId = job.RequiredId("run_id"),
+            Name = job.RequiredText(MaxNameLength, "name"),
+            HeadSha = job.RequiredSha("head_sha"),
             Conclusion = job.OptionalString("conclusion") ?? "unknown",
-            RunAttempt = (int)(job.OptionalInt64("run_attempt") ?? 1),
-        };
+            RunAttempt = job.OptionalNumber("run_attempt") ?? 1,
+        });
     }
 
     private static PullRequestChanged PullRequestChanged(string deliveryId, Guid correlationId, JsonElement payload, string action)
     {
         var repository = Repository(payload);
-        var pr = payload.Node("pull_request") ?? throw new WebhookPayloadException("'pull_request' is missing");
+        var pr = payload.RequiredObject("pull_request");
         var headRepository = pr.OptionalInt64("head", "repo", "id");
         return new PullRequestChanged
         {
             CorrelationId = correlationId,
             DeliveryId = deliveryId,
             Action = action,
-            PullRequest = PullRequest(repository, pr),
+            PullRequest = JsonElementExtensions.Scoped("pull_request", () => PullRequest(repository, pr)),
             Title = pr.OptionalString("title") ?? string.Empty,
             Author = pr.OptionalString("user", "login") ?? string.Empty,
             Draft = pr.OptionalBool("draft"),
             Merged = pr.OptionalBool("merged"),
-            BeforeSha = payload.OptionalString("before"),
+            BeforeSha = payload.OptionalSha("before"),
             FromFork = headRepository is not null && headRepository != repository.RepositoryId,
         };
     }
@@ -144,13 +166,13 @@ public sealed class GitHubEventNormalizer(string agentName)
     private static PullRequestReviewSubmitted ReviewSubmitted(string deliveryId, Guid correlationId, JsonElement payload)
     {
         var repository = Repository(payload);
-        var pr = payload.Node("pull_request") ?? throw new WebhookPayloadException("'pull_request' is missing");
+        var pr = payload.RequiredObject("pull_request");
         return new PullRequestReviewSubmitted
         {
             CorrelationId = correlationId,
             DeliveryId = deliveryId,
-            PullRequest = PullRequest(repository, pr),
-            ReviewId = payload.RequiredInt64("review", "id"),
+            PullRequest = JsonElementExtensions.Scoped("pull_request", () => PullRequest(repository, pr)),
+            ReviewId = payload.RequiredId("review", "id"),
             Reviewer = payload.OptionalString("review", "user", "login") ?? string.Empty,
             State = payload.OptionalString("review", "state") ?? "commented",
         };
@@ -161,27 +183,37 @@ public sealed class GitHubEventNormalizer(string agentName)
         CorrelationId = correlationId,
         DeliveryId = deliveryId,
         Repository = Repository(payload),
-        IssueNumber = (int)payload.RequiredInt64("issue", "number"),
+        IssueNumber = payload.RequiredNumber("issue", "number"),
         Label = payload.OptionalString("label", "name") ?? string.Empty,
         Sender = payload.OptionalString("sender", "login") ?? string.Empty,
     };
 
-    private AgentRequestReceived? CommentRequest(string deliveryId, Guid correlationId, JsonElement payload)
+    private Normalized CommentRequest(string deliveryId, Guid correlationId, JsonElement payload)
     {
         // The agent's own comments and other bots never command it.
         if (payload.OptionalString("comment", "user", "type") == "Bot" || payload.OptionalString("sender", "type") == "Bot")
         {
-            return null;
+            return Normalized.Ignore("comments by bots never command the agent");
         }
 
-        if (AgentCommandParser.ParseAddressed(payload.OptionalString("comment", "body"), agentName) is not { } command)
+        var search = AgentCommandParser.ParseAddressed(payload.OptionalString("comment", "body"), agentName);
+        if (search.Command is not { } command)
         {
-            return null;
+            return Normalized.NoCommand(search);
+        }
+
+        // Who may ask what: changes need write access; anyone who may comment may ask what only reads and answers.
+        var association = payload.OptionalString("comment", "author_association") is { } raw && Association(raw) is var known && known != AuthorAssociation.None
+            ? raw
+            : "NONE";
+        if (!AgentCommandParser.ReadOnlyVerbs.Contains(command.Verb) && !WriteAssociations.Contains(association))
+        {
+            return Normalized.Refuse($"author association {association} may not request {command.Verb} (it needs write access: OWNER, MEMBER or COLLABORATOR)");
         }
 
         var repository = Repository(payload);
-        var number = (int)payload.RequiredInt64("issue", "number");
-        return new AgentRequestReceived
+        var number = payload.RequiredNumber("issue", "number");
+        return Normalized.Publish(new AgentRequestReceived
         {
             CorrelationId = correlationId,
             DeliveryId = deliveryId,
@@ -193,7 +225,7 @@ public sealed class GitHubEventNormalizer(string agentName)
             Repository = repository,
             IssueNumber = number,
             ReplyTo = new ReplyTarget { Source = RequestSource.GitHub, Address = $"{repository.Owner}/{repository.Name}#{number}" },
-        };
+        });
     }
 
     private static PushReceived Push(string deliveryId, Guid correlationId, JsonElement payload) => new()
@@ -201,19 +233,19 @@ public sealed class GitHubEventNormalizer(string agentName)
         CorrelationId = correlationId,
         DeliveryId = deliveryId,
         Repository = Repository(payload),
-        Ref = payload.RequiredString("ref"),
-        BeforeSha = payload.OptionalString("before") ?? string.Empty,
-        AfterSha = payload.RequiredString("after"),
+        Ref = payload.RequiredText(MaxRefLength, "ref"),
+        BeforeSha = payload.OptionalSha("before") ?? string.Empty,
+        AfterSha = payload.RequiredSha("after"),
         Pusher = payload.OptionalString("pusher", "name") ?? payload.OptionalString("sender", "login") ?? string.Empty,
         Forced = payload.OptionalBool("forced"),
     };
 
     private static InstallationChanged Installation(string deliveryId, Guid correlationId, JsonElement payload, string action)
     {
-        var installationId = payload.RequiredInt64("installation", "id");
+        var installationId = payload.RequiredId("installation", "id");
         var account = payload.OptionalString("installation", "account", "login") ?? string.Empty;
         IReadOnlyList<RepositoryRef> Repositories(string property) =>
-            payload.Array(property).Select(r => InstalledRepository(installationId, r)).ToList();
+            JsonElementExtensions.Scoped($"{property}[]", () => payload.Array(property).Select(r => InstalledRepository(installationId, r)).ToList());
 
         return new InstallationChanged
         {
@@ -229,37 +261,47 @@ public sealed class GitHubEventNormalizer(string agentName)
 
     private static RepositoryRef InstalledRepository(long installationId, JsonElement repository)
     {
-        var fullName = repository.RequiredString("full_name");
+        var fullName = repository.RequiredText(MaxOwnerLength + 1 + MaxRepositoryNameLength, "full_name");
         var slash = fullName.IndexOf('/', StringComparison.Ordinal);
         return new RepositoryRef
         {
             InstallationId = installationId,
-            RepositoryId = repository.RequiredInt64("id"),
-            Owner = slash > 0 ? fullName[..slash] : fullName,
-            Name = repository.OptionalString("name") ?? fullName[(slash + 1)..],
+            RepositoryId = repository.RequiredId("id"),
+            Owner = ValidOwner(slash > 0 ? fullName[..slash] : fullName, "full_name"),
+            Name = ValidName(repository.OptionalString("name") ?? fullName[(slash + 1)..], "name"),
         };
     }
 
     private static List<PullRequestRef> PullRequests(RepositoryRef repository, IEnumerable<JsonElement> pullRequests) =>
-        pullRequests.Select(pr => PullRequest(repository, pr)).ToList();
+        JsonElementExtensions.Scoped("pull_requests[]", () => pullRequests.Select(pr => PullRequest(repository, pr)).ToList());
 
     private static PullRequestRef PullRequest(RepositoryRef repository, JsonElement pr) => new()
     {
         Repository = repository,
-        Number = (int)pr.RequiredInt64("number"),
-        HeadSha = pr.RequiredString("head", "sha"),
-        HeadRef = pr.RequiredString("head", "ref"),
-        BaseRef = pr.RequiredString("base", "ref"),
+        Number = pr.RequiredNumber("number"),
+        HeadSha = pr.RequiredSha("head", "sha"),
+        HeadRef = pr.RequiredText(MaxRefLength, "head", "ref"),
+        BaseRef = pr.RequiredText(MaxRefLength, "base", "ref"),
     };
 
     private static RepositoryRef Repository(JsonElement payload) => new()
     {
         // Webhooks configured on a repository (not through the App) carry no installation: 0 until one is known.
-        InstallationId = payload.OptionalInt64("installation", "id") ?? 0,
-        RepositoryId = payload.RequiredInt64("repository", "id"),
-        Owner = payload.RequiredString("repository", "owner", "login"),
-        Name = payload.RequiredString("repository", "name"),
+        InstallationId = payload.Node("installation", "id") is null ? 0 : payload.RequiredId("installation", "id"),
+        RepositoryId = payload.RequiredId("repository", "id"),
+        Owner = ValidOwner(payload.RequiredString("repository", "owner", "login"), "repository.owner.login"),
+        Name = ValidName(payload.RequiredString("repository", "name"), "repository.name"),
     };
+
+    private static string ValidOwner(string owner, string field) =>
+        owner.Length is 0 or > MaxOwnerLength ? throw new WebhookPayloadException($"'{field}' must be 1 to {MaxOwnerLength} characters (GitHub's limit)")
+        : owner.AsSpan().ContainsAnyExcept(OwnerCharacters) ? throw new WebhookPayloadException($"'{field}' has characters GitHub does not allow in a login")
+        : owner;
+
+    private static string ValidName(string name, string field) =>
+        name.Length is 0 or > MaxRepositoryNameLength ? throw new WebhookPayloadException($"'{field}' must be 1 to {MaxRepositoryNameLength} characters (GitHub's limit)")
+        : name.AsSpan().ContainsAnyExcept(NameCharacters) || name is "." or ".." ? throw new WebhookPayloadException($"'{field}' has characters GitHub does not allow in a repository name")
+        : name;
 
     private static AuthorAssociation Association(string? value) => value switch
     {

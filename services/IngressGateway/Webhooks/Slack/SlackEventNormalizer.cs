@@ -11,19 +11,35 @@ public static class SlackEventNormalizer
     public const string SlashCommand = "slash_command";
 
     /// <summary>An <c>event_callback</c>: app mentions, and direct messages to the app from people (never from bots).</summary>
-    public static AgentRequestReceived? FromEvent(string deliveryId, Guid correlationId, JsonElement payload)
+    public static Normalized FromEvent(string deliveryId, Guid correlationId, JsonElement payload)
     {
-        var slackEvent = payload.Node("event") ?? throw new WebhookPayloadException("'event' is missing");
-        var type = slackEvent.OptionalString("type");
-        var isDirectMessage = type == "message" && slackEvent.OptionalString("channel_type") == "im";
-        if ((type != "app_mention" && !isDirectMessage) || slackEvent.Node("bot_id") is not null || slackEvent.OptionalString("subtype") is not null)
+        if (payload.ValueKind != JsonValueKind.Object)
         {
-            return null;
+            throw new WebhookPayloadException("the payload is not a JSON object");
         }
 
-        var command = AgentCommandParser.ParseWords(slackEvent.OptionalString("text"));
-        var channel = slackEvent.RequiredString("channel");
-        return new AgentRequestReceived
+        var slackEvent = payload.RequiredObject("event");
+        var type = slackEvent.OptionalString("type");
+        var isDirectMessage = type == "message" && slackEvent.OptionalString("channel_type") == "im";
+        if (slackEvent.Node("bot_id") is not null)
+        {
+            return Normalized.Ignore("messages from bots never command the app");
+        }
+
+        if ((type != "app_mention" && !isDirectMessage) || slackEvent.OptionalString("subtype") is not null)
+        {
+            return Normalized.Ignore($"nothing in Agentic uses Slack {type ?? "(no type)"} events of this kind");
+        }
+
+        // Code blocks, quotes and inline code are not the author speaking to the app.
+        var search = AgentCommandParser.ParseSlackMessage(slackEvent.OptionalString("text"), mentionRequired: type == "app_mention");
+        if (search.Command is not { } command)
+        {
+            return Normalized.NoCommand(search);
+        }
+
+        var channel = slackEvent.RequiredText(100, "channel");
+        return Normalized.Publish(new AgentRequestReceived
         {
             CorrelationId = correlationId,
             DeliveryId = deliveryId,
@@ -38,7 +54,7 @@ public static class SlackEventNormalizer
                 Address = channel,
                 ThreadId = slackEvent.OptionalString("thread_ts") ?? slackEvent.OptionalString("ts"),
             },
-        };
+        });
     }
 
     /// <summary>A slash command (<c>/agentic fix ...</c>), form-encoded.</summary>

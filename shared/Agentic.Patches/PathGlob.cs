@@ -1,14 +1,17 @@
 using System.Text;
 using System.Text.RegularExpressions;
 
-namespace Agentic.Executor.Validation;
+namespace Agentic.Patches;
 
-/// <summary>gitignore-like globs over repository paths: <c>**</c> crosses folders, <c>*</c> and <c>?</c> do not; a trailing <c>/</c> means everything below.</summary>
+/// <summary>
+/// gitignore-like globs over repository paths: <c>**</c> crosses folders, <c>*</c> and <c>?</c> do not; a trailing <c>/</c>
+/// means everything below. Optionally without case (how the deny-list compares: the more cautious reading).
+/// </summary>
 public sealed class PathGlob
 {
     private readonly Regex _regex;
 
-    public PathGlob(string pattern)
+    public PathGlob(string pattern, bool ignoreCase = false)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(pattern);
         Pattern = pattern;
@@ -44,7 +47,7 @@ public sealed class PathGlob
 
         // A folder pattern also covers what is inside it.
         regex.Append("(?:/.*)?$");
-        _regex = new Regex(regex.ToString(), RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1));
+        _regex = new Regex(regex.ToString(), RegexOptions.CultureInvariant | (ignoreCase ? RegexOptions.IgnoreCase : RegexOptions.None), TimeSpan.FromSeconds(1));
     }
 
     public string Pattern { get; }

@@ -1,6 +1,4 @@
-using Agentic.Executor.Validation;
-
-namespace Agentic.Executor.Tests.Validation;
+namespace Agentic.Patches.Tests;
 
 public sealed class PathGlobTests
 {

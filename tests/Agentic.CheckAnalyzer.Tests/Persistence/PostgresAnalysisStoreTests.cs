@@ -1,0 +1,96 @@
+using Agentic.CheckAnalyzer.Persistence;
+using Agentic.CheckAnalyzer.Tests.Infrastructure;
+using Agentic.Contracts.Common;
+
+namespace Agentic.CheckAnalyzer.Tests.Persistence;
+
+/// <summary>The analyses table on real PostgreSQL, alone and under the analyzer.</summary>
+public sealed class PostgresAnalysisStoreTests
+{
+    private const string FirstAnswer = """{"root_cause":"CustomerId lost its implicit conversion","strategy":"llm_edit","confidence":0.7,"files":["src/Shop.Domain/Customers/CustomerId.cs"]}""";
+
+    private const string SecondAnswer = """{"root_cause":"OrderService uses an undeclared variable customerId","strategy":"llm_edit","confidence":0.82,"files":["src/Shop.Api/Orders/OrderService.cs"]}""";
+
+    [Test]
+    public async Task Should_read_back_the_analysis_with_its_files_when_it_was_stored()
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(1));
+        await using var dataSource = await TestDatabase.CreateMigratedAsync(timeout.Token);
+        var store = new PostgresAnalysisStore(dataSource);
+        var workflowId = Guid.NewGuid();
+        await TestDatabase.AddWorkflowAsync(dataSource, workflowId, 42, timeout.Token);
+        var analysis = new StoredAnalysis(
+            workflowId, 7, 42, "hash-1", FailureCategory.Compile, FixStrategy.LlmEdit, 0.82, "undeclared variable", 1, 1200, 60, 0.000216m, "error CS0103", ["src/A.cs", "src/B.cs"]);
+
+        Assert.That(await store.InsertAsync(analysis, timeout.Token), Is.True);
+        Assert.That(await store.InsertAsync(analysis, timeout.Token), Is.False, "a redelivery inserts nothing");
+        var byWorkflow = await store.FindByWorkflowAsync(workflowId, timeout.Token);
+        var cached = await store.FindLlmAnalysisAsync(7, 42, "hash-1", timeout.Token);
+
+        Assert.That(byWorkflow, Is.Not.Null);
+        Assert.Multiple(() =>
+        {
+            Assert.That(byWorkflow!.Files, Is.EqualTo(new[] { "src/A.cs", "src/B.cs" }));
+            Assert.That(byWorkflow with { Files = analysis.Files }, Is.EqualTo(analysis));
+            Assert.That(cached?.WorkflowId, Is.EqualTo(workflowId));
+            Assert.That(cached?.Files, Is.EqualTo(new[] { "src/A.cs", "src/B.cs" }));
+        });
+    }
+
+    [Test]
+    public async Task Should_find_no_cached_verdict_when_the_same_log_was_analysed_in_another_repository_or_installation()
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(1));
+        await using var dataSource = await TestDatabase.CreateMigratedAsync(timeout.Token);
+        var store = new PostgresAnalysisStore(dataSource);
+        var workflowId = Guid.NewGuid();
+        await TestDatabase.AddWorkflowAsync(dataSource, workflowId, 42, timeout.Token);
+        await store.InsertAsync(
+            new StoredAnalysis(workflowId, 7, 42, "hash-1", FailureCategory.Compile, FixStrategy.LlmEdit, 0.8, "from repository 42", 1, 10, 10, 0m, "", []), timeout.Token);
+
+        var same = await store.FindLlmAnalysisAsync(7, 42, "hash-1", timeout.Token);
+        var otherRepository = await store.FindLlmAnalysisAsync(7, 43, "hash-1", timeout.Token);
+        var otherInstallation = await store.FindLlmAnalysisAsync(8, 42, "hash-1", timeout.Token);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(same?.RootCause, Is.EqualTo("from repository 42"));
+            Assert.That(otherRepository, Is.Null, "another repository of the installation");
+            Assert.That(otherInstallation, Is.Null, "the same repository id under another installation");
+        });
+    }
+
+    [Test]
+    public async Task Should_ask_the_llm_again_when_another_repository_has_the_same_log()
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        await using var dataSource = await TestDatabase.CreateMigratedAsync(timeout.Token);
+        await using var harness = await AnalyzerHarness.StartAsync(withLlm: true, store: new PostgresAnalysisStore(dataSource));
+        harness.Llm!.Enqueue(FirstAnswer);
+        harness.Llm.Enqueue(SecondAnswer);
+        var otherRepository = await harness.AddRepositoryAsync("billing");
+        var log = Fixture.Read("actions-dotnet.log");
+        var first = harness.AddFailedJob(log);
+        var sameRepository = harness.AddFailedJob(log, checkName: "build-linux");
+        var second = harness.AddFailedJob(log, repository: otherRepository);
+        foreach (var request in new[] { first, sameRepository, second })
+        {
+            await TestDatabase.AddWorkflowAsync(dataSource, request.CorrelationId, request.PullRequest.Repository.RepositoryId, timeout.Token);
+        }
+
+        var firstVerdict = (await harness.Analyzer.AnalyzeAsync(first, timeout.Token)).Analyzed!;
+        var sameRepositoryVerdict = (await harness.Analyzer.AnalyzeAsync(sameRepository, timeout.Token)).Analyzed!;
+        var secondVerdict = (await harness.Analyzer.AnalyzeAsync(second, timeout.Token)).Analyzed!;
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(firstVerdict.RootCause, Is.EqualTo("CustomerId lost its implicit conversion"));
+            Assert.That(sameRepositoryVerdict.RootCause, Is.EqualTo("CustomerId lost its implicit conversion"), "the same repository reuses its own verdict");
+            Assert.That(sameRepositoryVerdict.Usage.Calls, Is.Zero);
+            Assert.That(secondVerdict.RootCause, Is.EqualTo("OrderService uses an undeclared variable customerId"), "another repository never gets the first's verdict");
+            Assert.That(secondVerdict.Files, Does.Not.Contain("src/Shop.Domain/Customers/CustomerId.cs"));
+            Assert.That(secondVerdict.Usage.Calls, Is.EqualTo(1));
+            Assert.That(harness.Llm.Requests, Has.Count.EqualTo(2));
+        });
+    }
+}
