@@ -55,4 +55,34 @@ public sealed class ToolOutputClassificationTests
         Assert.That(result.Rule, Is.EqualTo($"{tool}-findings"));
         Assert.That(result.RootCause, Does.Contain(package));
     }
+
+    [TestCase("npm test")]
+    [TestCase("npx xo")]
+    [TestCase("npm run lint")]
+    public async Task Should_count_xo_findings_when_the_step_ran_xo_or_the_script_that_runs_it(string command)
+    {
+        var log = $"##[group]Run {command}\n{command}\nshell: /usr/bin/bash -e {{0}}\n##[endgroup]\n{Fixture.Read("xo.log")}##[error]Process completed with exit code 1.\n";
+
+        var result = await ClassifyLogAsync(log);
+
+        Assert.That(result.Category, Is.EqualTo(FailureCategory.FormatOrLint));
+        Assert.That(result.Rule, Is.EqualTo("xo-findings"));
+    }
+
+    [Test]
+    public async Task Should_not_count_xo_findings_when_a_step_that_never_ran_xo_prints_them()
+    {
+        var log = $"##[group]Run dotnet build\ndotnet build\nshell: /usr/bin/bash -e {{0}}\n##[endgroup]\n{Fixture.Read("xo.log")}##[error]Process completed with exit code 1.\n";
+
+        var result = await ClassifyLogAsync(log);
+
+        Assert.That(result.Category, Is.Not.EqualTo(FailureCategory.FormatOrLint));
+        Assert.That(result.Strategy, Is.Not.EqualTo(FixStrategy.Deterministic));
+    }
+
+    private static async Task<Agentic.CheckAnalyzer.Classification.Classification> ClassifyLogAsync(string log)
+    {
+        var reduced = await LogReducer.ReduceAsync(log, new LogReductionSettings(), CancellationToken.None);
+        return FailureClassifier.Classify(reduced, passedElsewhere: false, llmAvailable: true);
+    }
 }
