@@ -45,6 +45,11 @@ public static class FailureClassifier
             return Build(FailureCategory.Infrastructure, infra.Strength, $"Infrastructure failure ({infra.Name}): {signals.Examples[infra.Name]}", [], infra.Name, llmAvailable);
         }
 
+        if (findings.Count(FindingKind.Dependency) > 0)
+        {
+            return FromFindings(findings, FindingKind.Dependency, FailureCategory.Dependency, "unresolvable package", 0.9, llmAvailable);
+        }
+
         if (signals.Strongest(FailureCategory.Dependency) is { } dependency)
         {
             return Build(FailureCategory.Dependency, dependency.Strength, $"Dependency or restore failure ({dependency.Name}): {signals.Examples[dependency.Name]}", FilesOf(findings, FindingKind.Other), dependency.Name, llmAvailable);
@@ -119,6 +124,7 @@ public static class FailureClassifier
         {
             FindingKind[] kinds = category switch
             {
+                FailureCategory.Dependency => [FindingKind.Dependency],
                 FailureCategory.Compile => [FindingKind.Compile],
                 FailureCategory.Test => [FindingKind.Test],
                 FailureCategory.FormatOrLint => [FindingKind.Format, FindingKind.Lint],

@@ -13,6 +13,7 @@ public static class LintTools
     public const string Black = "black";
     public const string Ruff = "ruff";
     public const string OtherFormatters = "other-formatters";
+    public const string Xo = "xo";
 }
 
 /// <summary>
@@ -93,7 +94,7 @@ public sealed partial class StepContext
         var tools = new HashSet<string>(StringComparer.Ordinal);
         if (LintRunner().IsMatch(command))
         {
-            tools.UnionWith([LintTools.DotnetFormat, LintTools.DotnetAnalyzers, LintTools.Prettier, LintTools.EsLint, LintTools.Black, LintTools.Ruff, LintTools.OtherFormatters]);
+            tools.UnionWith([LintTools.DotnetFormat, LintTools.DotnetAnalyzers, LintTools.Prettier, LintTools.EsLint, LintTools.Black, LintTools.Ruff, LintTools.OtherFormatters, LintTools.Xo]);
             return tools;
         }
 
@@ -118,6 +119,12 @@ public sealed partial class StepContext
         if (EsLint().IsMatch(command) || scriptName.Contains("lint", StringComparison.OrdinalIgnoreCase))
         {
             tools.Add(LintTools.EsLint);
+        }
+
+        // xo is conventionally run by the test script ("test": "xo && ava"), so a test script may have run it.
+        if (Xo().IsMatch(command) || scriptName.Contains("lint", StringComparison.OrdinalIgnoreCase) || TestScript().IsMatch(command))
+        {
+            tools.Add(LintTools.Xo);
         }
 
         if (Black().IsMatch(command))
@@ -167,6 +174,12 @@ public sealed partial class StepContext
 
     [GeneratedRegex(@"\beslint\b|\bnext\s+lint\b", RegexOptions.CultureInvariant | RegexOptions.IgnoreCase, 1000)]
     private static partial Regex EsLint();
+
+    [GeneratedRegex(@"\bxo\b", RegexOptions.CultureInvariant | RegexOptions.IgnoreCase, 1000)]
+    private static partial Regex Xo();
+
+    [GeneratedRegex(@"\b(?:npm|pnpm|yarn|bun)\s+(?:run(?:-script)?\s+)?(?:test|t)\b", RegexOptions.CultureInvariant | RegexOptions.IgnoreCase, 1000)]
+    private static partial Regex TestScript();
 
     [GeneratedRegex(@"\bblack\b", RegexOptions.CultureInvariant | RegexOptions.IgnoreCase, 1000)]
     private static partial Regex Black();

@@ -193,6 +193,7 @@ public static partial class LogReducer
         {
             "prettier" => step.Ran(LintTools.Prettier),
             "eslint" => step.Ran(LintTools.EsLint),
+            "xo" => step.Ran(LintTools.Xo),
             "msbuild" => step.Ran(finding.Kind == FindingKind.Format ? LintTools.DotnetFormat : LintTools.DotnetAnalyzers),
             _ => false,
         },

@@ -8,6 +8,9 @@ public enum FindingKind
     Test = 2,
     Lint = 3,
     Format = 4,
+
+    /// <summary>A package or version the package manager cannot resolve (npm ETARGET/E404/ERESOLVE, NuGet NU1101-NU1103, pip).</summary>
+    Dependency = 5,
 }
 
 /// <summary>One structured diagnostic read from the evidence: a compiler error, a failed test, a lint or format problem.</summary>

@@ -28,7 +28,8 @@ public sealed class ParserTests
         var findings = Parse("nuget-restore.log");
 
         Assert.That(findings.Findings.Single().Code, Is.EqualTo("NU1101"));
-        Assert.That(findings.Findings.Single().Kind, Is.EqualTo(FindingKind.Other));
+        Assert.That(findings.Findings.Single().Kind, Is.EqualTo(FindingKind.Dependency));
+        Assert.That(findings.Findings.Single().File, Is.EqualTo("src/Shop.Api/Shop.Api.csproj"));
     }
 
     [Test]
