@@ -23,7 +23,7 @@ public static class FixWorkflowBenchmark
 
     private const string Project = "<Project Sdk=\"Microsoft.NET.Sdk\">\n  <PropertyGroup>\n    <TargetFramework>net10.0</TargetFramework>\n  </PropertyGroup>\n</Project>\n";
     private const string BadlyFormatted = "namespace Tiny;\n\npublic static class Greeter\n{\n        public static string Hello(  string name  )   =>    \"Hello \" + name;\n   }\n";
-    private const string FormatLog = "2026-11-21T10:00:09.1000000Z /home/runner/work/tiny/tiny/Greeter.cs(5,1): error WHITESPACE: Fix whitespace formatting. Replace 8 characters with '\\s\\s\\s\\s'. [/home/runner/work/tiny/tiny/Tiny.csproj]\n2026-11-21T10:00:09.2000000Z ##[error]Process completed with exit code 2.\n";
+    private const string FormatLog = "2026-11-21T10:00:01.0000000Z ##[group]Run dotnet format --verify-no-changes\n2026-11-21T10:00:01.0000000Z dotnet format --verify-no-changes\n2026-11-21T10:00:01.0000000Z ##[endgroup]\n2026-11-21T10:00:09.1000000Z /home/runner/work/tiny/tiny/Greeter.cs(5,1): error WHITESPACE: Fix whitespace formatting. Replace 8 characters with '\\s\\s\\s\\s'. [/home/runner/work/tiny/tiny/Tiny.csproj]\n2026-11-21T10:00:09.2000000Z ##[error]Process completed with exit code 2.\n";
 
     public static async Task<int> RunAsync(IReadOnlyList<string> args)
     {

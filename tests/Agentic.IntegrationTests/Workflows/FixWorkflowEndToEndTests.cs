@@ -28,6 +28,9 @@ public sealed class FixWorkflowEndToEndTests
 
     private const string FormatLog = """
         2026-11-21T10:00:01.0000000Z ##[group]Run dotnet format --verify-no-changes
+        2026-11-21T10:00:01.0000000Z dotnet format --verify-no-changes
+        2026-11-21T10:00:01.0000000Z shell: /usr/bin/bash -e {0}
+        2026-11-21T10:00:01.0000000Z ##[endgroup]
         2026-11-21T10:00:09.1000000Z /home/runner/work/tiny/tiny/Greeter.cs(5,1): error WHITESPACE: Fix whitespace formatting. Replace 8 characters with '\s\s\s\s'. [/home/runner/work/tiny/tiny/Tiny.csproj]
         2026-11-21T10:00:09.1000000Z /home/runner/work/tiny/tiny/Greeter.cs(6,1): error WHITESPACE: Fix whitespace formatting. Delete 3 characters. [/home/runner/work/tiny/tiny/Tiny.csproj]
         2026-11-21T10:00:09.2000000Z ##[error]Process completed with exit code 2.
