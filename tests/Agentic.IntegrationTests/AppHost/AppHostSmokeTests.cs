@@ -82,20 +82,20 @@ public sealed class AppHostSmokeTests
         var notReady = services.Select(r => r.Name).ToList();
         var recovered = await Polling.UntilAsync(async () =>
         {
-            var answers = await Task.WhenAll(services.Select(async r => (r.Name, Ready: await ReadyAsync(http, r.Url!))));
+            var answers = await Task.WhenAll(services.Select(async r => (r.Name, Ready: await ReadyAsync(http, r.Url!, cancellationToken))));
             notReady = answers.Where(a => !a.Ready).Select(a => a.Name).ToList();
             return notReady.Count == 0;
         }, TimeSpan.FromMinutes(3));
         Assert.That(recovered, Is.True, "services whose readiness (database and broker) did not come back: " + string.Join(", ", notReady));
 
-        static async Task<bool> ReadyAsync(HttpClient http, Uri service)
+        static async Task<bool> ReadyAsync(HttpClient http, Uri service, CancellationToken cancellationToken)
         {
             try
             {
-                using var response = await http.GetAsync(new Uri(service, HealthEndpoints.Readiness));
+                using var response = await http.GetAsync(new Uri(service, HealthEndpoints.Readiness), cancellationToken);
                 return response.StatusCode == HttpStatusCode.OK;
             }
-            catch (Exception exception) when (exception is HttpRequestException or TaskCanceledException)
+            catch (Exception exception) when (exception is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
             {
                 return false;
             }
