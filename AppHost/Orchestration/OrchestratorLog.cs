@@ -49,4 +49,7 @@ internal static partial class OrchestratorLog
 
     [LoggerMessage(14, LogLevel.Warning, "Stopping {Resource} failed: {Reason}")]
     public static partial void StopFailed(ILogger logger, string resource, string reason);
+
+    [LoggerMessage(17, LogLevel.Error, "{Resource} could not be restarted: {Reason}; trying again in {Delay}s")]
+    public static partial void RestartFailed(ILogger logger, string resource, string reason, double delay);
 }

@@ -29,12 +29,13 @@ public sealed class PostgresRunner(
             Output = output.For(resource.Name),
             Logger = logger,
         });
-        await Server.StartAsync(stoppingToken);
-
-        resource.ConnectionString = Server.ConnectionString;
-        _healthDataSource = NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(Server.ConnectionString) { Timeout = 3, MaxPoolSize = 1 }.ConnectionString);
-        await RunUntilExitAsync(Server.Completion, Server.Pid,
-            new Uri(string.Create(CultureInfo.InvariantCulture, $"postgres://{PostgresServer.Host}:{Server.Port}")), logger, stoppingToken);
+        await SuperviseServerAsync(async token =>
+        {
+            await Server.StartAsync(token);
+            resource.ConnectionString = Server.ConnectionString;
+            _healthDataSource ??= NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(Server.ConnectionString) { Timeout = 3, MaxPoolSize = 1 }.ConnectionString);
+            return new RunningServer(Server.Completion, Server.Pid, new Uri(string.Create(CultureInfo.InvariantCulture, $"postgres://{PostgresServer.Host}:{Server.Port}")));
+        }, logger, stoppingToken);
     }
 
     public override async Task StopAsync(CancellationToken cancellationToken)

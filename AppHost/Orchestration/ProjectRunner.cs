@@ -19,11 +19,6 @@ public sealed class ProjectRunner(
     HealthProbe probe,
     ILogger<ProjectRunner> logger) : ResourceRunner(resource, states)
 {
-    private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(30);
-
-    /// <summary>A run this long counts as stable: the next crash starts the backoff from 1 s again.</summary>
-    private static readonly TimeSpan StableRun = TimeSpan.FromSeconds(60);
-
     private ChildProcess? _process;
 
     public override async Task RunAsync(CancellationToken stoppingToken)
@@ -88,8 +83,8 @@ public sealed class ProjectRunner(
             // Exited on its own: clean up after it, then restart with backoff.
             var exitCode = await process.Completion;
             await process.StopLeftoversAsync(TimeSpan.FromSeconds(3), CancellationToken.None);
-            consecutiveFailures = DateTime.UtcNow - startedAt > StableRun ? 1 : consecutiveFailures + 1;
-            var delay = TimeSpan.FromSeconds(Math.Min(MaxBackoff.TotalSeconds, Math.Pow(2, consecutiveFailures - 1)));
+            consecutiveFailures = NextFailureCount(startedAt, consecutiveFailures);
+            var delay = Backoff(consecutiveFailures);
             var (_, after) = Update(s => s with
             {
                 State = ResourceStates.Exited,

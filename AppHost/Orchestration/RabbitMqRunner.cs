@@ -24,10 +24,12 @@ public sealed class RabbitMqRunner(
             Output = output.For(resource.Name),
             Logger = logger,
         });
-        await Server.StartAsync(stoppingToken);
-
-        resource.ConnectionString = Server.ConnectionString;
-        await RunUntilExitAsync(Server.Completion, Server.Pid, Server.Endpoint, logger, stoppingToken);
+        await SuperviseServerAsync(async token =>
+        {
+            await Server.StartAsync(token);
+            resource.ConnectionString = Server.ConnectionString;
+            return new RunningServer(Server.Completion, Server.Pid, Server.Endpoint);
+        }, logger, stoppingToken);
     }
 
     public override async Task StopAsync(CancellationToken cancellationToken)

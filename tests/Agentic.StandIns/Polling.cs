@@ -9,11 +9,18 @@ public static class Polling
     public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(30);
 
     /// <summary>Whether <paramref name="condition"/> held within <paramref name="timeout"/> (default 30 s).</summary>
-    public static async Task<bool> UntilAsync(Func<bool> condition, TimeSpan? timeout = null)
+    public static Task<bool> UntilAsync(Func<bool> condition, TimeSpan? timeout = null)
+    {
+        ArgumentNullException.ThrowIfNull(condition);
+        return UntilAsync(() => Task.FromResult(condition()), timeout);
+    }
+
+    /// <summary>Whether <paramref name="condition"/> (asked again every 20 ms once it answers) held within <paramref name="timeout"/> (default 30 s).</summary>
+    public static async Task<bool> UntilAsync(Func<Task<bool>> condition, TimeSpan? timeout = null)
     {
         ArgumentNullException.ThrowIfNull(condition);
         var until = DateTime.UtcNow + (timeout ?? DefaultTimeout);
-        while (!condition())
+        while (!await condition())
         {
             if (DateTime.UtcNow > until)
             {

@@ -9,6 +9,7 @@ using Agentic.AppHost.Infrastructure;
 using Agentic.AppHost.Orchestration;
 using Agentic.AppHost.Remote;
 using Agentic.ServiceDefaults;
+using Agentic.StandIns;
 
 namespace Agentic.IntegrationTests.AppHost;
 
@@ -20,7 +21,7 @@ public sealed class AppHostSmokeTests
     [Test]
     public async Task Should_bring_every_resource_up_healthy_and_leave_no_process_after_ctrl_c()
     {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(5));
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(9));
         var stateDirectory = Path.Combine(TestEnvironment.Root, "apphost-state");
         var output = new ConcurrentQueue<string>();
         await using var appHost = await AppHostProcess.StartAsync(stateDirectory, reset: true, output.Enqueue, timeout.Token);
@@ -39,6 +40,8 @@ public sealed class AppHostSmokeTests
         });
 
         await AssertInstallationCredentialsAsync(appHost, stateDirectory, resources, output, timeout.Token);
+        await AssertCrashedInfrastructureComesBackAsync(appHost, resources, timeout.Token);
+        pids = [.. pids.Union(appHost.ProcessIds())];
 
         var exitCode = await appHost.InterruptAsync(TimeSpan.FromSeconds(90), timeout.Token);
         await Task.Delay(TimeSpan.FromSeconds(1), timeout.Token);
@@ -49,6 +52,54 @@ public sealed class AppHostSmokeTests
             Assert.That(exitCode, Is.Zero, appHost.RecentOutput());
             Assert.That(survivors, Is.Empty, "processes left behind after Ctrl+C");
         });
+    }
+
+    /// <summary>
+    /// Issue 11: kill -9 of PostgreSQL's postmaster and of RabbitMQ's broker. The AppHost starts each again on its port,
+    /// and every service recovers by itself: its readiness (its database and broker) answers 200 again.
+    /// </summary>
+    private static async Task AssertCrashedInfrastructureComesBackAsync(AppHostProcess appHost, IReadOnlyList<ResourceSnapshot> resources, CancellationToken cancellationToken)
+    {
+        var killed = new Dictionary<string, int>();
+        foreach (var name in new[] { ResourceNames.Postgres, ResourceNames.Messaging })
+        {
+            var pid = resources.Single(r => r.Name == name).Pid!.Value;
+            using var process = System.Diagnostics.Process.GetProcessById(pid);
+            process.Kill();
+            killed[name] = pid;
+        }
+
+        IReadOnlyList<ResourceSnapshot> now = [];
+        var restarted = await Polling.UntilAsync(async () =>
+        {
+            now = await appHost.TryGetResourcesAsync(cancellationToken) ?? now;
+            return killed.All(k => now.SingleOrDefault(r => r.Name == k.Key) is { State: ResourceStates.Running, Health: HealthStates.Healthy, Restarts: > 0 } r && r.Pid != k.Value);
+        }, TimeSpan.FromMinutes(2));
+        Assert.That(restarted, Is.True, "PostgreSQL and RabbitMQ started again: " + string.Join(", ", now.Select(r => $"{r.Name}={r.State}/{r.Health}/{r.Restarts}")) + "\n" + appHost.RecentOutput());
+
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
+        var services = now.Where(r => r.Type == "project" && r.Url is not null).ToList();
+        var notReady = services.Select(r => r.Name).ToList();
+        var recovered = await Polling.UntilAsync(async () =>
+        {
+            var answers = await Task.WhenAll(services.Select(async r => (r.Name, Ready: await ReadyAsync(http, r.Url!, cancellationToken))));
+            notReady = answers.Where(a => !a.Ready).Select(a => a.Name).ToList();
+            return notReady.Count == 0;
+        }, TimeSpan.FromMinutes(3));
+        Assert.That(recovered, Is.True, "services whose readiness (database and broker) did not come back: " + string.Join(", ", notReady));
+
+        static async Task<bool> ReadyAsync(HttpClient http, Uri service, CancellationToken cancellationToken)
+        {
+            try
+            {
+                using var response = await http.GetAsync(new Uri(service, HealthEndpoints.Readiness), cancellationToken);
+                return response.StatusCode == HttpStatusCode.OK;
+            }
+            catch (Exception exception) when (exception is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
+            {
+                return false;
+            }
+        }
     }
 
     /// <summary>

@@ -60,9 +60,9 @@ public sealed class GatewayOperationsTests
         await using var gateway = new GatewayHost(await TestEnvironment.CreateMigratedDatabaseAsync("gateway_ready"), unreachable);
         using var client = gateway.CreateClient();
         var last = HttpStatusCode.InternalServerError;
-        var ready = await Polling.UntilAsync(() =>
+        var ready = await Polling.UntilAsync(async () =>
         {
-            using var health = client.GetAsync(HealthEndpoints.Readiness).GetAwaiter().GetResult();
+            using var health = await client.GetAsync(HealthEndpoints.Readiness);
             last = health.StatusCode;
             return last == HttpStatusCode.OK;
         });
