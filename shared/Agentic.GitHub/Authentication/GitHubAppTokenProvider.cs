@@ -60,68 +60,20 @@ public sealed class GitHubAppTokenProvider : IDisposable
     }
 
     /// <summary>An installation access token, from the cache while it is more than the refresh margin from expiring.</summary>
-    public async ValueTask<GitHubInstallationToken> GetInstallationTokenAsync(long installationId, CancellationToken cancellationToken)
-    {
-        var slot = _slots.GetOrAdd(installationId, static _ => new TokenSlot());
-        var current = Volatile.Read(ref slot.Token);
-        if (IsFresh(current))
-        {
-            return current!;
-        }
-
-        await slot.Gate.WaitAsync(cancellationToken);
-        try
-        {
-            current = slot.Token;
-            if (IsFresh(current))
-            {
-                return current!;
-            }
-
-            var token = await RequestTokenAsync(installationId, null, cancellationToken);
-            Volatile.Write(ref slot.Token, token);
-            return token;
-        }
-        finally
-        {
-            slot.Gate.Release();
-        }
-    }
+    public ValueTask<GitHubInstallationToken> GetInstallationTokenAsync(long installationId, CancellationToken cancellationToken) =>
+        GetCachedAsync(_slots.GetOrAdd(installationId, static _ => new TokenSlot()), installationId, null, cancellationToken);
 
     /// <summary>
     /// A read-only token for one repository of an installation (<c>repository_ids: [id]</c>, <c>permissions: {contents:
     /// read}</c>; GitHub adds <c>metadata: read</c>), cached like the installation's own token. For a holder that must
     /// not act as the whole installation, e.g. the Executor cloning a repository.
     /// </summary>
-    public async ValueTask<GitHubInstallationToken> GetRepositoryReadTokenAsync(long installationId, long repositoryId, CancellationToken cancellationToken)
+    public ValueTask<GitHubInstallationToken> GetRepositoryReadTokenAsync(long installationId, long repositoryId, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(repositoryId);
-        var slot = _repositorySlots.GetOrAdd((installationId, repositoryId), static _ => new TokenSlot());
-        var current = Volatile.Read(ref slot.Token);
-        if (IsFresh(current))
-        {
-            return current!;
-        }
-
-        await slot.Gate.WaitAsync(cancellationToken);
-        try
-        {
-            current = slot.Token;
-            if (IsFresh(current))
-            {
-                return current!;
-            }
-
-            var body = System.Text.Encoding.UTF8.GetBytes(string.Create(
-                CultureInfo.InvariantCulture, $$$"""{"repository_ids":[{{{repositoryId}}}],"permissions":{"contents":"read"}}"""));
-            var token = await RequestTokenAsync(installationId, body, cancellationToken);
-            Volatile.Write(ref slot.Token, token);
-            return token;
-        }
-        finally
-        {
-            slot.Gate.Release();
-        }
+        var body = System.Text.Encoding.UTF8.GetBytes(string.Create(
+            CultureInfo.InvariantCulture, $$$"""{"repository_ids":[{{{repositoryId}}}],"permissions":{"contents":"read"}}"""));
+        return GetCachedAsync(_repositorySlots.GetOrAdd((installationId, repositoryId), static _ => new TokenSlot()), installationId, body, cancellationToken);
     }
 
     public void Dispose()
@@ -190,6 +142,34 @@ public sealed class GitHubAppTokenProvider : IDisposable
 
     private bool IsFresh(GitHubInstallationToken? token) =>
         token is not null && _pipeline.Time.GetUtcNow() < token.ExpiresAt - _options.TokenRefreshMargin;
+
+    /// <summary>The slot's token while fresh; else one request (<paramref name="body"/>: the token's scope) under the slot's gate.</summary>
+    private async ValueTask<GitHubInstallationToken> GetCachedAsync(TokenSlot slot, long installationId, byte[]? body, CancellationToken cancellationToken)
+    {
+        var current = Volatile.Read(ref slot.Token);
+        if (IsFresh(current))
+        {
+            return current!;
+        }
+
+        await slot.Gate.WaitAsync(cancellationToken);
+        try
+        {
+            current = slot.Token;
+            if (IsFresh(current))
+            {
+                return current!;
+            }
+
+            var token = await RequestTokenAsync(installationId, body, cancellationToken);
+            Volatile.Write(ref slot.Token, token);
+            return token;
+        }
+        finally
+        {
+            slot.Gate.Release();
+        }
+    }
 
     private async Task<GitHubInstallationToken> RequestTokenAsync(long installationId, byte[]? body, CancellationToken cancellationToken)
     {

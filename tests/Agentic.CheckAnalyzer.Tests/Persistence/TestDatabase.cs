@@ -1,7 +1,5 @@
 using Agentic.AppHost.Infrastructure;
-using Agentic.Persistence;
 using Dapper;
-using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 
 namespace Agentic.CheckAnalyzer.Tests.Persistence;
@@ -10,19 +8,13 @@ namespace Agentic.CheckAnalyzer.Tests.Persistence;
 [SetUpFixture]
 public sealed class TestDatabase
 {
-    private static PostgresServer? _postgres;
-    private static string? _root;
-
-    private static PostgresServer Postgres => _postgres ?? throw new InvalidOperationException("PostgreSQL is not running.");
+    private static TemporaryPostgres? _postgres;
 
     [OneTimeSetUp]
     public async Task StartPostgres()
     {
-        _root = Path.Combine(Path.GetTempPath(), $"agentic-ca-tests-{Guid.NewGuid():N}"[..28]);
-        Directory.CreateDirectory(_root);
-        _postgres = new PostgresServer(Path.Combine(_root, "postgres"), new PostgresServerOptions { Database = null });
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
-        await _postgres.StartAsync(timeout.Token);
+        _postgres = new TemporaryPostgres("ca");
+        await _postgres.StartAsync();
     }
 
     [OneTimeTearDown]
@@ -32,21 +24,13 @@ public sealed class TestDatabase
         {
             await _postgres.DisposeAsync();
         }
-
-        if (_root is not null && Directory.Exists(_root))
-        {
-            Directory.Delete(_root, recursive: true);
-        }
     }
 
     /// <summary>A new database with the Agentic schema applied.</summary>
     public static async Task<NpgsqlDataSource> CreateMigratedAsync(CancellationToken cancellationToken)
     {
-        var name = $"ca_{Guid.NewGuid():N}";
-        await Postgres.CreateDatabaseAsync(name, cancellationToken);
-        var dataSource = NpgsqlDataSource.Create(Postgres.GetConnectionString(name));
-        await new DatabaseMigrator(dataSource, NullLogger<DatabaseMigrator>.Instance).MigrateAsync(cancellationToken);
-        return dataSource;
+        var postgres = _postgres ?? throw new InvalidOperationException("PostgreSQL is not running.");
+        return NpgsqlDataSource.Create(await postgres.CreateMigratedDatabaseAsync(cancellationToken));
     }
 
     /// <summary>The fix workflow row PR Discovery would have claimed (an analysis references it).</summary>
