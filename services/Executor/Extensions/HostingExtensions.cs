@@ -31,7 +31,7 @@ public static class HostingExtensions
         builder.AddAgenticMessaging(bus =>
         {
             bus.AddConsumer<ExecuteCommandConsumer>();
-            bus.AddConsumer<InstallationChangedConsumer>();
+            bus.AddConsumer<MirrorCleanupConsumer>();
         });
         builder.Services.PostConfigure<MessagingOptions>(options => options.LimitCommandsToCores(Environment.ProcessorCount));
         return builder;

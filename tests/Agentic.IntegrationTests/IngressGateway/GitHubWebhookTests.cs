@@ -15,13 +15,14 @@ public sealed class GitHubWebhookTests
     private static readonly string[] Events =
     [
         "ping", "installation", "installation_repositories", "check_run", "check_suite", "workflow_run", "workflow_job",
-        "pull_request", "pull_request_review", "issues", "issue_comment", "push",
+        "pull_request", "pull_request_review", "issues", "issue_comment", "push", "repository",
     ];
 
     private static readonly Type[] EventTypes =
     [
         typeof(CheckRunCompleted), typeof(CheckSuiteCompleted), typeof(WorkflowRunCompleted), typeof(WorkflowJobCompleted), typeof(PullRequestChanged),
         typeof(PullRequestReviewSubmitted), typeof(IssueLabeled), typeof(AgentRequestReceived), typeof(PushReceived), typeof(InstallationChanged),
+        typeof(RepositoryChanged),
     ];
 
     // What the system consumes: (event, action) → message type. Everything else is recorded and ignored.
@@ -41,6 +42,8 @@ public sealed class GitHubWebhookTests
         [("pull_request_review", "submitted")] = nameof(PullRequestReviewSubmitted),
         [("issues", "labeled")] = nameof(IssueLabeled),
         [("push", null)] = nameof(PushReceived),
+        [("repository", "transferred")] = nameof(RepositoryChanged),
+        [("repository", "deleted")] = nameof(RepositoryChanged),
     };
 
     private string _database = null!;

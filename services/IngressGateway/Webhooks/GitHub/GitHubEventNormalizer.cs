@@ -16,7 +16,7 @@ public sealed class GitHubEventNormalizer(string agentName)
     public static IReadOnlySet<string> KnownEvents { get; } = new HashSet<string>(StringComparer.Ordinal)
     {
         "ping", "installation", "installation_repositories", "check_run", "check_suite", "workflow_run", "workflow_job",
-        "pull_request", "pull_request_review", "issues", "issue_comment", "push",
+        "pull_request", "pull_request_review", "issues", "issue_comment", "push", "repository",
     };
 
     /// <summary>GitHub's limits: a user or organisation login, a repository name.</summary>
@@ -62,6 +62,10 @@ public sealed class GitHubEventNormalizer(string agentName)
             ("push", _) => Normalized.Publish(Push(deliveryId, correlationId, payload)),
             ("installation", { } a) => Normalized.Publish(Installation(deliveryId, correlationId, payload, a)),
             ("installation_repositories", { } a) => Normalized.Publish(Installation(deliveryId, correlationId, payload, a)),
+            ("repository", "deleted" or "transferred") => Normalized.Publish(new RepositoryChanged
+            {
+                CorrelationId = correlationId, DeliveryId = deliveryId, Repository = Repository(payload), Action = action!,
+            }),
             ("ping", _) => Normalized.Ignore("ping"),
             _ when KnownEvents.Contains(eventName) => Normalized.Ignore($"nothing in Agentic uses {eventName}.{action ?? "(no action)"}"),
             _ => Normalized.Ignore($"nothing in Agentic uses {eventName}"),

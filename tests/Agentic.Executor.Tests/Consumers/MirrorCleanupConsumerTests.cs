@@ -10,7 +10,7 @@ using Microsoft.Extensions.Logging;
 
 namespace Agentic.Executor.Tests.Consumers;
 
-public sealed class InstallationChangedConsumerTests
+public sealed class MirrorCleanupConsumerTests
 {
     [TestCase("removed")]
     [TestCase("deleted")]
@@ -34,7 +34,7 @@ public sealed class InstallationChangedConsumerTests
         await using var provider = new ServiceCollection()
             .AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning))
             .AddSingleton(executor.Workspaces)
-            .AddMassTransitTestHarness(bus => bus.AddConsumer<InstallationChangedConsumer>())
+            .AddMassTransitTestHarness(bus => bus.AddConsumer<MirrorCleanupConsumer>())
             .BuildServiceProvider(true);
         var harness = provider.GetTestHarness();
         await harness.Start();
@@ -52,9 +52,44 @@ public sealed class InstallationChangedConsumerTests
                 : [],
         });
 
-        Assert.That(await harness.GetConsumerHarness<InstallationChangedConsumer>().Consumed.Any<InstallationChanged>(), Is.True);
+        Assert.That(await harness.GetConsumerHarness<MirrorCleanupConsumer>().Consumed.Any<InstallationChanged>(), Is.True);
         Assert.That(Directory.Exists(goneMirror), Is.False, "the mirror of the removed repository is deleted");
         Assert.That(Directory.Exists(staysMirror), Is.EqualTo(action == "removed"), "an uninstall deletes every mirror of the installation");
+    }
+
+    [TestCase("deleted")]
+    [TestCase("transferred")]
+    public async Task Should_delete_the_mirror_when_the_repository_is_deleted_or_transferred(string action)
+    {
+        await using var executor = await ExecutorHarness.StartAsync();
+        var gone = await executor.CreateRepositoryAsync("gone-" + action, new Dictionary<string, string?> { ["a.txt"] = "a\n" });
+        var stays = await executor.CreateRepositoryAsync("kept-" + action, new Dictionary<string, string?> { ["b.txt"] = "b\n" });
+        var mirrors = new List<string>();
+        foreach (var repository in new[] { gone, stays })
+        {
+            await using var workspace = await executor.Workspaces.PrepareAsync(await executor.SourceAsync(repository), await ExecutorHarness.HeadAsync(repository), CancellationToken.None);
+            mirrors.Add(workspace.MirrorDirectory);
+        }
+
+        await using var provider = new ServiceCollection()
+            .AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning))
+            .AddSingleton(executor.Workspaces)
+            .AddMassTransitTestHarness(bus => bus.AddConsumer<MirrorCleanupConsumer>())
+            .BuildServiceProvider(true);
+        var harness = provider.GetTestHarness();
+        await harness.Start();
+
+        await harness.Bus.Publish(new RepositoryChanged
+        {
+            CorrelationId = Guid.NewGuid(),
+            DeliveryId = Guid.NewGuid().ToString(),
+            Repository = new RepositoryRef { InstallationId = executor.Installation.Id, RepositoryId = gone.Id, Owner = gone.Owner, Name = gone.Name },
+            Action = action,
+        });
+
+        Assert.That(await harness.GetConsumerHarness<MirrorCleanupConsumer>().Consumed.Any<RepositoryChanged>(), Is.True);
+        Assert.That(Directory.Exists(mirrors[0]), Is.False, "the mirror of the deleted or transferred repository is deleted");
+        Assert.That(Directory.Exists(mirrors[1]), Is.True, "other repositories keep their mirrors");
     }
 
     [Test]

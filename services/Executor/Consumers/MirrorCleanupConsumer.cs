@@ -6,9 +6,11 @@ namespace Agentic.Executor.Consumers;
 
 /// <summary>
 /// Deletes the mirrors the Executor keeps for repositories it may no longer read: every mirror of an installation that
-/// was deleted, and the mirrors of repositories removed from one. Idempotent (a mirror that is gone stays gone).
+/// was deleted, the mirrors of repositories removed from one, and the mirror of a repository that was deleted or
+/// transferred. Idempotent (a mirror that is gone stays gone; a later fix clones afresh).
 /// </summary>
-public sealed partial class InstallationChangedConsumer(WorkspaceManager workspaces, ILogger<InstallationChangedConsumer> logger) : IConsumer<InstallationChanged>
+public sealed partial class MirrorCleanupConsumer(WorkspaceManager workspaces, ILogger<MirrorCleanupConsumer> logger)
+    : IConsumer<InstallationChanged>, IConsumer<RepositoryChanged>
 {
     public async Task Consume(ConsumeContext<InstallationChanged> context)
     {
@@ -22,6 +24,18 @@ public sealed partial class InstallationChangedConsumer(WorkspaceManager workspa
         }
     }
 
+    public async Task Consume(ConsumeContext<RepositoryChanged> context)
+    {
+        var repository = context.Message.Repository;
+        if (await workspaces.DeleteMirrorsAsync(repository.InstallationId, [repository.RepositoryId], context.CancellationToken) > 0)
+        {
+            LogRepositoryMirrorDeleted(logger, repository.RepositoryId, context.Message.Action);
+        }
+    }
+
     [LoggerMessage(1, LogLevel.Information, "Installation {InstallationId} {Action}: {Count} repository mirror(s) deleted")]
     private static partial void LogDeleted(ILogger logger, long installationId, string action, int count);
+
+    [LoggerMessage(2, LogLevel.Information, "Repository {RepositoryId} {Action}: its mirror deleted")]
+    private static partial void LogRepositoryMirrorDeleted(ILogger logger, long repositoryId, string action);
 }
