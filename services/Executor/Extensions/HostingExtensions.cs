@@ -28,6 +28,7 @@ public static class HostingExtensions
         builder.Services.AddExecutorCore();
         builder.Services.TryAddSingleton<IRepositoryAccess, BrokeredRepositoryAccess>();
         builder.Services.TryAddSingleton<ICommandExecutionStore, PostgresCommandExecutionStore>();
+        builder.Services.AddHostedService<DependencyCacheCheck>();
         builder.AddAgenticMessaging(bus =>
         {
             bus.AddConsumer<ExecuteCommandConsumer>();
@@ -61,6 +62,7 @@ public static class HostingExtensions
         services.TryAddSingleton(sp => new SecretScrubber(sp.GetRequiredService<IConfiguration>()));
         services.TryAddSingleton<WorkspaceManager>();
         services.TryAddSingleton<CgroupLimits>();
+        services.TryAddSingleton<DependencyCaches>();
         services.TryAddSingleton<SandboxRunner>();
         services.TryAddSingleton<PatchBuilder>();
         services.TryAddSingleton<ValidationRunner>();

@@ -84,12 +84,19 @@ public sealed class SandboxOptions
     /// <summary>cgroup v1 controllers (pids, memory) root, or a cgroup v2 mount; a child group is made per command when writable.</summary>
     public string CgroupRoot { get; set; } = "/sys/fs/cgroup";
 
-    /// <summary>The host's NuGet package folder, bound read-only (and used offline) when it exists.</summary>
-    public string? NuGetPackages { get; set; } = Environment.GetEnvironmentVariable("NUGET_PACKAGES")
-        ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages");
+    /// <summary>
+    /// The host's NuGet global packages folder, bound read-only at <see cref="SandboxRunner.NuGetMount"/> (<c>NUGET_PACKAGES</c>
+    /// inside) so restore works offline for the packages it holds. Null: <c>{WorkspaceRoot}/caches/nuget</c>, created mode
+    /// 0755 (the sandbox account reads it, never writes it). As root, a folder the sandbox account cannot read (anything
+    /// under <c>/root</c>) is left out with a warning at start. Fill it outside the sandbox with a trusted restore.
+    /// </summary>
+    public string? NuGetPackages { get; set; }
 
-    /// <summary>The host's npm cache, bound read-only when it exists.</summary>
-    public string? NpmCache { get; set; } = Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".npm");
+    /// <summary>
+    /// The host's npm cache, bound read-only at <see cref="SandboxRunner.NpmMount"/> (<c>npm_config_cache</c>, offline).
+    /// Null: <c>{WorkspaceRoot}/caches/npm</c>, created like <see cref="NuGetPackages"/>.
+    /// </summary>
+    public string? NpmCache { get; set; }
 }
 
 /// <summary>Patches over any of these caps are refused.</summary>
@@ -115,6 +122,8 @@ public sealed class ExecutorOptionsValidator : AbstractValidator<ExecutorOptions
             .Must(user => !SandboxAccount.IsRoot || SandboxAccount.Find(user) is { UserId: > 0 })
             .WithMessage(o => SandboxAccount.MissingMessage(o.Sandbox.User));
         RuleForEach(o => o.Sandbox.ReadOnlyPaths).Must(Path.IsPathFullyQualified).WithMessage("must be absolute paths");
+        RuleFor(o => o.Sandbox.NuGetPackages).Must(path => Path.IsPathFullyQualified(path!)).When(o => !string.IsNullOrEmpty(o.Sandbox.NuGetPackages)).WithMessage("must be an absolute path");
+        RuleFor(o => o.Sandbox.NpmCache).Must(path => Path.IsPathFullyQualified(path!)).When(o => !string.IsNullOrEmpty(o.Sandbox.NpmCache)).WithMessage("must be an absolute path");
         RuleFor(o => o.Sandbox.MemoryBytes).GreaterThanOrEqualTo(0);
         RuleFor(o => o.Sandbox.MaxProcesses).GreaterThanOrEqualTo(0);
         RuleFor(o => o.Sandbox.MaxFileSizeBytes).GreaterThan(0);

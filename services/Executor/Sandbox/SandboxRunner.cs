@@ -18,6 +18,7 @@ public sealed partial class SandboxRunner(
     ProcessRunner runner,
     CgroupLimits cgroups,
     SandboxAccount account,
+    DependencyCaches dependencyCaches,
     SecretScrubber scrubber,
     IOptions<ExecutorOptions> options,
     ILogger<SandboxRunner> logger)
@@ -44,7 +45,6 @@ public sealed partial class SandboxRunner(
     private readonly Lazy<IReadOnlyList<string>> _systemPaths = new(() => SandboxPaths.Normalize(options.Value.Sandbox.ReadOnlyPaths ?? SandboxPaths.Defaults()));
     private string? _bwrap;
     private string? _etc;
-    private int _warnedCache;
 
     public async Task<SandboxResult> RunAsync(SandboxRequest request, CancellationToken cancellationToken)
     {
@@ -58,7 +58,7 @@ public sealed partial class SandboxRunner(
         var bwrap = _bwrap ??= FindBwrap(settings.BwrapPath);
         var etc = _etc ??= WriteAccountFiles(options.Value.WorkspaceRoot);
         account.GrantWorkspace(request.Workspace);
-        var caches = ReachableCaches(settings);
+        var caches = dependencyCaches.Current;
         var argv = BuildBwrapArguments(request, settings, _systemPaths.Value, etc, caches);
         var wrapper = new List<string>
         {
@@ -269,32 +269,6 @@ public sealed partial class SandboxRunner(
         }
     }
 
-    /// <summary>The dependency caches the sandbox account can read (a cache under root's home cannot be bound for it).</summary>
-    private SandboxCaches ReachableCaches(SandboxOptions settings)
-    {
-        string? Usable(string? path)
-        {
-            if (path is not { Length: > 0 } || !Directory.Exists(path))
-            {
-                return null;
-            }
-
-            if (account.Identity is null || ReadableByOthers(path))
-            {
-                return path;
-            }
-
-            if (Interlocked.Exchange(ref _warnedCache, 1) == 0)
-            {
-                LogCacheUnreachable(logger, path, account.Identity.Name);
-            }
-
-            return null;
-        }
-
-        return new SandboxCaches(Usable(settings.NuGetPackages), Usable(settings.NpmCache));
-    }
-
     /// <summary>Every folder from the root down is searchable by others and the last one readable (permission bits only).</summary>
     internal static bool ReadableByOthers(string path)
     {
@@ -337,9 +311,6 @@ public sealed partial class SandboxRunner(
         static SandboxUnavailableException Missing() =>
             new("bubblewrap (bwrap) is not installed: apt-get install -y bubblewrap");
     }
-
-    [LoggerMessage(2, LogLevel.Warning, "The cache {Path} is not readable by the sandbox account {Account}: sandboxed commands run without it (point Executor:Sandbox:NuGetPackages / NpmCache at a readable folder)")]
-    private static partial void LogCacheUnreachable(ILogger logger, string path, string account);
 
     [LoggerMessage(1, LogLevel.Debug, "Sandboxed {Program}: exit {ExitCode} in {ElapsedMs:0} ms (timed out {TimedOut}, output capped {Capped})")]
     private static partial void LogRan(ILogger logger, string program, int exitCode, double elapsedMs, bool timedOut, bool capped);
