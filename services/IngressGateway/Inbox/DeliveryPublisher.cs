@@ -101,6 +101,7 @@ public sealed partial class DeliveryPublisher(IBus bus, InboxWriter writer, IOpt
         catch (Exception ex)
         {
             confirm.TrySetException(ex);
+            _ = confirm.Task.Exception; // observed: the request may have stopped waiting long ago
             _inFlight.TryRemove(entry);
             return;
         }
