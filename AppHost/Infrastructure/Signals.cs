@@ -8,6 +8,12 @@ public static class Signals
     public const int Kill = 9;
     public const int Terminate = 15;
 
+    /// <summary>SIGCONT: resumes a stopped process.</summary>
+    public const int Continue = 18;
+
+    /// <summary>SIGSTOP: stops (hangs) a process without killing it; its sockets stay open.</summary>
+    public const int Stop = 19;
+
     /// <summary>The name <c>setpriv --pdeathsig</c> takes.</summary>
     internal static string Name(int signal) => signal switch
     {

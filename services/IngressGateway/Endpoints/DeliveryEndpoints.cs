@@ -57,8 +57,8 @@ public static partial class DeliveryEndpoints
             return Results.Problem($"This {source} '{delivery.Event}' delivery has no event to publish: {normalized.IgnoredReason}.", statusCode: StatusCodes.Status422UnprocessableEntity);
         }
 
-        await publisher.PublishAsync(message, cancellationToken);
-        writer.MarkPublished(delivery);
+        await publisher.PublishAgainAsync(message, cancellationToken);
+        _ = writer.MarkPublishedAsync(delivery);
         LogReplayed(logger, source, deliveryId);
         return Results.Accepted(value: new { status = "published", delivery = deliveryId, correlationId = delivery.CorrelationId });
     }

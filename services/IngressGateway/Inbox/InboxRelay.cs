@@ -27,14 +27,24 @@ public sealed partial class InboxRelay(
         }
     }
 
-    /// <summary>One pass over up to 100 deliveries; how many were published.</summary>
+    /// <summary>One pass over up to 100 deliveries; how many left the outbox.</summary>
     public async Task<int> RelayOnceAsync(CancellationToken cancellationToken)
     {
-        var published = await inbox.RelayUnpublishedAsync(options.Value.RelayMinAge, 100, async pending =>
+        // Never younger than the commit deadline: a request whose commit made it in time registers its publish
+        // (IsInFlight) right after, so a row the relay can see is one no request is about to publish.
+        var minAge = options.Value.RelayMinAge > options.Value.CommitTimeout ? options.Value.RelayMinAge : options.Value.CommitTimeout;
+        var published = await inbox.RelayUnpublishedAsync(minAge, 100, async pending =>
         {
             var done = new List<InboxDelivery>(pending.Count);
             foreach (var delivery in pending)
             {
+                // Its request's publish (or an earlier pass's) is still waiting for the broker: that one will mark it,
+                // or free it if it fails. Publishing again here is how a hung broker used to get events twice.
+                if (publisher.IsInFlight(delivery))
+                {
+                    continue;
+                }
+
                 object? message;
                 try
                 {
@@ -47,10 +57,10 @@ public sealed partial class InboxRelay(
                     message = null;
                 }
 
-                if (message is not null)
+                if (message is not null && !await publisher.PublishOnceAsync(delivery, message, cancellationToken))
                 {
-                    // Throws when the broker is still away: the transaction rolls back and the next tick tries again.
-                    await publisher.PublishAsync(message, cancellationToken);
+                    // The broker is still away or slow: commit what is done (releasing the locks); the next tick goes on.
+                    break;
                 }
 
                 done.Add(delivery);

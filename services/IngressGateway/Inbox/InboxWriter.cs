@@ -9,16 +9,20 @@ namespace Agentic.IngressGateway.Inbox;
 /// <see cref="InboxOptions.MaxBatchSize"/>) and inserts it in one statement and one commit, then answers each request:
 /// new or duplicate. While a batch commits the next one gathers, so batches grow with load and latency stays flat.
 /// Removing published deliveries from the outbox is batched the same way, off the request path.
+/// Every request waits at most <see cref="InboxOptions.CommitTimeout"/> for its commit, and every batch is cancelled
+/// at that deadline, so a hung PostgreSQL (stopped, not dead) is answered 503 in seconds rather than after Npgsql's
+/// and TCP's own timeouts.
 /// </summary>
 public sealed partial class InboxWriter(DeliveryInbox inbox, IOptions<InboxOptions> options, ILogger<InboxWriter> logger) : BackgroundService
 {
     private readonly Channel<PendingDelivery> _accepts = Channel.CreateUnbounded<PendingDelivery>(new UnboundedChannelOptions { SingleReader = true });
-    private readonly Channel<(string, string)> _published = Channel.CreateUnbounded<(string, string)>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Channel<PendingMark> _published = Channel.CreateUnbounded<PendingMark>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly CancellationTokenSource _stopping = new();
 
     /// <summary>True when the delivery is now durably recorded for the first time, false when it was recorded before.</summary>
-    /// <exception cref="InboxUnavailableException">The database could not be written.</exception>
+    /// <exception cref="InboxUnavailableException">The database could not be written, or not within <see cref="InboxOptions.CommitTimeout"/>.</exception>
     /// <exception cref="InboxRejectedException">PostgreSQL refused this delivery's row (its neighbours were written).</exception>
-    public Task<bool> AcceptAsync(InboxDelivery delivery, CancellationToken cancellationToken)
+    public async Task<bool> AcceptAsync(InboxDelivery delivery, CancellationToken cancellationToken)
     {
         var pending = new PendingDelivery(delivery);
         if (!_accepts.Writer.TryWrite(pending))
@@ -26,11 +30,30 @@ public sealed partial class InboxWriter(DeliveryInbox inbox, IOptions<InboxOptio
             throw new InboxUnavailableException(new InvalidOperationException("the gateway is shutting down"));
         }
 
-        return pending.Completion.Task.WaitAsync(cancellationToken);
+        try
+        {
+            // The hard bound, whatever the writer is stuck on (a batch ahead of this one, an open, a cancel request).
+            // A row committed after its request gave up is harmless: the redelivery is a duplicate and the relay publishes it.
+            return await pending.Completion.Task.WaitAsync(options.Value.CommitTimeout, cancellationToken);
+        }
+        catch (TimeoutException ex)
+        {
+            LogCommitTimedOut(logger, delivery.Source, delivery.DeliveryId, options.Value.CommitTimeout);
+            throw new InboxUnavailableException(ex);
+        }
     }
 
-    /// <summary>Records (eventually, batched) that a delivery's event is on the bus; the relay skips it from then on.</summary>
-    public void MarkPublished(InboxDelivery delivery) => _published.Writer.TryWrite((delivery.Source, delivery.DeliveryId));
+    /// <summary>Records (batched) that a delivery's event is on the bus; completes once its outbox row is gone, retrying while the database is away.</summary>
+    public Task MarkPublishedAsync(InboxDelivery delivery)
+    {
+        var pending = new PendingMark((delivery.Source, delivery.DeliveryId));
+        if (!_published.Writer.TryWrite(pending))
+        {
+            return Task.FromException(new InvalidOperationException("the gateway is shutting down"));
+        }
+
+        return pending.Completion.Task;
+    }
 
     // The loops run until their channel is completed (at shutdown) and drain what is queued first, so accepted
     // requests get their answer and published deliveries leave the outbox before the process exits.
@@ -41,12 +64,21 @@ public sealed partial class InboxWriter(DeliveryInbox inbox, IOptions<InboxOptio
     {
         _accepts.Writer.TryComplete();
         _published.Writer.TryComplete();
+
+        // Marks still failing when the host's shutdown time is up are given up (the relay may publish those again).
+        await using var giveUp = cancellationToken.Register(_stopping.Cancel);
         if (ExecuteTask is { } running)
         {
             await running.WaitAsync(cancellationToken);
         }
 
         await base.StopAsync(cancellationToken);
+    }
+
+    public override void Dispose()
+    {
+        _stopping.Dispose();
+        base.Dispose();
     }
 
     private async Task WriteAcceptsAsync()
@@ -63,7 +95,10 @@ public sealed partial class InboxWriter(DeliveryInbox inbox, IOptions<InboxOptio
 
             try
             {
-                var results = await inbox.InsertBatchAsync(batch.ConvertAll(p => p.Delivery), CancellationToken.None);
+                // Cancelled at the deadline: Npgsql sends PostgreSQL a cancel request and breaks the connection when
+                // that goes unanswered too, so the writer itself gets free of a hung server.
+                using var deadline = new CancellationTokenSource(options.Value.CommitTimeout);
+                var results = await inbox.InsertBatchAsync(batch.ConvertAll(p => p.Delivery), deadline.Token);
                 for (var i = 0; i < batch.Count; i++)
                 {
                     // A refused row fails its own request only (400); its neighbours were written without it.
@@ -91,23 +126,41 @@ public sealed partial class InboxWriter(DeliveryInbox inbox, IOptions<InboxOptio
 
     private async Task WritePublishedAsync()
     {
-        var batch = new List<(string, string)>(1024);
+        var batch = new List<PendingMark>(1024);
         while (await _published.Reader.WaitToReadAsync())
         {
             batch.Clear();
-            while (batch.Count < 1024 && _published.Reader.TryRead(out var key))
+            while (batch.Count < 1024 && _published.Reader.TryRead(out var mark))
             {
-                batch.Add(key);
+                batch.Add(mark);
             }
 
-            try
+            // Retried until it commits: while a mark is pending its publisher keeps the delivery from the relay, which
+            // would otherwise publish it a second time. Only shutdown gives up (the relay may then publish it again).
+            while (true)
             {
-                await inbox.MarkPublishedAsync(batch, CancellationToken.None);
-            }
-            catch (Exception ex)
-            {
-                // Not fatal: the relay will publish these again; consumers are idempotent.
-                LogMarkFailed(logger, ex, batch.Count);
+                try
+                {
+                    await inbox.MarkPublishedAsync(batch.ConvertAll(m => m.Key), _stopping.Token);
+                    batch.ForEach(m => m.Completion.TrySetResult());
+                    break;
+                }
+                catch (Exception ex) when (!_stopping.IsCancellationRequested)
+                {
+                    LogMarkFailed(logger, ex, batch.Count);
+                    try
+                    {
+                        await Task.Delay(TimeSpan.FromSeconds(1), _stopping.Token);
+                    }
+                    catch (OperationCanceledException)
+                    {
+                    }
+                }
+                catch (Exception ex)
+                {
+                    batch.ForEach(m => m.Completion.TrySetException(ex));
+                    break;
+                }
             }
         }
     }
@@ -115,11 +168,21 @@ public sealed partial class InboxWriter(DeliveryInbox inbox, IOptions<InboxOptio
     [LoggerMessage(1, LogLevel.Error, "Could not record {Count} webhook delivery(ies): answering 503")]
     private static partial void LogWriteFailed(ILogger logger, Exception exception, int count);
 
-    [LoggerMessage(2, LogLevel.Warning, "Could not mark {Count} delivery(ies) published; the relay may publish them again")]
+    [LoggerMessage(2, LogLevel.Warning, "Could not mark {Count} delivery(ies) published yet; retrying")]
     private static partial void LogMarkFailed(ILogger logger, Exception exception, int count);
 
     [LoggerMessage(3, LogLevel.Warning, "Refused {Source} delivery {DeliveryId}: {Reason}")]
     private static partial void LogRejected(ILogger logger, string source, string deliveryId, string reason);
+
+    [LoggerMessage(4, LogLevel.Warning, "{Source} delivery {DeliveryId} was not committed within {Timeout}: answering 503")]
+    private static partial void LogCommitTimedOut(ILogger logger, string source, string deliveryId, TimeSpan timeout);
+
+    private sealed class PendingMark((string Source, string DeliveryId) key)
+    {
+        public (string Source, string DeliveryId) Key { get; } = key;
+
+        public TaskCompletionSource Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
 
     private sealed class PendingDelivery(InboxDelivery delivery)
     {

@@ -29,7 +29,7 @@ public sealed class WebhookAcceptance(InboxWriter writer, DeliveryPublisher publ
             return new Acceptance(AcceptanceOutcome.Ignored, delivery.Reason);
         }
 
-        return new Acceptance(await publisher.TryPublishAsync(delivery, message, cancellationToken) ? AcceptanceOutcome.Published : AcceptanceOutcome.Queued, null);
+        return new Acceptance(await publisher.PublishOnceAsync(delivery, message, cancellationToken) ? AcceptanceOutcome.Published : AcceptanceOutcome.Queued, null);
     }
 }
 

@@ -109,6 +109,112 @@ public sealed class GatewayOperationsTests
     }
 
     [Test]
+    public async Task Should_answer_503_with_retry_after_within_5_seconds_when_postgresql_hangs()
+    {
+        // A stopped (not dead) server: connections open, nothing answers, no RST. Npgsql's and TCP's own timeouts
+        // used to make this 60-75 s; GitHub gives up after 10 s and Slack after 3 s.
+        await using var postgres = new TemporaryPostgres("gwhang");
+        await postgres.StartAsync();
+        var database = await postgres.CreateMigratedDatabaseAsync(CancellationToken.None);
+        await using var gateway = new GatewayHost(database, TestEnvironment.RabbitMq.ConnectionString);
+        var deliveries = await SignedCheckRunsAsync(4);
+        using var warm = await gateway.PostGitHubAsync("check_run", deliveries[0].DeliveryId, deliveries[0].Body, deliveries[0].Signature);
+        Assert.That(warm.StatusCode, Is.EqualTo(HttpStatusCode.Accepted), "the pool holds live connections before the hang");
+
+        var answers = new List<(HttpStatusCode Status, bool RetryAfter, TimeSpan Elapsed)>();
+        var frozen = await FreezeAsync(postgres.Server.Pid!.Value);
+        try
+        {
+            // Concurrently, as GitHub delivers: the first batch hangs in the writer and the others queue behind it.
+            answers.AddRange(await Task.WhenAll(deliveries.Skip(1).Select(async d =>
+            {
+                var clock = System.Diagnostics.Stopwatch.StartNew();
+                using var response = await gateway.PostGitHubAsync("check_run", d.DeliveryId, d.Body, d.Signature);
+                return (response.StatusCode, response.Headers.RetryAfter is not null, clock.Elapsed);
+            })));
+        }
+        finally
+        {
+            ProcessTree.Signal(frozen, Signals.Continue);
+        }
+
+        foreach (var (status, _, elapsed) in answers)
+        {
+            await TestContext.Out.WriteLineAsync($"PostgreSQL hung: {(int)status} after {elapsed.TotalMilliseconds:F0} ms");
+        }
+
+        // After the hang the sender's redelivery is accepted (a row committed late is a duplicate, also fine).
+        var (deliveryId, body, signature) = deliveries[1];
+        var last = HttpStatusCode.ServiceUnavailable;
+        var recovered = await Polling.UntilAsync(async () =>
+        {
+            using var redelivery = await gateway.PostGitHubAsync("check_run", deliveryId, body, signature);
+            last = redelivery.StatusCode;
+            return last is HttpStatusCode.Accepted or HttpStatusCode.OK;
+        }, TimeSpan.FromSeconds(60));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(answers.Select(a => a.Status), Has.All.EqualTo(HttpStatusCode.ServiceUnavailable));
+            Assert.That(answers.Select(a => a.RetryAfter), Has.All.True, "503 carries Retry-After");
+            Assert.That(answers.Select(a => a.Elapsed), Has.All.LessThan(TimeSpan.FromSeconds(5)));
+            Assert.That(recovered, Is.True, $"the redelivery after the hang answered {last}");
+        });
+    }
+
+    [Test]
+    public async Task Should_answer_202_within_5_seconds_and_publish_each_delivery_once_when_rabbitmq_hangs()
+    {
+        var database = await TestEnvironment.CreateMigratedDatabaseAsync("gateway_broker_hang");
+        await using var broker = new RabbitMqServer(Path.Combine(TestEnvironment.Root, $"rabbitmq-{Guid.NewGuid():N}"));
+        await broker.StartAsync(CancellationToken.None);
+        const string queue = "probe-broker-hang";
+        await BindDurableQueueAsync(broker.ConnectionString, queue, typeof(CheckRunCompleted));
+        await using var gateway = new GatewayHost(database, broker.ConnectionString);
+        var deliveries = await SignedCheckRunsAsync(6);
+        using var warm = await gateway.PostGitHubAsync("check_run", deliveries[0].DeliveryId, deliveries[0].Body, deliveries[0].Signature);
+        Assert.That(await Polling.UntilAsync(async () => await OutboxCountAsync(database) == 0, TimeSpan.FromSeconds(60)), Is.True, "the bus is connected before the hang");
+
+        var answers = new List<(HttpStatusCode Status, string Body, TimeSpan Elapsed)>();
+        var frozen = await FreezeAsync(broker.Pid!.Value);
+        try
+        {
+            foreach (var (deliveryId, body, signature) in deliveries.Skip(1))
+            {
+                var clock = System.Diagnostics.Stopwatch.StartNew();
+                using var response = await gateway.PostGitHubAsync("check_run", deliveryId, body, signature);
+                answers.Add((response.StatusCode, await response.Content.ReadAsStringAsync(), clock.Elapsed));
+            }
+
+            // The fault itself: the hang outlasts the relay's minimum age and several of its passes (every 0.5 s),
+            // which is when the relay used to publish the rows whose first publish was still waiting in the socket.
+            await Task.Delay(TimeSpan.FromSeconds(8));
+        }
+        finally
+        {
+            ProcessTree.Signal(frozen, Signals.Continue);
+        }
+
+        foreach (var (status, body, elapsed) in answers)
+        {
+            await TestContext.Out.WriteLineAsync($"RabbitMQ hung: {(int)status} {body} after {elapsed.TotalMilliseconds:F0} ms");
+        }
+
+        // An empty outbox means every publish is confirmed and nothing is left for the relay: the count is final.
+        var drained = await Polling.UntilAsync(async () => await OutboxCountAsync(database) == 0, TimeSpan.FromSeconds(90));
+        var published = await CountMessagesAsync(broker.ConnectionString, queue, expected: deliveries.Count, TimeSpan.FromSeconds(30));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(answers.Select(a => a.Status), Has.All.EqualTo(HttpStatusCode.Accepted), "recorded: durable in the inbox");
+            Assert.That(answers.Select(a => a.Body), Has.Some.Contain("queued"), "the broker really hung");
+            Assert.That(answers.Select(a => a.Elapsed), Has.All.LessThan(TimeSpan.FromSeconds(5)));
+            Assert.That(drained, Is.True, "every delivery's publish was confirmed after the hang");
+            Assert.That(published, Is.EqualTo(deliveries.Count), "each delivery on the bus exactly once");
+        });
+    }
+
+    [Test]
     public async Task Should_answer_429_with_retry_after_over_the_per_source_rate()
     {
         await using var gateway = new GatewayHost(await TestEnvironment.CreateMigratedDatabaseAsync("gateway_rate"), TestEnvironment.RabbitMq.ConnectionString,
@@ -288,6 +394,30 @@ public sealed class GatewayOperationsTests
         }).ToList();
         var signatures = await GitHubSigner.SignAsync(GatewayHost.GitHubSecret, bodies);
         return bodies.Select((body, i) => ($"ops-{Guid.NewGuid()}", body, signatures[i])).ToList();
+    }
+
+    /// <summary>SIGSTOP to a server and every process under it (PostgreSQL's backends, Erlang's port programs), once all are stopped.</summary>
+    private static async Task<IReadOnlyList<ProcessTree.ProcessInfo>> FreezeAsync(int pid)
+    {
+        Assert.That(ProcessTree.TryRead(pid, out var root), Is.True, $"process {pid} is gone");
+        List<ProcessTree.ProcessInfo> processes = [root, .. ProcessTree.Descendants(pid)];
+        ProcessTree.Signal(processes, Signals.Stop);
+        var stopped = await Polling.UntilAsync(() => processes.All(p => ProcessTree.TryRead(p.Pid, out var now) && now.State is 'T' or 't'), TimeSpan.FromSeconds(10));
+        if (!stopped)
+        {
+            ProcessTree.Signal(processes, Signals.Continue);
+            Assert.Fail($"the processes under {pid} did not stop");
+        }
+
+        return processes;
+    }
+
+    private static async Task<long> OutboxCountAsync(string database)
+    {
+        await using var connection = new Npgsql.NpgsqlConnection(database);
+        await connection.OpenAsync();
+        await using var command = new Npgsql.NpgsqlCommand("SELECT count(*) FROM webhook_outbox", connection);
+        return (long)(await command.ExecuteScalarAsync())!;
     }
 
     private static async Task BindDurableQueueAsync(string connectionString, string queue, Type messageType)
