@@ -24,6 +24,7 @@ public sealed class DispatchCommandConsumerTests
     [TearDown]
     public async Task StopHarness()
     {
+        _model.Release(); // a consumer a failed test left waiting for the model must not hold the harness's stop
         await _harness.Stop();
         await _provider.DisposeAsync();
         _llm.Dispose();
