@@ -20,4 +20,7 @@ internal static partial class CommandDispatcherLog
 
     [LoggerMessage(6, LogLevel.Information, "Workflow {WorkflowId}: attempt {Attempt}: proposed diff of {Bytes} bytes accepted for apply-diff")]
     public static partial void DiffAccepted(ILogger logger, Guid workflowId, int attempt, int bytes);
+
+    [LoggerMessage(7, LogLevel.Information, "Workflow {WorkflowId}: attempt {Attempt} is being dispatched already; the repeated request is dropped")]
+    public static partial void AlreadyDispatching(ILogger logger, Guid workflowId, int attempt);
 }

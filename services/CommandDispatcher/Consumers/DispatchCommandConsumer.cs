@@ -12,13 +12,32 @@ namespace Agentic.CommandDispatcher.Consumers;
 /// Picks a library command for a diagnosed failure. Deterministic fixes need no LLM. An LLM edit asks the configured
 /// model for a unified diff (see <see cref="LlmEditProposer"/>) and dispatches <c>apply-diff</c> with it; with no model
 /// configured, or an empty or refused proposal, the request is rejected with the reason. The execution id is derived
-/// from the workflow and attempt, so a redelivered request dispatches the same execution.
+/// from the workflow and attempt, so a redelivered request dispatches the same execution; one that arrives while the
+/// same attempt is still being dispatched here is dropped (<see cref="DispatchesInFlight"/>).
 /// </summary>
-public sealed class DispatchCommandConsumer(LlmEditProposer proposer, ILogger<DispatchCommandConsumer> logger) : IConsumer<DispatchCommand>
+public sealed class DispatchCommandConsumer(LlmEditProposer proposer, DispatchesInFlight inFlight, ILogger<DispatchCommandConsumer> logger) : IConsumer<DispatchCommand>
 {
     public async Task Consume(ConsumeContext<DispatchCommand> context)
     {
         var request = context.Message;
+        if (!inFlight.TryStart(request.CorrelationId, request.Attempt))
+        {
+            CommandDispatcherLog.AlreadyDispatching(logger, request.CorrelationId, request.Attempt);
+            return;
+        }
+
+        try
+        {
+            await DispatchAsync(context, request);
+        }
+        finally
+        {
+            inFlight.Finish(request.CorrelationId, request.Attempt);
+        }
+    }
+
+    private async Task DispatchAsync(ConsumeContext<DispatchCommand> context, DispatchCommand request)
+    {
         var (command, arguments, reason, usage) = request.Strategy switch
         {
             FixStrategy.Deterministic when CommandLibrary.DeterministicFor(request.Category) is { } deterministic => (deterministic, new Dictionary<string, string>(), null, null),

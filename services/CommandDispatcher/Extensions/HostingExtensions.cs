@@ -30,6 +30,7 @@ public static class HostingExtensions
         services.AddGitHubClient(configuration);
         services.TryAddSingleton<IRepositoryFileSource, GitHubRepositoryFileSource>();
         services.TryAddSingleton<LlmEditProposer>();
+        services.TryAddSingleton<DispatchesInFlight>();
         return services;
     }
 }

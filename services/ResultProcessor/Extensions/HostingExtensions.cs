@@ -24,6 +24,7 @@ public static class HostingExtensions
         builder.Services.AddSingleton(new GitCli());
         builder.Services.AddSingleton<FixPublisher>();
         builder.Services.AddHostedService<FixWorkflowDeadlineSweeper>();
+        builder.Services.AddHostedService<FixWorkflowStallSweeper>();
         builder.Services.AddSingleton<WorkflowQueries>();
         builder.Services.AddProblemDetails();
         builder.AddAgenticMessaging(bus =>

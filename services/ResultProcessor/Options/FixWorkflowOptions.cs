@@ -27,6 +27,18 @@ public sealed class FixWorkflowOptions
 
     /// <summary>How often overdue workflows are looked for.</summary>
     public TimeSpan DeadlineSweepInterval { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>
+    /// How long a step may show no progress before its command is re-sent (a lost command or reply after a crash). Each
+    /// further re-drive of the same step waits twice as long as the one before.
+    /// </summary>
+    public TimeSpan StallAfter { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>How often stalled workflows are looked for.</summary>
+    public TimeSpan StallSweepInterval { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>Re-drives per step; after them only the step's deadline is left.</summary>
+    public int MaxRedrives { get; set; } = 3;
 }
 
 public sealed class FixWorkflowOptionsValidator : AbstractValidator<FixWorkflowOptions>
@@ -41,5 +53,9 @@ public sealed class FixWorkflowOptionsValidator : AbstractValidator<FixWorkflowO
         RuleFor(o => o.ExecutionTimeout).GreaterThan(o => o.CommandTimeout)
             .WithMessage("ExecutionTimeout must be longer than CommandTimeout: it also covers the Executor's queue and the validation.");
         RuleFor(o => o.DeadlineSweepInterval).InclusiveBetween(TimeSpan.FromMilliseconds(100), TimeSpan.FromMinutes(10));
+        // Meant to be well under StepTimeout; one at or over it only means the deadline comes first.
+        RuleFor(o => o.StallAfter).InclusiveBetween(TimeSpan.FromSeconds(1), TimeSpan.FromHours(1));
+        RuleFor(o => o.StallSweepInterval).InclusiveBetween(TimeSpan.FromMilliseconds(100), TimeSpan.FromMinutes(10));
+        RuleFor(o => o.MaxRedrives).InclusiveBetween(0, 20);
     }
 }

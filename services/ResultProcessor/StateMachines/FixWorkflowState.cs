@@ -71,6 +71,14 @@ public sealed class FixWorkflowState : SagaStateMachineInstance, ISagaVersion
 
     public Guid? ExecutionId { get; set; }
 
+    /// <summary>The dispatched library command of the current attempt, kept so a stalled execution can be re-sent as it was.</summary>
+    public string? Command { get; set; }
+
+    public Dictionary<string, string> Arguments { get; set; } = [];
+
+    /// <summary>The validated patch being published, kept so a stalled push can be re-sent; cleared when the workflow ends.</summary>
+    public string? Patch { get; set; }
+
     public string? LastFailure { get; set; }
 
     public decimal CostUsd { get; set; }
@@ -91,6 +99,15 @@ public sealed class FixWorkflowState : SagaStateMachineInstance, ISagaVersion
     /// <see cref="FixWorkflowDeadlineSweeper"/>, so a lost reply or a stuck service escalates instead of hanging for ever.
     /// </summary>
     public DateTimeOffset? DeadlineAt { get; set; }
+
+    /// <summary>Steps entered so far (a retry's Dispatching counts again): tells a stall notice for this step from a stale one.</summary>
+    public int Steps { get; set; }
+
+    /// <summary>
+    /// Times the current step's command was re-sent because the step made no progress (reset on entering a step); a column
+    /// of <c>fix_workflow_sagas</c> derives from it so the stall sweep can stop at the cap.
+    /// </summary>
+    public int Redrives { get; set; }
 
     /// <summary>When the workflow reached its terminal state (outcome decided); null while it runs.</summary>
     public DateTimeOffset? FinishedAt { get; set; }

@@ -42,6 +42,11 @@ public sealed class FixWorkflowStateMachine : MassTransitStateMachine<FixWorkflo
             x.CorrelateById(m => m.Message.CorrelationId);
             x.OnMissingInstance(m => m.Discard());
         });
+        Event(() => Stalled, x =>
+        {
+            x.CorrelateById(m => m.Message.CorrelationId);
+            x.OnMissingInstance(m => m.Discard());
+        });
         Event(() => HeadMoved, x =>
         {
             x.CorrelateById(m => m.Message.CorrelationId);
@@ -65,6 +70,8 @@ public sealed class FixWorkflowStateMachine : MassTransitStateMachine<FixWorkflo
             {
                 context.Saga.StepStartedAt = clock.GetUtcNow();
                 context.Saga.DeadlineAt = context.Saga.StepStartedAt + timeout;
+                context.Saga.Steps++;
+                context.Saga.Redrives = 0;
             }));
             WhenLeave(state, binder => binder.Then(context =>
             {
@@ -144,29 +151,23 @@ public sealed class FixWorkflowStateMachine : MassTransitStateMachine<FixWorkflo
 
         During(Dispatching,
             // An LLM-proposed edit costs money: over the budget, the workflow stops before running it.
-            When(Dispatched, context => context.Saga.CostUsd + (context.Message.Usage?.CostUsd ?? 0m) > (context.Saga.BudgetUsd ?? caps.BudgetUsd))
+            // Only the current attempt's answer counts: a re-driven or redelivered dispatch of an earlier attempt is dropped.
+            When(Dispatched, context => context.Message.Attempt == context.Saga.Attempts
+                                        && context.Saga.CostUsd + (context.Message.Usage?.CostUsd ?? 0m) > (context.Saga.BudgetUsd ?? caps.BudgetUsd))
                 .Then(context => context.Saga.CostUsd += context.Message.Usage?.CostUsd ?? 0m)
                 .Finish(scrubber, Escalated, WorkflowOutcome.Escalated,
                     c => $"The LLM budget of ${c.Saga.BudgetUsd ?? caps.BudgetUsd:0.00} is spent (${c.Saga.CostUsd:0.0000}) after {c.Saga.Attempts} attempt(s); last problem: {c.Saga.LastFailure ?? c.Saga.RootCause}"),
-            When(Dispatched, context => context.Saga.CostUsd + (context.Message.Usage?.CostUsd ?? 0m) <= (context.Saga.BudgetUsd ?? caps.BudgetUsd))
+            When(Dispatched, context => context.Message.Attempt == context.Saga.Attempts
+                                        && context.Saga.CostUsd + (context.Message.Usage?.CostUsd ?? 0m) <= (context.Saga.BudgetUsd ?? caps.BudgetUsd))
                 .Then(context =>
                 {
                     context.Saga.CostUsd += context.Message.Usage?.CostUsd ?? 0m;
                     context.Saga.ExecutionId = context.Message.ExecutionId;
+                    context.Saga.Command = context.Message.Command;
+                    context.Saga.Arguments = new Dictionary<string, string>(context.Message.Arguments);
                 })
                 .TransitionTo(Executing)
-                .Publish(context => new ExecuteCommand
-                {
-                    CorrelationId = context.Saga.CorrelationId,
-                    ExecutionId = context.Message.ExecutionId,
-                    PullRequest = context.Saga.PullRequest!,
-                    Command = context.Message.Command,
-                    Arguments = context.Message.Arguments,
-                    Attempt = context.Saga.Attempts,
-                    Timeout = caps.CommandTimeout,
-                    AllowPaths = context.Saga.AllowPaths,
-                    DependencyFix = FixWorkflowPolicy.IsDependencyFix(context.Saga),
-                }),
+                .Publish(context => Execute(context.Saga, caps)),
             When(Rejected)
                 .Then(context =>
                 {
@@ -175,23 +176,16 @@ public sealed class FixWorkflowStateMachine : MassTransitStateMachine<FixWorkflo
                 })
                 .Finish(scrubber, Escalated, WorkflowOutcome.Escalated, c => "No command could be dispatched: " + c.Message.Reason),
             Ignore(Detected), Ignore(ConfigLoaded), Ignore(AnalysisFailed),
-            Ignore(Analyzed));
+            Ignore(Analyzed), Ignore(Executed));
 
         During(Executing,
             // Only the current attempt's result counts: a late result of an earlier attempt, already judged, is dropped.
             When(Executed, context => context.Message.ExecutionId == context.Saga.ExecutionId)
                 .IfElse(context => context.Message.Outcome == ExecutionOutcome.Validated && context.Message.Patch is { Length: > 0 },
                     validated => validated
+                        .Then(context => context.Saga.Patch = context.Message.Patch)
                         .TransitionTo(Publishing)
-                        .Publish(context => new PublishFixResult
-                        {
-                            CorrelationId = context.Saga.CorrelationId,
-                            PullRequest = context.Saga.PullRequest!,
-                            ExecutionId = context.Message.ExecutionId,
-                            Patch = context.Message.Patch!,
-                            CommitMessage = FixCommitMessage.Create(context.Saga.CheckName, context.Saga.RootCause, scrubber),
-                            OpenPullRequest = context.Saga.OpenPullRequest,
-                        }),
+                        .Publish(context => PublishResult(context.Saga, scrubber)),
                     notValidated => notValidated
                         // The error carries the command's output tail: no secret of this service goes further (report, LLM prompt).
                         .Then(context => context.Saga.LastFailure = context.Message.Error is { } error ? scrubber.Scrub(error) : context.Message.Outcome.ToString())
@@ -216,6 +210,28 @@ public sealed class FixWorkflowStateMachine : MassTransitStateMachine<FixWorkflo
             Ignore(Detected), Ignore(ConfigLoaded), Ignore(Analyzed), Ignore(AnalysisFailed), Ignore(Dispatched),
             Ignore(Executed));
 
+        // A step without progress for a while (FixWorkflowStalledSweeper) gets its command re-sent with the ids it had, so
+        // each receiver treats it as a redelivery: the analyzer re-publishes its stored verdict, the Executor its stored
+        // result (or drops it while the execution runs), the publisher finds its commit by its trailer.
+        During(Configuring,
+            Redrive(When(Stalled, context => IsCurrent(context, caps)))
+                .Publish(context => new LoadRepositoryConfig { CorrelationId = context.Saga.CorrelationId, PullRequest = context.Saga.PullRequest! })
+                .If(context => context.Saga.TriageRequested && !context.Saga.Triaged, triage => triage
+                    .Publish(context => Analyze(context.Saga, caps, rulesOnly: true))));
+        During(Analysing,
+            // Waiting for the triage started alongside the configuration, or for the LLM diagnosis it asked for.
+            Redrive(When(Stalled, context => IsCurrent(context, caps)))
+                .Publish(context => Analyze(context.Saga, caps, rulesOnly: !context.Saga.LlmRequested)));
+        During(Dispatching,
+            Redrive(When(Stalled, context => IsCurrent(context, caps)))
+                .Publish(context => Dispatch(context.Saga)));
+        During(Executing,
+            Redrive(When(Stalled, context => IsCurrent(context, caps) && context.Saga is { ExecutionId: not null, Command: not null }))
+                .Publish(context => Execute(context.Saga, caps)));
+        During(Publishing,
+            Redrive(When(Stalled, context => IsCurrent(context, caps) && context.Saga.Patch is { Length: > 0 }))
+                .Publish(context => PublishResult(context.Saga, scrubber)));
+
         During([Configuring, Analysing, Dispatching, Executing, Publishing],
             // Only a workflow still overdue when the notice arrives escalates: one that moved on since has a new deadline.
             When(DeadlinePassed, context => context.Saga.DeadlineAt is { } deadline && deadline <= clock.GetUtcNow())
@@ -232,7 +248,7 @@ public sealed class FixWorkflowStateMachine : MassTransitStateMachine<FixWorkflo
 
         During([Escalated, PushedFix, ProposedFix, Abandoned, Superseded, RerunStarted],
             Ignore(Detected), Ignore(ConfigLoaded), Ignore(Analyzed), Ignore(AnalysisFailed), Ignore(Dispatched), Ignore(Rejected),
-            Ignore(Executed), Ignore(Pushed), Ignore(Proposed), Ignore(HeadMoved), Ignore(Closed), Ignore(DeadlinePassed));
+            Ignore(Executed), Ignore(Pushed), Ignore(Proposed), Ignore(HeadMoved), Ignore(Closed), Ignore(DeadlinePassed), Ignore(Stalled));
     }
 
     public State Configuring { get; private set; } = null!;
@@ -259,6 +275,20 @@ public sealed class FixWorkflowStateMachine : MassTransitStateMachine<FixWorkflo
     public Event<PullRequestHeadMoved> HeadMoved { get; private set; } = null!;
     public Event<PullRequestClosed> Closed { get; private set; } = null!;
     public Event<FixWorkflowDeadlinePassed> DeadlinePassed { get; private set; } = null!;
+    public Event<FixWorkflowStalled> Stalled { get; private set; } = null!;
+
+    /// <summary>
+    /// The notice is about the step the workflow is in now (same state, same step, no re-drive since) and the step has
+    /// re-drives left: a stale or duplicate notice, or one past the cap, changes nothing.
+    /// </summary>
+    private static bool IsCurrent(BehaviorContext<FixWorkflowState, FixWorkflowStalled> context, FixWorkflowOptions caps) =>
+        context.Message.State == context.Saga.CurrentState
+        && context.Message.Step == context.Saga.Steps
+        && context.Message.Redrives == context.Saga.Redrives
+        && context.Saga.Redrives < caps.MaxRedrives;
+
+    private static EventActivityBinder<FixWorkflowState, FixWorkflowStalled> Redrive(EventActivityBinder<FixWorkflowState, FixWorkflowStalled> binder) =>
+        binder.Then(context => context.Saga.Redrives++);
 
     /// <summary>
     /// With the configuration read and the analysis in hand: escalate what could not be analysed, ask for the LLM
@@ -333,6 +363,29 @@ public sealed class FixWorkflowStateMachine : MassTransitStateMachine<FixWorkflo
         RulesOnly = rulesOnly,
     };
 
+    private static ExecuteCommand Execute(FixWorkflowState saga, FixWorkflowOptions caps) => new()
+    {
+        CorrelationId = saga.CorrelationId,
+        ExecutionId = saga.ExecutionId!.Value,
+        PullRequest = saga.PullRequest!,
+        Command = saga.Command!,
+        Arguments = saga.Arguments,
+        Attempt = saga.Attempts,
+        Timeout = caps.CommandTimeout,
+        AllowPaths = saga.AllowPaths,
+        DependencyFix = FixWorkflowPolicy.IsDependencyFix(saga),
+    };
+
+    private static PublishFixResult PublishResult(FixWorkflowState saga, SecretScrubber scrubber) => new()
+    {
+        CorrelationId = saga.CorrelationId,
+        PullRequest = saga.PullRequest!,
+        ExecutionId = saga.ExecutionId!.Value,
+        Patch = saga.Patch!,
+        CommitMessage = FixCommitMessage.Create(saga.CheckName, saga.RootCause, scrubber),
+        OpenPullRequest = saga.OpenPullRequest,
+    };
+
     private static string StepName(string state) => state switch
     {
         nameof(Configuring) => "configuration (.github/agentic.yml)",
@@ -372,6 +425,7 @@ internal static class FixWorkflowBinderExtensions
                 // Built from log lines, LLM text and command output: no secret of this service goes into the API or a report.
                 context.Saga.Summary = scrubber.Scrub(summary(context));
                 context.Saga.DeadlineAt = null;
+                context.Saga.Patch = null;
                 context.Saga.ReportSequence++;
             })
             .TransitionTo(final)

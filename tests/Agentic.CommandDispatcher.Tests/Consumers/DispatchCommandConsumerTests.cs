@@ -24,6 +24,7 @@ public sealed class DispatchCommandConsumerTests
     [TearDown]
     public async Task StopHarness()
     {
+        _model.Release(); // a consumer a failed test left waiting for the model must not hold the harness's stop
         await _harness.Stop();
         await _provider.DisposeAsync();
         _llm.Dispose();
@@ -148,6 +149,32 @@ public sealed class DispatchCommandConsumerTests
         Assert.That(executions.Distinct(), Is.EqualTo(new[] { DispatchCommandConsumer.ExecutionId(request.CorrelationId, 3) }));
     }
 
+    [Test]
+    public async Task Should_ask_the_model_once_when_the_same_attempt_is_requested_again_while_the_model_is_still_answering()
+    {
+        await StartAsync(withModel: true);
+        _model.Hold();
+        _model.Reply($"```diff\n{Diffs.FixCart}```", inputTokens: 2_000, outputTokens: 500);
+        var request = Requests.Dispatch(FixStrategy.LlmEdit, FailureCategory.Test, attempt: 1);
+
+        await _harness.Bus.Publish(request);
+        Assert.That(await Polling.UntilAsync(() => _model.Calls.Count == 1), Is.True, "the model is being asked");
+        // The workflow re-drives the stalled dispatch while the model is still thinking.
+        await _harness.Bus.Publish(request);
+        // The harness records a message once its consumer is done: the first still waits for the model.
+        Assert.That(await Polling.UntilAsync(() => _harness.Consumed.Select<DispatchCommand>(m => m.Context.Message.CorrelationId == request.CorrelationId).Count() == 1), Is.True,
+            "the repeated request is handled while the first is still asking the model");
+        _model.Release();
+
+        Assert.That(await Polling.UntilAsync(() => Answered(request)), Is.True);
+        Assert.Multiple(() =>
+        {
+            Assert.That(_model.Calls, Has.Count.EqualTo(1), "the model is paid once for one attempt");
+            Assert.That(_harness.Published.Select<CommandDispatched>(m => m.Context.Message.CorrelationId == request.CorrelationId).Single().Context.Message.ExecutionId,
+                Is.EqualTo(DispatchCommandConsumer.ExecutionId(request.CorrelationId, 1)));
+        });
+    }
+
     private async Task StartAsync(bool withModel)
     {
         _model = new ScriptedChatClient();
@@ -161,6 +188,7 @@ public sealed class DispatchCommandConsumerTests
             .AddSingleton<IRepositoryFileSource>(files)
             .AddSingleton(Microsoft.Extensions.Options.Options.Create(new LlmEditOptions()))
             .AddSingleton<LlmEditProposer>()
+            .AddSingleton<DispatchesInFlight>()
             .AddMassTransitTestHarness(bus => bus.AddConsumer<DispatchCommandConsumer>())
             .BuildServiceProvider(validateScopes: true);
         _harness = _provider.GetRequiredService<ITestHarness>();

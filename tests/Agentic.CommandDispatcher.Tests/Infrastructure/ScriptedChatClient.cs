@@ -29,12 +29,24 @@ internal sealed class ScriptedChatClient : IChatClient
     /// <summary>Queues a failure of the call, as a provider's SDK throws on an HTTP error or a timeout.</summary>
     public void Fail(Exception exception) => _replies.Enqueue(() => throw exception);
 
-    public Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
+    /// <summary>Held, every call waits for it before it answers (a slow model); released by <see cref="Release"/>.</summary>
+    private TaskCompletionSource? _gate;
+
+    public void Hold() => _gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public void Release() => _gate?.TrySetResult();
+
+    public async Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
     {
         _calls.Enqueue(new ChatCall([.. messages], options));
         cancellationToken.ThrowIfCancellationRequested();
+        if (_gate is { } gate)
+        {
+            await gate.Task.WaitAsync(cancellationToken);
+        }
+
         return _replies.TryDequeue(out var reply)
-            ? Task.FromResult(reply())
+            ? reply()
             : throw new InvalidOperationException("The scripted chat client has no answer left.");
     }
 

@@ -508,6 +508,161 @@ public sealed class FixWorkflowStateMachineTests
         Assert.That(await _saga.Exists(id, m => m.Escalated), Is.Not.Null);
     }
 
+    [Test]
+    public async Task Should_resend_the_lost_configuration_request_and_triage_and_finish_when_a_configuring_workflow_stalls()
+    {
+        var id = NewId.NextGuid();
+        var execution = NewId.NextGuid();
+        await _harness.Bus.Publish(Detected(id));
+        Assert.That(await _saga.Exists(id, m => m.Configuring), Is.Not.Null);
+        var saga = _saga.Sagas.Contains(id)!;
+
+        // The saga host died after committing the row: its commands never reached the broker. The sweeper notices.
+        await _harness.Bus.Publish(Stalled(id, "Configuring", saga.Steps, redrives: 0));
+        Assert.That(await PublishedCountAsync<LoadRepositoryConfig>(m => m.CorrelationId == id, 2), Is.True, "the configuration request is sent again");
+        Assert.That(await PublishedCountAsync<AnalyzeCheckFailure>(m => m.CorrelationId == id, 2), Is.True, "the unanswered triage is sent again");
+        Assert.Multiple(() =>
+        {
+            Assert.That(_harness.Published.Select<AnalyzeCheckFailure>(m => m.Context.Message.CorrelationId == id).Select(m => m.Context.Message.RulesOnly), Is.All.True);
+            Assert.That(_saga.Sagas.Contains(id)!.Redrives, Is.EqualTo(1));
+        });
+
+        await _harness.Bus.Publish(Loaded(id));
+        Assert.That(await _saga.Exists(id, m => m.Analysing), Is.Not.Null);
+        Assert.That(_saga.Sagas.Contains(id)!.Redrives, Is.Zero, "a new step starts with its own re-drives");
+        await _harness.Bus.Publish(Analyzed(id, FixStrategy.Deterministic));
+        Assert.That(await _saga.Exists(id, m => m.Dispatching), Is.Not.Null);
+        await _harness.Bus.Publish(new CommandDispatched { CorrelationId = id, ExecutionId = execution, Command = "dotnet-format", Arguments = new Dictionary<string, string>(), Attempt = 1 });
+        Assert.That(await _saga.Exists(id, m => m.Executing), Is.Not.Null);
+        await _harness.Bus.Publish(new CommandExecuted { CorrelationId = id, ExecutionId = execution, Outcome = ExecutionOutcome.Validated, Patch = "--- a/x\n+++ b/x\n", Validation = [], Duration = TimeSpan.FromSeconds(3) });
+        Assert.That(await _saga.Exists(id, m => m.Publishing), Is.Not.Null);
+        await _harness.Bus.Publish(new FixPushed { CorrelationId = id, PullRequest = PullRequest(), CommitSha = "0123456789abcdef" });
+
+        Assert.That(await _saga.Exists(id, m => m.PushedFix), Is.Not.Null);
+        Assert.That(_saga.Sagas.Contains(id)!.Patch, Is.Null, "a finished workflow keeps no patch in its row");
+    }
+
+    [Test]
+    public async Task Should_resend_each_later_steps_command_with_the_ids_it_had_when_that_step_stalls()
+    {
+        var id = NewId.NextGuid();
+        var execution = NewId.NextGuid();
+        await StartAsync(Detected(id));
+        await _harness.Bus.Publish(Stalled(id, "Analysing", _saga.Sagas.Contains(id)!.Steps, redrives: 0));
+        Assert.That(await PublishedCountAsync<AnalyzeCheckFailure>(m => m.CorrelationId == id, 2), Is.True, "the triage is asked again while it has not answered");
+
+        await _harness.Bus.Publish(Analyzed(id, FixStrategy.Deterministic));
+        Assert.That(await _saga.Exists(id, m => m.Dispatching), Is.Not.Null);
+        await _harness.Bus.Publish(Stalled(id, "Dispatching", _saga.Sagas.Contains(id)!.Steps, redrives: 0));
+        Assert.That(await PublishedCountAsync<DispatchCommand>(m => m.CorrelationId == id, 2), Is.True);
+        var dispatches = _harness.Published.Select<DispatchCommand>(m => m.Context.Message.CorrelationId == id).Select(m => m.Context.Message).ToList();
+        Assert.That(dispatches[1], Is.EqualTo(dispatches[0]).Using<DispatchCommand>((a, b) => a.Attempt == b.Attempt && a.RootCause == b.RootCause && a.Strategy == b.Strategy));
+
+        var arguments = new Dictionary<string, string> { ["path"] = "src" };
+        await _harness.Bus.Publish(new CommandDispatched { CorrelationId = id, ExecutionId = execution, Command = "dotnet-format", Arguments = arguments, Attempt = 1 });
+        Assert.That(await _saga.Exists(id, m => m.Executing), Is.Not.Null);
+        // The re-driven dispatch answered too, with another execution id: the workflow has moved past it.
+        await _harness.Bus.Publish(new CommandDispatched { CorrelationId = id, ExecutionId = NewId.NextGuid(), Command = "dotnet-format", Arguments = arguments, Attempt = 1 });
+        await _harness.Bus.Publish(Stalled(id, "Executing", _saga.Sagas.Contains(id)!.Steps, redrives: 0));
+        Assert.That(await PublishedCountAsync<ExecuteCommand>(m => m.CorrelationId == id, 2), Is.True);
+        var executions = _harness.Published.Select<ExecuteCommand>(m => m.Context.Message.CorrelationId == id).Select(m => m.Context.Message).ToList();
+        Assert.Multiple(() =>
+        {
+            Assert.That(executions.Select(e => e.ExecutionId), Is.All.EqualTo(execution), "the Executor recognises the re-sent command by its execution id");
+            Assert.That(executions[1].Command, Is.EqualTo("dotnet-format"));
+            Assert.That(executions[1].Arguments, Is.EquivalentTo(arguments));
+        });
+
+        await _harness.Bus.Publish(new CommandExecuted { CorrelationId = id, ExecutionId = execution, Outcome = ExecutionOutcome.Validated, Patch = "--- a/x\n+++ b/x\n", Validation = [], Duration = TimeSpan.FromSeconds(3) });
+        Assert.That(await _saga.Exists(id, m => m.Publishing), Is.Not.Null);
+        await _harness.Bus.Publish(Stalled(id, "Publishing", _saga.Sagas.Contains(id)!.Steps, redrives: 0));
+        Assert.That(await PublishedCountAsync<PublishFixResult>(m => m.CorrelationId == id, 2), Is.True);
+        var publishes = _harness.Published.Select<PublishFixResult>(m => m.Context.Message.CorrelationId == id).Select(m => m.Context.Message).ToList();
+        Assert.Multiple(() =>
+        {
+            Assert.That(publishes[1].ExecutionId, Is.EqualTo(execution), "the publisher finds its earlier commit by this id");
+            Assert.That(publishes[1].Patch, Is.EqualTo(publishes[0].Patch));
+            Assert.That(publishes[1].CommitMessage, Is.EqualTo(publishes[0].CommitMessage));
+        });
+    }
+
+    [Test]
+    public async Task Should_change_nothing_when_a_stall_notice_arrives_after_the_workflow_moved_on()
+    {
+        var id = NewId.NextGuid();
+        await _harness.Bus.Publish(Detected(id));
+        Assert.That(await _saga.Exists(id, m => m.Configuring), Is.Not.Null);
+        var configuringStep = _saga.Sagas.Contains(id)!.Steps;
+        await _harness.Bus.Publish(Loaded(id));
+        Assert.That(await _saga.Exists(id, m => m.Analysing), Is.Not.Null);
+
+        // Seen in Configuring before the configuration arrived; and one naming the current state but an earlier step.
+        await _harness.Bus.Publish(Stalled(id, "Configuring", configuringStep, redrives: 0));
+        await _harness.Bus.Publish(Stalled(id, "Analysing", configuringStep, redrives: 0));
+        Assert.That(await Polling.UntilAsync(() => _saga.Consumed.Select<FixWorkflowStalled>(m => m.Context.Message.CorrelationId == id).Count() == 2), Is.True);
+
+        var saga = _saga.Sagas.Contains(id)!;
+        Assert.Multiple(() =>
+        {
+            Assert.That(saga.CurrentState, Is.EqualTo("Analysing"));
+            Assert.That(saga.Redrives, Is.Zero);
+            Assert.That(_harness.Published.Select<LoadRepositoryConfig>(m => m.Context.Message.CorrelationId == id).Count(), Is.EqualTo(1));
+            Assert.That(_harness.Published.Select<AnalyzeCheckFailure>(m => m.Context.Message.CorrelationId == id).Count(), Is.EqualTo(1));
+        });
+    }
+
+    [Test]
+    public async Task Should_stop_re_driving_a_step_at_the_cap_and_ignore_a_duplicate_notice()
+    {
+        var id = NewId.NextGuid();
+        var cap = new FixWorkflowOptions().MaxRedrives;
+        await _harness.Bus.Publish(Detected(id));
+        Assert.That(await _saga.Exists(id, m => m.Configuring), Is.Not.Null);
+        var step = _saga.Sagas.Contains(id)!.Steps;
+
+        for (var redrive = 0; redrive < cap; redrive++)
+        {
+            await _harness.Bus.Publish(Stalled(id, "Configuring", step, redrive));
+            Assert.That(await PublishedCountAsync<LoadRepositoryConfig>(m => m.CorrelationId == id, redrive + 2), Is.True);
+        }
+
+        // A duplicate of the last notice (two sweepers), then one past the cap.
+        await _harness.Bus.Publish(Stalled(id, "Configuring", step, cap - 1));
+        await _harness.Bus.Publish(Stalled(id, "Configuring", step, cap));
+        Assert.That(await Polling.UntilAsync(() => _saga.Consumed.Select<FixWorkflowStalled>(m => m.Context.Message.CorrelationId == id).Count() == cap + 2), Is.True);
+        Assert.Multiple(() =>
+        {
+            Assert.That(_saga.Sagas.Contains(id)!.Redrives, Is.EqualTo(cap));
+            Assert.That(_harness.Published.Select<LoadRepositoryConfig>(m => m.Context.Message.CorrelationId == id).Count(), Is.EqualTo(cap + 1));
+            Assert.That(_saga.Sagas.Contains(id)!.CurrentState, Is.EqualTo("Configuring"), "after the cap only the deadline is left");
+        });
+    }
+
+    [Test]
+    public async Task Should_ignore_a_late_dispatch_answer_of_an_earlier_attempt_while_dispatching_a_retry()
+    {
+        var id = NewId.NextGuid();
+        var first = NewId.NextGuid();
+        await StartAsync(Detected(id));
+        await _harness.Bus.Publish(Analyzed(id, FixStrategy.LlmEdit));
+        Assert.That(await _saga.Exists(id, m => m.Dispatching), Is.Not.Null);
+        await _harness.Bus.Publish(new CommandDispatched { CorrelationId = id, ExecutionId = first, Command = "llm-edit", Arguments = new Dictionary<string, string>(), Attempt = 1 });
+        Assert.That(await _saga.Exists(id, m => m.Executing), Is.Not.Null);
+        await _harness.Bus.Publish(new CommandExecuted { CorrelationId = id, ExecutionId = first, Outcome = ExecutionOutcome.ValidationFailed, Validation = [], Duration = TimeSpan.FromSeconds(1), Error = "tests failed" });
+        Assert.That(await EventuallyAsync(id, s => s.CurrentState == "Dispatching" && s.Attempts == 2), Is.True);
+
+        // The first attempt's re-driven dispatch answers late, and the first result is redelivered.
+        await _harness.Bus.Publish(new CommandDispatched { CorrelationId = id, ExecutionId = NewId.NextGuid(), Command = "llm-edit", Arguments = new Dictionary<string, string>(), Attempt = 1 });
+        await _harness.Bus.Publish(new CommandExecuted { CorrelationId = id, ExecutionId = first, Outcome = ExecutionOutcome.ValidationFailed, Validation = [], Duration = TimeSpan.FromSeconds(1), Error = "tests failed" });
+        Assert.That(await Polling.UntilAsync(() => _saga.Consumed.Select<CommandExecuted>(m => m.Context.Message.CorrelationId == id).Count() == 2
+                                                     && _saga.Consumed.Select<CommandDispatched>(m => m.Context.Message.CorrelationId == id).Count() == 2), Is.True);
+        Assert.Multiple(() =>
+        {
+            Assert.That(_saga.Sagas.Contains(id)!.CurrentState, Is.EqualTo("Dispatching"));
+            Assert.That(_harness.Published.Select<ExecuteCommand>(m => m.Context.Message.CorrelationId == id).Count(), Is.EqualTo(1));
+        });
+    }
+
     /// <summary>
     /// Whether the workflow published a <typeparamref name="T"/> within 30 s. Polls: once the harness has been idle
     /// (<see cref="SettledAsync"/>), <c>Published.Any</c> no longer waits for later messages.
@@ -534,6 +689,20 @@ public sealed class FixWorkflowStateMachineTests
         await _harness.Bus.Publish(loaded ?? Loaded(detected.CorrelationId));
         Assert.That(await _saga.Exists(detected.CorrelationId, m => m.Analysing), Is.Not.Null);
     }
+
+    /// <summary>Whether exactly <paramref name="count"/> matching <typeparamref name="T"/> have been published within 30 s.</summary>
+    private Task<bool> PublishedCountAsync<T>(Func<T, bool> match, int count)
+        where T : class =>
+        Polling.UntilAsync(() => _harness.Published.Select<T>(m => match(m.Context.Message)).Count() == count);
+
+    private FixWorkflowStalled Stalled(Guid id, string state, int step, int redrives) => new()
+    {
+        CorrelationId = id,
+        State = state,
+        Step = step,
+        Redrives = redrives,
+        StalledSince = _clock.Now,
+    };
 
     private static RepositoryConfigLoaded Loaded(Guid id) => new()
     {

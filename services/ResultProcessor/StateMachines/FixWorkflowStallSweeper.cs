@@ -1,0 +1,91 @@
+using Agentic.Contracts.Workflows;
+using Agentic.ResultProcessor.Extensions;
+using Agentic.ResultProcessor.Options;
+using Dapper;
+using MassTransit;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace Agentic.ResultProcessor.StateMachines;
+
+/// <summary>
+/// Reconciliation for lost messages (a killed saga host's unsent commands, a reply that never reached the broker): an
+/// active workflow whose row has not changed for <see cref="FixWorkflowOptions.StallAfter"/> (twice that after each
+/// re-drive of the same step) is announced as stalled, and the saga re-sends its step's command with the ids it used
+/// before. Re-drives stop at <see cref="FixWorkflowOptions.MaxRedrives"/> per step; the step's deadline is left after
+/// that. The saga decides under its row lock whether the notice is still current, so a duplicate or a second sweeper
+/// changes nothing.
+/// </summary>
+public sealed partial class FixWorkflowStallSweeper(
+    NpgsqlDataSource dataSource, IBus bus, IOptions<FixWorkflowOptions> options, TimeProvider clock, ILogger<FixWorkflowStallSweeper> logger)
+    : BackgroundService
+{
+    private const int BatchSize = 500;
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(options.Value.StallSweepInterval, clock);
+        while (await timer.WaitForNextTickAsync(stoppingToken))
+        {
+            try
+            {
+                await SweepOnceAsync(stoppingToken);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
+            {
+                LogSweepFailed(logger, ex);
+            }
+        }
+    }
+
+    /// <summary>The active workflows stalled now and still allowed a re-drive (up to a batch), oldest first.</summary>
+    public async Task<IReadOnlyList<FixWorkflowStalled>> FindStalledAsync(CancellationToken cancellationToken)
+    {
+        var caps = options.Value;
+        // Active rows only (finished ones have no deadline; a partial index keeps the scan to them). A re-drive writes
+        // the row, so updated_at restarts the wait; the wait doubles with each re-drive of the step.
+        var sql = $"""
+            SELECT correlation_id AS CorrelationId, current_state AS State, coalesce((data->>'Steps')::integer, 0) AS Step,
+                   redrives AS Redrives, updated_at AS UpdatedUtc
+            FROM {HostingExtensions.FixWorkflowTable}
+            WHERE data->>'DeadlineAt' IS NOT NULL
+              AND redrives < @maxRedrives
+              AND updated_at <= @now - make_interval(secs => @stallSeconds * power(2, redrives))
+            ORDER BY updated_at
+            LIMIT {BatchSize}
+            """;
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        var rows = await connection.QueryAsync<Stalled>(new CommandDefinition(
+            sql, new { now = clock.GetUtcNow(), maxRedrives = caps.MaxRedrives, stallSeconds = caps.StallAfter.TotalSeconds }, cancellationToken: cancellationToken));
+        return rows.Select(r => new FixWorkflowStalled
+        {
+            CorrelationId = r.CorrelationId,
+            State = r.State,
+            Step = r.Step,
+            Redrives = r.Redrives,
+            StalledSince = new DateTimeOffset(DateTime.SpecifyKind(r.UpdatedUtc, DateTimeKind.Utc)),
+        }).ToList();
+    }
+
+    /// <summary>One pass: announces every stalled workflow (up to a batch); how many were announced.</summary>
+    public async Task<int> SweepOnceAsync(CancellationToken cancellationToken)
+    {
+        var stalled = await FindStalledAsync(cancellationToken);
+        foreach (var notice in stalled)
+        {
+            await bus.Publish(notice, cancellationToken);
+            LogStalled(logger, notice.CorrelationId, notice.State, notice.StalledSince, notice.Redrives + 1);
+        }
+
+        return stalled.Count;
+    }
+
+    // Npgsql reads timestamptz as a UTC DateTime.
+    private sealed record Stalled(Guid CorrelationId, string State, int Step, int Redrives, DateTime UpdatedUtc);
+
+    [LoggerMessage(1, LogLevel.Warning, "Fix workflow {WorkflowId} has made no progress in {State} since {StalledSince:u}; re-driving it (re-drive {Redrive})")]
+    private static partial void LogStalled(ILogger logger, Guid workflowId, string state, DateTimeOffset stalledSince, int redrive);
+
+    [LoggerMessage(2, LogLevel.Warning, "Stall sweep failed; retrying on the next tick")]
+    private static partial void LogSweepFailed(ILogger logger, Exception exception);
+}
