@@ -8,7 +8,8 @@ namespace Agentic.Benchmarks;
 /// Issue 11's fault table: N concurrent formatting-fix workflows through the whole system (the AppHost with every
 /// service, PostgreSQL, RabbitMQ; GitHub is the stand-in), one fault injected mid-run, then a wait for every workflow
 /// to finish. Per run: pushed, escalated, stuck (not finished), duplicated pushes or comments (commits on a PR's branch
-/// beyond one, comments on a PR beyond one) and the recovery time (the fault to the last workflow finished).
+/// beyond one, comments on a PR beyond one, and workflows for one failure beyond one) and the recovery time (the fault
+/// to the last workflow finished).
 /// <list type="bullet">
 /// <item><c>result-processor</c>, <c>executor</c>, <c>check-analyzer</c>, <c>rabbitmq</c>, <c>postgres</c>: SIGKILL of
 /// that resource's process (its pid from the dashboard's resources API) once at least a few workflows are in the step
