@@ -19,62 +19,23 @@ namespace Agentic.Benchmarks;
 /// </summary>
 public static class FixWorkflowBenchmark
 {
-    private const string WebhookSecret = "fixflow-benchmark-webhook-secret";
-
-    private const string Project = "<Project Sdk=\"Microsoft.NET.Sdk\">\n  <PropertyGroup>\n    <TargetFramework>net10.0</TargetFramework>\n  </PropertyGroup>\n</Project>\n";
-    private const string BadlyFormatted = "namespace Tiny;\n\npublic static class Greeter\n{\n        public static string Hello(  string name  )   =>    \"Hello \" + name;\n   }\n";
-    private const string FormatLog = "2026-11-21T10:00:01.0000000Z ##[group]Run dotnet format --verify-no-changes\n2026-11-21T10:00:01.0000000Z dotnet format --verify-no-changes\n2026-11-21T10:00:01.0000000Z ##[endgroup]\n2026-11-21T10:00:09.1000000Z /home/runner/work/tiny/tiny/Greeter.cs(5,1): error WHITESPACE: Fix whitespace formatting. Replace 8 characters with '\\s\\s\\s\\s'. [/home/runner/work/tiny/tiny/Tiny.csproj]\n2026-11-21T10:00:09.2000000Z ##[error]Process completed with exit code 2.\n";
-
     public static async Task<int> RunAsync(IReadOnlyList<string> args)
     {
         var count = Options.Int(args, "--workflows", 50);
         var minutes = Options.Int(args, "--timeout-minutes", 30);
         var warmup = Options.Int(args, "--warmup", 2);
         Console.WriteLine($"command: dotnet run --project tests/Agentic.Benchmarks -c Release -- fixflow --workflows {count} --warmup {warmup}");
-        await using var gitHub = new GitHubStandIn();
-        await gitHub.StartAsync();
-        var app = gitHub.AddApp("agentic");
-        var installation = gitHub.AddInstallation(app, "octo");
-        var deliveries = new List<(StandInRepository Repository, StandInPullRequest PullRequest, StandInJob Job)>();
+        await using var system = await FormatFixSystem.CreateAsync();
+        var deliveries = new List<FormatFailure>();
         for (var i = 0; i < warmup + count; i++)
         {
-            var repository = await gitHub.CreateRepositoryAsync("octo", $"tiny-{i}", files: new Dictionary<string, string?>
-            {
-                ["Tiny.csproj"] = Project,
-                [".gitignore"] = "bin/\nobj/\n",
-                ["Greeter.cs"] = "namespace Tiny;\n\npublic static class Greeter\n{\n}\n",
-            });
-            var head = await repository.CommitFilesAsync("feature", new Dictionary<string, string?> { ["Greeter.cs"] = BadlyFormatted }, "Add a greeting", CancellationToken.None);
-            var pullRequest = repository.AddPullRequest("feature", "Add a greeting", headSha: head);
-            var run = repository.AddWorkflowRun(new WorkflowRunSeed { HeadSha = head, HeadBranch = "feature", Jobs = [new JobSeed { Name = "format", Conclusion = "failure", Log = FormatLog }] });
-            deliveries.Add((repository, pullRequest, run.Jobs.Single()));
+            deliveries.Add(await system.AddFormatFailureAsync($"tiny-{i}"));
         }
 
-        var state = Path.Combine(Path.GetTempPath(), "agentic-fixflow-benchmark-state");
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(minutes + 5));
-        await using var appHost = await AppHostProcess.StartAsync(state, reset: true, output: null, timeout.Token, new Dictionary<string, string?>
-        {
-            ["GitHub__Api__BaseUrl"] = gitHub.BaseUri.ToString(),
-            ["GitHub__Api__App__AppId"] = app.Id.ToString(CultureInfo.InvariantCulture),
-            ["GitHub__Api__App__PrivateKey"] = app.PrivateKeyPem,
-            ["GitHub__Webhooks__Secrets__0"] = WebhookSecret,
-            ["Logging__LogLevel__Default"] = "Warning",
-        });
-        var (_, resources) = await appHost.WaitUntilHealthyAsync(TimeSpan.FromMinutes(4), timeout.Token);
-        var gateway = new Uri(resources.Single(r => r.Name == ResourceNames.IngressGateway).Url!, "/webhooks/github");
-        var database = resources.Single(r => r.Name == ResourceNames.Database).Url!;
-        var connectionString = new NpgsqlConnectionStringBuilder
-        {
-            Host = database.Host,
-            Port = database.Port,
-            Database = ResourceNames.Database,
-            Username = "postgres",
-            Password = appHost.ReadSecret(LocalSecrets.PostgresPassword),
-        }.ConnectionString;
-
-        await using var connection = new NpgsqlConnection(connectionString);
+        await system.StartAsync(Path.Combine(Path.GetTempPath(), "agentic-fixflow-benchmark-state"), timeout.Token);
+        await using var connection = new NpgsqlConnection(system.ConnectionString());
         await connection.OpenAsync(timeout.Token);
-        using var http = new HttpClient();
         if (warmup > 0)
         {
             // A service's first message pays for JIT compilation, connection pools and token fetches; a running system
@@ -82,8 +43,7 @@ public static class FixWorkflowBenchmark
             var warm = Stopwatch.StartNew();
             foreach (var d in deliveries.Take(warmup))
             {
-                using var _ = await StandInWebhooks.DeliverAsync(http, gateway, "check_run",
-                    StandInWebhooks.CheckRunCompleted(d.Repository, installation.Id, d.PullRequest, d.Job), WebhookSecret, timeout.Token);
+                await system.DeliverCheckRunAsync(d, Guid.NewGuid().ToString(), timeout.Token);
             }
 
             while ((await ReadFinishedAsync(connection, timeout.Token)).Count < warmup)
@@ -100,14 +60,13 @@ public static class FixWorkflowBenchmark
         var answers = await Task.WhenAll(deliveries.Select(async d =>
         {
             var at = DateTimeOffset.UtcNow;
-            using var response = await StandInWebhooks.DeliverAsync(http, gateway, "check_run",
-                StandInWebhooks.CheckRunCompleted(d.Repository, installation.Id, d.PullRequest, d.Job), WebhookSecret, timeout.Token);
+            var status = await system.DeliverCheckRunAsync(d, Guid.NewGuid().ToString(), timeout.Token);
             lock (posted)
             {
                 posted[d.Repository.Id] = at;
             }
 
-            return response.StatusCode;
+            return status;
         }));
         Console.WriteLine($"{count} webhooks posted concurrently: {answers.Count(a => a == System.Net.HttpStatusCode.Accepted)} accepted");
 
@@ -143,7 +102,7 @@ public static class FixWorkflowBenchmark
         // The GitHub stand-in runs on this machine too: how long it took to answer, per route, during the measured run.
         var since = posted.Values.Min();
         Console.WriteLine("  GitHub stand-in answers during the run (route: count, p50, p95):");
-        foreach (var route in gitHub.Requests.Where(r => r.At >= since).GroupBy(r => $"{r.Method} {Route(r.PathAndQuery)}").OrderByDescending(g => g.Sum(r => r.Elapsed.TotalMilliseconds)).Take(12))
+        foreach (var route in system.GitHub.Requests.Where(r => r.At >= since).GroupBy(r => $"{r.Method} {Route(r.PathAndQuery)}").OrderByDescending(g => g.Sum(r => r.Elapsed.TotalMilliseconds)).Take(12))
         {
             var ms = route.Select(r => r.Elapsed.TotalMilliseconds).Order().ToList();
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"    {route.Key}: {ms.Count}, {P(ms, 0.5):0} ms, {P(ms, 0.95):0} ms"));
@@ -153,7 +112,6 @@ public static class FixWorkflowBenchmark
             $"  overhead to the workflows row (one more hop, WorkflowFinished): p50 {P(recorded, 0.5):0.00} s, p95 {P(recorded, 0.95):0.00} s"));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"RESULT orchestration overhead (webhook to pushed fix, minus time waiting for the Executor): p50 {P(overheads, 0.5):0.00} s, p95 {P(overheads, 0.95):0.00} s, max {P(overheads, 1):0.00} s; lost {count - finished.Count}; target p95 < 2 s, none lost"));
-        await appHost.InterruptAsync(TimeSpan.FromSeconds(90), CancellationToken.None);
         return 0;
     }
 

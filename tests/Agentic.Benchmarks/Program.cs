@@ -10,6 +10,7 @@ return args switch
     ["sandbox", .. var rest] => await ExecutorBenchmarks.SandboxAsync(rest),
     ["reconciliation", .. var rest] => await ReconciliationBenchmark.RunAsync(rest),
     ["attack", .. var rest] => await AttackBenchmark.RunAsync(rest),
+    ["chaos", .. var rest] => await ChaosBenchmark.RunAsync(rest),
     _ => Usage(),
 };
 
@@ -40,6 +41,10 @@ static int Usage()
               Hostile pull requests through the whole system: a build that prints every secret it can reach, a log and
               check name full of markup, a fake runner shutdown, hidden /agentic commands; per scenario whether any
               secret or markup got out (exit 1 if one did).
+          chaos <result-processor | executor | check-analyzer | rabbitmq | postgres | duplicates> [--workflows 20] [--timeout-minutes 12]
+              N formatting-fix workflows through the whole system, one fault mid-run (kill -9 of that resource, or every
+              webhook delivered 3 more times); pushed / escalated / stuck / duplicated pushes or comments, and the
+              recovery time (fault to the last workflow finished). A measurement: exits 0.
         """);
     return 2;
 }
