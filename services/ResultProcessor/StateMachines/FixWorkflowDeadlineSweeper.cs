@@ -16,33 +16,19 @@ namespace Agentic.ResultProcessor.StateMachines;
 /// </summary>
 public sealed partial class FixWorkflowDeadlineSweeper(
     NpgsqlDataSource dataSource, IBus bus, IOptions<FixWorkflowOptions> options, TimeProvider clock, ILogger<FixWorkflowDeadlineSweeper> logger)
-    : BackgroundService
+    : SagaTableSweeper(clock, logger)
 {
     private const int BatchSize = 500;
 
     // A notice still in the queue is not announced again for a while; the saga ignores the extra ones anyway.
     private readonly Dictionary<Guid, DateTimeOffset> _announced = [];
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        using var timer = new PeriodicTimer(options.Value.DeadlineSweepInterval, clock);
-        while (await timer.WaitForNextTickAsync(stoppingToken))
-        {
-            try
-            {
-                await SweepOnceAsync(stoppingToken);
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
-            {
-                LogSweepFailed(logger, ex);
-            }
-        }
-    }
+    protected override TimeSpan Interval => options.Value.DeadlineSweepInterval;
 
     /// <summary>One pass: announces every workflow past its deadline (up to a batch); how many were announced.</summary>
-    public async Task<int> SweepOnceAsync(CancellationToken cancellationToken)
+    public override async Task<int> SweepOnceAsync(CancellationToken cancellationToken)
     {
-        var now = clock.GetUtcNow();
+        var now = Clock.GetUtcNow();
         // Only rows of active workflows carry a deadline (finished ones have it cleared), and a partial index keeps
         // the scan to those.
         var sql = $"""
@@ -77,7 +63,7 @@ public sealed partial class FixWorkflowDeadlineSweeper(
                 DeadlineAt = workflow.DeadlineAt,
             }, cancellationToken);
             _announced[workflow.CorrelationId] = now;
-            LogOverdue(logger, workflow.CorrelationId, workflow.State, workflow.DeadlineAt);
+            LogOverdue(Logger, workflow.CorrelationId, workflow.State, workflow.DeadlineAt);
             announced++;
         }
 
@@ -92,7 +78,4 @@ public sealed partial class FixWorkflowDeadlineSweeper(
 
     [LoggerMessage(1, LogLevel.Warning, "Fix workflow {WorkflowId} is overdue in {State} (deadline {DeadlineAt:u}); escalating it")]
     private static partial void LogOverdue(ILogger logger, Guid workflowId, string state, DateTimeOffset deadlineAt);
-
-    [LoggerMessage(2, LogLevel.Warning, "Deadline sweep failed; retrying on the next tick")]
-    private static partial void LogSweepFailed(ILogger logger, Exception exception);
 }

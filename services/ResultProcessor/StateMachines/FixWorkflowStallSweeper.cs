@@ -18,25 +18,11 @@ namespace Agentic.ResultProcessor.StateMachines;
 /// </summary>
 public sealed partial class FixWorkflowStallSweeper(
     NpgsqlDataSource dataSource, IBus bus, IOptions<FixWorkflowOptions> options, TimeProvider clock, ILogger<FixWorkflowStallSweeper> logger)
-    : BackgroundService
+    : SagaTableSweeper(clock, logger)
 {
     private const int BatchSize = 500;
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        using var timer = new PeriodicTimer(options.Value.StallSweepInterval, clock);
-        while (await timer.WaitForNextTickAsync(stoppingToken))
-        {
-            try
-            {
-                await SweepOnceAsync(stoppingToken);
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
-            {
-                LogSweepFailed(logger, ex);
-            }
-        }
-    }
+    protected override TimeSpan Interval => options.Value.StallSweepInterval;
 
     /// <summary>The active workflows stalled now and still allowed a re-drive (up to a batch), oldest first.</summary>
     public async Task<IReadOnlyList<FixWorkflowStalled>> FindStalledAsync(CancellationToken cancellationToken)
@@ -56,7 +42,7 @@ public sealed partial class FixWorkflowStallSweeper(
             """;
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         var rows = await connection.QueryAsync<Stalled>(new CommandDefinition(
-            sql, new { now = clock.GetUtcNow(), maxRedrives = caps.MaxRedrives, stallSeconds = caps.StallAfter.TotalSeconds }, cancellationToken: cancellationToken));
+            sql, new { now = Clock.GetUtcNow(), maxRedrives = caps.MaxRedrives, stallSeconds = caps.StallAfter.TotalSeconds }, cancellationToken: cancellationToken));
         return rows.Select(r => new FixWorkflowStalled
         {
             CorrelationId = r.CorrelationId,
@@ -68,13 +54,13 @@ public sealed partial class FixWorkflowStallSweeper(
     }
 
     /// <summary>One pass: announces every stalled workflow (up to a batch); how many were announced.</summary>
-    public async Task<int> SweepOnceAsync(CancellationToken cancellationToken)
+    public override async Task<int> SweepOnceAsync(CancellationToken cancellationToken)
     {
         var stalled = await FindStalledAsync(cancellationToken);
         foreach (var notice in stalled)
         {
             await bus.Publish(notice, cancellationToken);
-            LogStalled(logger, notice.CorrelationId, notice.State, notice.StalledSince, notice.Redrives + 1);
+            LogStalled(Logger, notice.CorrelationId, notice.State, notice.StalledSince, notice.Redrives + 1);
         }
 
         return stalled.Count;
@@ -85,7 +71,4 @@ public sealed partial class FixWorkflowStallSweeper(
 
     [LoggerMessage(1, LogLevel.Warning, "Fix workflow {WorkflowId} has made no progress in {State} since {StalledSince:u}; re-driving it (re-drive {Redrive})")]
     private static partial void LogStalled(ILogger logger, Guid workflowId, string state, DateTimeOffset stalledSince, int redrive);
-
-    [LoggerMessage(2, LogLevel.Warning, "Stall sweep failed; retrying on the next tick")]
-    private static partial void LogSweepFailed(ILogger logger, Exception exception);
 }

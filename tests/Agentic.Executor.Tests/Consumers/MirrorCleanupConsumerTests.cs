@@ -31,13 +31,8 @@ public sealed class MirrorCleanupConsumerTests
             staysMirror = workspace.MirrorDirectory;
         }
 
-        await using var provider = new ServiceCollection()
-            .AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning))
-            .AddSingleton(executor.Workspaces)
-            .AddMassTransitTestHarness(bus => bus.AddConsumer<MirrorCleanupConsumer>())
-            .BuildServiceProvider(true);
+        await using var provider = await StartConsumerAsync(executor);
         var harness = provider.GetTestHarness();
-        await harness.Start();
 
         await harness.Bus.Publish(new InstallationChanged
         {
@@ -71,13 +66,8 @@ public sealed class MirrorCleanupConsumerTests
             mirrors.Add(workspace.MirrorDirectory);
         }
 
-        await using var provider = new ServiceCollection()
-            .AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning))
-            .AddSingleton(executor.Workspaces)
-            .AddMassTransitTestHarness(bus => bus.AddConsumer<MirrorCleanupConsumer>())
-            .BuildServiceProvider(true);
+        await using var provider = await StartConsumerAsync(executor);
         var harness = provider.GetTestHarness();
-        await harness.Start();
 
         await harness.Bus.Publish(new RepositoryChanged
         {
@@ -113,5 +103,17 @@ public sealed class MirrorCleanupConsumerTests
         Assert.That(reborn.Refresh, Is.EqualTo(MirrorRefresh.Cloned));
         Assert.That(reborn.MirrorDirectory, Does.EndWith($"/{executor.Installation.Id}/{second.Id}.git"));
         Assert.That(File.Exists(Path.Combine(reborn.Directory, "secret.txt")), Is.False);
+    }
+
+    /// <summary>The consumer on an in-memory test bus over the harness's workspaces.</summary>
+    private static async Task<ServiceProvider> StartConsumerAsync(ExecutorHarness executor)
+    {
+        var provider = new ServiceCollection()
+            .AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning))
+            .AddSingleton(executor.Workspaces)
+            .AddMassTransitTestHarness(bus => bus.AddConsumer<MirrorCleanupConsumer>())
+            .BuildServiceProvider(true);
+        await provider.GetTestHarness().Start();
+        return provider;
     }
 }
