@@ -3,6 +3,7 @@ using Agentic.Contracts.Notifications;
 using Agentic.GitHub;
 using Agentic.Notifier.Consumers;
 using Agentic.Notifier.Delivery;
+using Agentic.StandIns;
 using Agentic.StandIns.GitHub;
 using Agentic.Text;
 using MassTransit;
@@ -73,7 +74,7 @@ public sealed class PostWorkflowReportConsumerTests
         Assert.That(await _harness.Consumed.Any<PostWorkflowReport>(m => m.Context.Message.Sequence == 2), Is.True);
         // A late redelivery of the first report must not roll the comment back.
         await _harness.Bus.Publish(Report(workflow, headSha, 1, "in_progress", null, "working on it"));
-        await _harness.InactivityTask;
+        Assert.That(await ConsumedAsync(workflow, 3), Is.True, "the late report was handled");
 
         var faults = _harness.Consumed.Select<PostWorkflowReport>(m => m.Exception is not null).Select(m => m.Exception!.Message).ToList();
         Assert.That(faults, Is.Empty);
@@ -99,7 +100,7 @@ public sealed class PostWorkflowReportConsumerTests
         await Task.WhenAll(
             _harness.Bus.Publish(Report(workflow, headSha, 1, "in_progress", null, "working on it")),
             _harness.Bus.Publish(Report(workflow, headSha, 2, "completed", WorkflowOutcome.Pushed, "fix pushed")));
-        await _harness.InactivityTask;
+        Assert.That(await ConsumedAsync(workflow, 2), Is.True, "both reports were handled");
 
         var comments = _repository.IssueComments.Where(c => c.Body.Contains(GitHubReportDelivery.Marker(workflow), StringComparison.Ordinal)).ToList();
         Assert.That(comments, Has.Count.EqualTo(1));
@@ -120,8 +121,7 @@ public sealed class PostWorkflowReportConsumerTests
                        "\ntoken " + token + "\n" + new string('x', 70_000);
 
         await _harness.Bus.Publish(Report(workflow, headSha, 1, "completed", WorkflowOutcome.Escalated, markdown));
-        Assert.That(await _harness.Consumed.Any<PostWorkflowReport>(m => m.Context.Message.CorrelationId == workflow), Is.True);
-        await _harness.InactivityTask;
+        Assert.That(await ConsumedAsync(workflow, 1), Is.True);
 
         var comment = _repository.IssueComments.Single(c => c.Body.StartsWith(GitHubReportDelivery.Marker(workflow), StringComparison.Ordinal));
         var checkRun = _repository.CheckRuns.Single(c => c.Name == GitHubReportDelivery.CheckRunName);
@@ -149,4 +149,8 @@ public sealed class PostWorkflowReportConsumerTests
         Markdown = markdown,
         Sequence = sequence,
     };
+
+    /// <summary>Whether <paramref name="count"/> reports of <paramref name="workflow"/> were handled within 30 s (polled; a consumed message is recorded once handled).</summary>
+    private Task<bool> ConsumedAsync(Guid workflow, int count) =>
+        Polling.UntilAsync(() => _harness.Consumed.Select<PostWorkflowReport>(m => m.Context.Message.CorrelationId == workflow).Count() >= count);
 }

@@ -100,8 +100,7 @@ public sealed class FixWorkflowStateMachineTests
         await StartAsync(Detected(id));
 
         await _harness.Bus.Publish(Detected(id));
-        Assert.That(await _harness.Consumed.Any<CheckFailureDetected>(m => m.Context.Message.CorrelationId == id), Is.True);
-        await _harness.InactivityTask;
+        Assert.That(await ConsumedAsync<CheckFailureDetected>(m => m.CorrelationId == id, count: 2), Is.True);
 
         Assert.That(_harness.Published.Select<AnalyzeCheckFailure>(m => m.Context.Message.CorrelationId == id).Count(), Is.EqualTo(1));
     }
@@ -176,7 +175,7 @@ public sealed class FixWorkflowStateMachineTests
         Assert.That(await _saga.Exists(id, m => m.Superseded), Is.Not.Null);
         // A late analysis for the dropped attempt changes nothing.
         await _harness.Bus.Publish(Analyzed(id, FixStrategy.Deterministic));
-        await _harness.InactivityTask;
+        Assert.That(await ConsumedAsync<CheckFailureAnalyzed>(m => m.CorrelationId == id), Is.True);
         Assert.That(_harness.Published.Select<DispatchCommand>(m => m.Context.Message.CorrelationId == id).Any(), Is.False);
     }
 
@@ -243,7 +242,7 @@ public sealed class FixWorkflowStateMachineTests
         Assert.That(await _saga.Exists(id, m => m.Escalated), Is.Not.Null);
         var finished = _harness.Published.Select<WorkflowFinished>(m => m.Context.Message.CorrelationId == id).Single().Context.Message;
         var report = _harness.Published.Select<PostWorkflowReport>(m => m.Context.Message.CorrelationId == id).Last().Context.Message;
-        var saga = await SettledAsync(id);
+        var saga = _saga.Sagas.Contains(id)!;
         Assert.Multiple(() =>
         {
             Assert.That(finished.Outcome, Is.EqualTo(WorkflowOutcome.Escalated));
@@ -338,7 +337,7 @@ public sealed class FixWorkflowStateMachineTests
         Assert.That(_harness.Published.Select<AnalyzeCheckFailure>(m => m.Context.Message.CorrelationId == id).All(m => m.Context.Message.RulesOnly), Is.True);
 
         await _harness.Bus.Publish(Analyzed(id, FixStrategy.LlmEdit) with { NeedsLlm = true });
-        await SettledAsync(id);
+        Assert.That(await ConsumedAsync<CheckFailureAnalyzed>(m => m.CorrelationId == id), Is.True);
 
         Assert.Multiple(() =>
         {
@@ -664,8 +663,8 @@ public sealed class FixWorkflowStateMachineTests
     }
 
     /// <summary>
-    /// Whether the workflow published a <typeparamref name="T"/> within 30 s. Polls: once the harness has been idle
-    /// (<see cref="SettledAsync"/>), <c>Published.Any</c> no longer waits for later messages.
+    /// Whether the workflow published a <typeparamref name="T"/> within 30 s. Polls: once the harness has been idle,
+    /// <c>Published.Any</c> no longer waits for later messages.
     /// </summary>
     private Task<bool> PublishedAsync<T>(Func<T, bool> match)
         where T : class =>
@@ -675,12 +674,10 @@ public sealed class FixWorkflowStateMachineTests
     private Task<bool> EventuallyAsync(Guid id, Func<FixWorkflowState, bool> condition) =>
         Polling.UntilAsync(() => _saga.Sagas.Contains(id) is { } saga && condition(saga));
 
-    /// <summary>The instance once the bus is idle (every published message handled).</summary>
-    private async Task<FixWorkflowState> SettledAsync(Guid id)
-    {
-        await _harness.InactivityTask;
-        return _saga.Sagas.Contains(id)!;
-    }
+    /// <summary>Whether the saga has handled <paramref name="count"/> matching <typeparamref name="T"/> within 30 s (a consumed message is recorded once handled).</summary>
+    private Task<bool> ConsumedAsync<T>(Func<T, bool> match, int count = 1)
+        where T : class =>
+        Polling.UntilAsync(() => _harness.Consumed.Select<T>(m => match(m.Context.Message)).Count() >= count);
 
     private async Task StartAsync(CheckFailureDetected detected, RepositoryConfigLoaded? loaded = null)
     {
