@@ -45,9 +45,9 @@ public static partial class FailureSignals
         // Dependency / restore.
         new("nuget-missing", FailureCategory.Dependency, 0.9, new Regex(@"\berror NU1(?:101|102|103|202|605|608)\b|Unable to find package", Options, Timeout)),
         new("nuget-source", FailureCategory.Dependency, 0.75, new Regex(@"\berror NU1301\b|Unable to load the service index", Options, Timeout)),
-        new("npm-missing", FailureCategory.Dependency, 0.9, new Regex(@"npm ERR! (?:404|code E404|code ETARGET|code ERESOLVE)|npm error (?:404|code E404|code ETARGET|code ERESOLVE)|ERR_PNPM_(?:FETCH_404|NO_MATCHING_VERSION)|error An unexpected error occurred: "".*404", Options, Timeout)),
+        new("npm-missing", FailureCategory.Dependency, 0.9, new Regex(@"npm ERR! (?:404|code E404|code ETARGET|code ERESOLVE)|npm error (?:404|code E404|code ETARGET|code ERESOLVE)|ERR_PNPM_(?:FETCH_404|NO_MATCHING_VERSION)|can only install packages when your package\.json and package-lock\.json|error An unexpected error occurred: "".*404", Options, Timeout)),
         new("node-module", FailureCategory.Dependency, 0.8, new Regex(@"Error: Cannot find module '(?!\.)[^']+'|ERR_MODULE_NOT_FOUND", Options, Timeout)),
-        new("python-module", FailureCategory.Dependency, 0.85, new Regex(@"ModuleNotFoundError: No module named|No matching distribution found for|Could not find a version that satisfies the requirement|ResolutionImpossible", Options, Timeout)),
+        new("python-module", FailureCategory.Dependency, 0.85, new Regex(@"ModuleNotFoundError: No module named '[^'.]+'|No matching distribution found for|Could not find a version that satisfies the requirement|ResolutionImpossible", Options, Timeout)),
         new("other-deps", FailureCategory.Dependency, 0.8, new Regex(@"failed to select a version for|Could not resolve dependencies for project|go: .*: reading .*: 404|unknown revision", Options, Timeout)),
 
         // Format / lint.
@@ -67,6 +67,7 @@ public static partial class FailureSignals
         new("dotnet-test", FailureCategory.Test, 0.85, new Regex(@"Failed!\s+- Failed:\s+[1-9]|Test Run Failed\.|Total tests:.*Failed:\s*[1-9]", Options, Timeout)),
         new("pytest", FailureCategory.Test, 0.85, new Regex(@"^=+ .*\b[1-9]\d* failed\b.* =+$|^FAILED [^\s:]+::", Options, Timeout)),
         new("jest", FailureCategory.Test, 0.85, new Regex(@"^Tests:\s+[1-9]\d* failed|^\s*● .* › ", Options, Timeout)),
+        new("tap", FailureCategory.Test, 0.8, new Regex(@"^# fail [1-9]\d*$|^# \{ total: \d+, pass: \d+, fail: [1-9]", Options, Timeout)),
         new("go-test", FailureCategory.Test, 0.85, new Regex(@"^--- FAIL: |^FAIL\s+\S+\s+[\d.]+s$", Options, Timeout)),
         new("assertion", FailureCategory.Test, 0.6, new Regex(@"\bAssertionError\b|Assert\.\w+\(\) Failure|Expected: .* But was:", Options, Timeout)),
     ];

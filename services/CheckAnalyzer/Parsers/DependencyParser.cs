@@ -3,9 +3,12 @@ using System.Text.RegularExpressions;
 namespace Agentic.CheckAnalyzer.Parsers;
 
 /// <summary>
-/// Packages that cannot be resolved: npm's <c>ETARGET</c> (no such version), <c>E404</c> (no such package) and
-/// <c>ERESOLVE</c> (conflicting peer ranges); NuGet's <c>NU1101</c>/<c>NU1102</c>/<c>NU1103</c> with the versions
-/// it found; pip's <c>Could not find a version that satisfies the requirement</c>.
+/// Packages that cannot be resolved: npm's <c>ETARGET</c> (no such version), <c>E404</c> (no such package),
+/// <c>ERESOLVE</c> (conflicting peer ranges) and <c>npm ci</c>'s lock file out of sync with package.json
+/// (<c>EUSAGE</c>, with the <c>Missing:</c>/<c>Invalid:</c> lines); NuGet's <c>NU1101</c>/<c>NU1102</c>/<c>NU1103</c>
+/// (no such package or version, with the versions it found), <c>NU1605</c> (downgrade) and <c>NU1608</c> (outside a
+/// dependency's constraint) as errors; pip's <c>No matching distribution found</c> and <c>ResolutionImpossible</c>
+/// (with the conflict's causes).
 /// </summary>
 public sealed partial class DependencyParser : ILineParser
 {
@@ -14,6 +17,10 @@ public sealed partial class DependencyParser : ILineParser
     private string? _npmCode;
     private string? _eresolve;
     private bool _eresolveDetail;
+    private string? _lockSync;
+    private string? _pipConflict;
+    private bool _pipConflictDetail;
+    private bool _pipConflictReported;
     private Finding? _nuget;
     private readonly HashSet<string> _pipRequirements = new(StringComparer.OrdinalIgnoreCase);
 
@@ -45,7 +52,12 @@ public sealed partial class DependencyParser : ILineParser
         }
 
         FlushNpm(findings);
-        if (line.Contains("error NU110", StringComparison.Ordinal))
+        if (_pipConflict is not null && AcceptPipConflict(line, findings))
+        {
+            return;
+        }
+
+        if (line.Contains("error NU1", StringComparison.Ordinal))
         {
             var nuget = NuGet().Match(line);
             if (nuget.Success)
@@ -60,6 +72,20 @@ public sealed partial class DependencyParser : ILineParser
             {
                 findings.Add(new Finding(FindingKind.Dependency, "pip", null, null, null, null, line["ERROR: ".Length..].Trim()));
             }
+            else if (line.StartsWith("ERROR: Cannot install ", StringComparison.Ordinal))
+            {
+                FlushPip(findings);
+                _pipConflict = Cap(line["ERROR: ".Length..].Trim().TrimEnd('.'));
+            }
+            else if (line.StartsWith("ERROR: ResolutionImpossible", StringComparison.Ordinal))
+            {
+                if (_pipConflict is null && !_pipConflictReported)
+                {
+                    _pipConflict = "ResolutionImpossible";
+                }
+
+                FlushPip(findings);
+            }
         }
     }
 
@@ -73,8 +99,48 @@ public sealed partial class DependencyParser : ILineParser
         }
 
         FlushNpm(findings);
+        FlushPip(findings);
         _npmCode = null;
     }
+
+    /// <summary>A line of pip's conflict report; false when the report has ended and the line is read as usual.</summary>
+    private bool AcceptPipConflict(string line, FindingCollector findings)
+    {
+        var text = line.Trim();
+        if (text == "The conflict is caused by:")
+        {
+            _pipConflictDetail = true;
+            return true;
+        }
+
+        if (_pipConflictDetail && line.StartsWith(' ') && text.Length > 0)
+        {
+            _pipConflict = Cap($"{_pipConflict}{(_pipConflict!.Contains(": ", StringComparison.Ordinal) ? "; " : ": ")}{text}");
+            return true;
+        }
+
+        if (_pipConflictDetail && text.Length > 0)
+        {
+            // "To fix this you could try to:" and pip's advice: the report is complete.
+            FlushPip(findings);
+            return !line.StartsWith("ERROR: ", StringComparison.Ordinal);
+        }
+
+        return text.Length == 0 || !line.StartsWith("ERROR: ", StringComparison.Ordinal);
+    }
+
+    private void FlushPip(FindingCollector findings)
+    {
+        if (_pipConflict is not null)
+        {
+            findings.Add(new Finding(FindingKind.Dependency, "pip", null, null, null, "ResolutionImpossible", _pipConflict));
+            _pipConflictReported = true;
+        }
+
+        (_pipConflict, _pipConflictDetail) = (null, false);
+    }
+
+    private static string Cap(string text) => text.Length > MaxMessage ? text[..MaxMessage] : text;
 
     private void AcceptNpm(string line, FindingCollector findings)
     {
@@ -113,6 +179,14 @@ public sealed partial class DependencyParser : ILineParser
             _eresolve = $"{_eresolve}: {text}";
             FlushNpm(findings);
         }
+        else if (_npmCode == "EUSAGE" && _lockSync is null && text.Contains("can only install packages when your package.json and package-lock.json", StringComparison.Ordinal))
+        {
+            _lockSync = "package.json and package-lock.json are out of sync";
+        }
+        else if (_lockSync is not null && LockMismatch().IsMatch(text))
+        {
+            _lockSync = Cap(_lockSync.Contains(": ", StringComparison.Ordinal) ? $"{_lockSync}; {text}" : $"{_lockSync}: {text}");
+        }
     }
 
     private void FlushNpm(FindingCollector findings)
@@ -122,7 +196,12 @@ public sealed partial class DependencyParser : ILineParser
             findings.Add(new Finding(FindingKind.Dependency, "npm", null, null, null, "ERESOLVE", _eresolve.Length > MaxMessage ? _eresolve[..MaxMessage] : _eresolve));
         }
 
-        (_eresolve, _eresolveDetail) = (null, false);
+        if (_lockSync is not null)
+        {
+            findings.Add(new Finding(FindingKind.Dependency, "npm", "package-lock.json", null, null, "EUSAGE", _lockSync));
+        }
+
+        (_eresolve, _eresolveDetail, _lockSync) = (null, false, null);
     }
 
     [GeneratedRegex(@"^npm (?:ERR!|error)(?: (?<text>.*))?$", RegexOptions.CultureInvariant, 1000)]
@@ -131,11 +210,14 @@ public sealed partial class DependencyParser : ILineParser
     [GeneratedRegex(@"^404\s+(?:The requested resource )?'(?<pkg>[^']{1,300})' (?:is not in this registry|could not be found)", RegexOptions.CultureInvariant, 1000)]
     private static partial Regex NotFound();
 
-    [GeneratedRegex(@"^\s*(?<file>[^\s:][^:]*?|[A-Za-z]:[^:]*?)\s*:\s*error (?<code>NU110[123]): (?<msg>\S.*?)(?:\s+\[[^\]]+\.(?:sln|slnx|csproj|fsproj|vbproj|proj)\])?$", RegexOptions.CultureInvariant, 1000)]
+    [GeneratedRegex(@"^\s*(?<file>[^\s:][^:]*?|[A-Za-z]:[^:]*?)\s*:\s*error (?<code>NU1(?:10[123]|605|608)): (?:Warning As Error: )?(?<msg>\S.*?)(?:\s+\[[^\]]+\.(?:sln|slnx|csproj|fsproj|vbproj|proj)\])?$", RegexOptions.CultureInvariant, 1000)]
     private static partial Regex NuGet();
 
-    [GeneratedRegex(@":\s*error (?<code>NU110[123]):\s{2,}(?<msg>\S.*?)(?:\s+\[[^\]]+\.(?:sln|slnx|csproj|fsproj|vbproj|proj)\])?$", RegexOptions.CultureInvariant, 1000)]
+    [GeneratedRegex(@":\s*error (?<code>NU1(?:10[123]|605|608)):\s{2,}(?<msg>\S.*?)(?:\s+\[[^\]]+\.(?:sln|slnx|csproj|fsproj|vbproj|proj)\])?$", RegexOptions.CultureInvariant, 1000)]
     private static partial Regex NuGetContinuation();
+
+    [GeneratedRegex(@"^(?:Missing|Invalid): \S", RegexOptions.CultureInvariant, 1000)]
+    private static partial Regex LockMismatch();
 
     [GeneratedRegex(@"^ERROR: (?:Could not find a version that satisfies the requirement|No matching distribution found for) (?<req>\S{1,300})", RegexOptions.CultureInvariant, 1000)]
     private static partial Regex Pip();

@@ -5,7 +5,7 @@ public static class LogParsers
 {
     public static IReadOnlyList<ILineParser> CreateAll() =>
         [new MsBuildParser(), new TypeScriptParser(), new EsLintParser(), new PrettierParser(), new PytestParser(), new DotnetTestParser(),
-         new XoParser(), new AvaParser(), new VitestParser(), new JestParser(), new MochaParser(), new DependencyParser()];
+         new XoParser(), new AvaParser(), new VitestParser(), new JestParser(), new MochaParser(), new TapParser(), new DependencyParser()];
 
     /// <summary>Parses a whole text (check-run output, an annotation) with every parser.</summary>
     public static void ParseText(string text, FindingCollector findings)

@@ -5,7 +5,8 @@ namespace Agentic.CheckAnalyzer.Parsers;
 
 /// <summary>
 /// pytest: the short summary's <c>FAILED path::test - Error</c> and <c>ERROR path - Error</c> lines, with the
-/// location (<c>path.py:12: AssertionError</c>) and <c>E   </c> lines of the test's failure section.
+/// location (<c>path.py:12: AssertionError</c>) and <c>E   </c> lines of the test's failure section; a collection
+/// error (<c>ERROR path.py</c>) takes its reason from its <c>ERROR collecting path.py</c> section.
 /// </summary>
 public sealed partial class PytestParser : ILineParser
 {
@@ -63,7 +64,12 @@ public sealed partial class PytestParser : ILineParser
             var error = Error().Match(line);
             if (error.Success)
             {
-                findings.Add(new Finding(FindingKind.Test, "pytest", PathNormalizer.Normalize(error.Groups["file"].Value), null, null, null, error.Groups["msg"].Value.Trim()));
+                // "ERROR tests/test_x.py" alone: the reason is the first E line of the "ERROR collecting tests/test_x.py" section.
+                var file = error.Groups["file"].Value;
+                var message = error.Groups["msg"].Success && error.Groups["msg"].Value.Trim().Length > 0
+                    ? error.Groups["msg"].Value.Trim()
+                    : _details.GetValueOrDefault($"ERROR collecting {file}", "error while collecting the tests");
+                findings.Add(new Finding(FindingKind.Test, "pytest", PathNormalizer.Normalize(file), null, null, error.Groups["id"].Success ? $"{file}{error.Groups["id"].Value}" : file, message));
             }
         }
     }
@@ -77,6 +83,6 @@ public sealed partial class PytestParser : ILineParser
     [GeneratedRegex(@"^FAILED (?<file>[^\s:]+\.py)::(?<test>\S+)(?: - (?<msg>.*))?$", RegexOptions.CultureInvariant, 1000)]
     private static partial Regex Failed();
 
-    [GeneratedRegex(@"^ERROR (?<file>[^\s:]+\.py)(?:::\S+)?(?: - (?<msg>.*))?$", RegexOptions.CultureInvariant, 1000)]
+    [GeneratedRegex(@"^ERROR (?<file>[^\s:]+\.py)(?<id>::\S+)?(?: - (?<msg>.*))?$", RegexOptions.CultureInvariant, 1000)]
     private static partial Regex Error();
 }

@@ -56,6 +56,53 @@ public sealed class ToolOutputClassificationTests
         Assert.That(result.RootCause, Does.Contain(package));
     }
 
+    [TestCase("node-test-tap.log", "tap", "test/cart.test.js")]
+    [TestCase("tap.log", "tap", "test/money.test.js")]
+    [TestCase("dotnet-test-xunit.log", "dotnet test", "tests/Shop.Tests.xunit/CartTests.cs")]
+    [TestCase("dotnet-test-nunit.log", "dotnet test", "tests/Shop.Tests.nunit/CartTests.cs")]
+    [TestCase("dotnet-test-mstest.log", "dotnet test", "tests/Shop.Tests.mstest/CartTests.cs")]
+    [TestCase("pytest-failed.log", "pytest", "tests/test_invoice.py")]
+    [TestCase("pytest-collect.log", "pytest", "tests/test_export.py")]
+    public async Task Should_classify_test_failure_by_rules_naming_the_test_files_when_a_whole_job_log_shows_failed_tests(string fixture, string tool, string file)
+    {
+        var result = await ClassifyAsync(fixture, llm: false);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(result.Category, Is.EqualTo(FailureCategory.Test));
+            Assert.That(result.Rule, Is.EqualTo($"{tool}-findings"));
+            Assert.That(result.Confidence, Is.GreaterThanOrEqualTo(0.9));
+            Assert.That(result.Files, Does.Contain(file));
+            Assert.That(result.Conflicts, Is.Empty);
+        });
+    }
+
+    [TestCase("npm-ci-out-of-sync.log", "npm", "is-odd@3.0.1")]
+    [TestCase("nuget-restore-errors.log", "nuget", "Microsoft.CodeAnalysis.Common")]
+    [TestCase("nuget-nu1605.log", "nuget", "Detected package downgrade: Microsoft.Extensions.DependencyInjection from 8.0.0 to 6.0.0")]
+    [TestCase("nuget-nu1608.log", "nuget", "Microsoft.CodeAnalysis.CSharp 4.8.0 requires Microsoft.CodeAnalysis.Common (= 4.8.0)")]
+    [TestCase("pip-resolution-impossible.log", "pip", "invoicekit 1.4.0 depends on taxcalc<2")]
+    public async Task Should_classify_dependency_by_rules_naming_the_package_when_a_whole_job_log_shows_a_resolution_error(string fixture, string tool, string package)
+    {
+        var result = await ClassifyAsync(fixture, llm: false);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(result.Category, Is.EqualTo(FailureCategory.Dependency));
+            Assert.That(result.Rule, Is.EqualTo($"{tool}-findings"));
+            Assert.That(result.RootCause, Does.Contain(package));
+        });
+    }
+
+    [Test]
+    public async Task Should_not_call_a_missing_module_of_the_repository_itself_a_dependency_failure()
+    {
+        // pytest-collect.log: "No module named 'billing.export'" while 'billing' imported: the repository's own module is missing.
+        var reduced = await LogReducer.ReduceAsync(Fixture.Read("pytest-collect.log"), new LogReductionSettings(), CancellationToken.None);
+
+        Assert.That(reduced.Signals.Hits.Keys, Does.Not.Contain("python-module"));
+    }
+
     [TestCase("npm test")]
     [TestCase("npx xo")]
     [TestCase("npm run lint")]
