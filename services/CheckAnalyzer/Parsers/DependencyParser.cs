@@ -14,6 +14,9 @@ public sealed partial class DependencyParser : ILineParser
 {
     private const int MaxMessage = 500;
 
+    /// <summary>The NuGet restore errors read here (MSBuild's own parser leaves them alone).</summary>
+    internal static readonly IReadOnlySet<string> NuGetCodes = new HashSet<string>(StringComparer.Ordinal) { "NU1101", "NU1102", "NU1103", "NU1605", "NU1608" };
+
     private string? _npmCode;
     private string? _eresolve;
     private bool _eresolveDetail;

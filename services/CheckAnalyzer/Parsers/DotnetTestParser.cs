@@ -64,6 +64,7 @@ public sealed partial class DotnetTestParser : ILineParser
         else if (_state == 2 && trimmed.Length > 0 && _messageLines < MaxMessageLines)
         {
             _messageLines++;
+            trimmed = Spaces().Replace(trimmed, " ");
             _message = _message is null ? trimmed : $"{_message} {trimmed}";
             if (_message.Length > MaxMessage)
             {
@@ -128,6 +129,9 @@ public sealed partial class DotnetTestParser : ILineParser
 
     [GeneratedRegex(@"^\[xUnit\.net [\d:.]+\]\s+(?<test>\S.{0,500}?) \[FAIL\]$", RegexOptions.CultureInvariant, 1000)]
     private static partial Regex XunitFail();
+
+    [GeneratedRegex(@"\s{2,}", RegexOptions.CultureInvariant, 1000)]
+    private static partial Regex Spaces();
 
     [GeneratedRegex(@"\bin (?<file>.+?):line (?<line>\d+)$", RegexOptions.CultureInvariant, 1000)]
     internal static partial Regex StackFrame();

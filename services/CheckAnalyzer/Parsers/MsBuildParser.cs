@@ -38,9 +38,9 @@ public sealed partial class MsBuildParser : ILineParser
         }
 
         match = ProjectLevel().Match(line);
-        if (match.Success && match.Groups["code"].Value is not ("NU1101" or "NU1102" or "NU1103"))
+        if (match.Success && !DependencyParser.NuGetCodes.Contains(match.Groups["code"].Value))
         {
-            // NU1101-NU1103 (a package or version that does not exist) are read by DependencyParser.
+            // Unresolvable packages and versions (NU1101-NU1103, NU1605, NU1608) are read by DependencyParser.
             var code = match.Groups["code"].Value;
             findings.Add(new Finding(KindOf(code), "msbuild", PathNormalizer.Normalize(match.Groups["file"].Value), null, null, code, match.Groups["msg"].Value.Trim()));
         }

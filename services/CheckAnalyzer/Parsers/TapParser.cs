@@ -100,19 +100,17 @@ public sealed partial class TapParser : ILineParser
         var entry = _yamlOwner!;
         var indent = Indent(line);
         var text = line.Trim();
-        if (text.Length > 0 && indent <= _yamlIndent)
+        if (text == "..." && indent == _yamlIndent)
         {
-            if (text == "...")
-            {
-                (_yamlOwner, _yamlIndent, _key) = (null, -1, null);
-            }
-            else
-            {
-                // Not YAML after all: leave the block and read the line as TAP.
-                (_yamlOwner, _yamlIndent, _key) = (null, -1, null);
-                Accept(line, findings);
-            }
+            (_yamlOwner, _yamlIndent, _key) = (null, -1, null);
+            return;
+        }
 
+        if (text.Length > 0 && indent < _yamlIndent)
+        {
+            // The block was not closed: leave it and read the line as TAP.
+            (_yamlOwner, _yamlIndent, _key) = (null, -1, null);
+            Accept(line, findings);
             return;
         }
 
