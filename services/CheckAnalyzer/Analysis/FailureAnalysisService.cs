@@ -16,7 +16,7 @@ public sealed record AnalysisOutcome(CheckFailureAnalyzed? Analyzed, CheckFailur
 /// <summary>
 /// fetch → reduce and parse → classify by rules → LLM only for compile, test and unknown failures (cached by the
 /// installation, repository and reduced log's hash; never for a rules-only triage, which answers that the LLM is needed instead) → record. A
-/// workflow that already has an analysis gets the stored verdict again, never a new LLM call.
+/// workflow that already has an analysis gets the stored verdict again (with the CI job it named), never a new LLM call.
 /// </summary>
 public sealed partial class FailureAnalysisService(
     IEvidenceSource evidenceSource,
@@ -41,7 +41,7 @@ public sealed partial class FailureAnalysisService(
         if (await store.FindByWorkflowAsync(request.CorrelationId, cancellationToken) is { } stored)
         {
             LogRepublished(logger, request.CorrelationId);
-            return Analyzed(request, stored.Category, stored.Strategy, stored.Confidence, stored.RootCause, stored.Evidence, stored.Files, Usage(stored));
+            return Analyzed(request, stored.Category, stored.Strategy, stored.Confidence, stored.RootCause, stored.Evidence, stored.Files, Usage(stored), stored.Job);
         }
 
         FailureEvidence evidence;
@@ -74,7 +74,7 @@ public sealed partial class FailureAnalysisService(
                 // Triage: no token is spent before the workflow knows the repository's configuration and budget. The
                 // provisional verdict is not recorded, so the request that allows the LLM does the diagnosis.
                 LogNeedsLlm(logger, request.CorrelationId, rules.Category);
-                return Analyzed(request, category, strategy, confidence, rootCause, log.Text, files, usage, needsLlm: true);
+                return Analyzed(request, category, strategy, confidence, rootCause, log.Text, files, usage, evidence.Job, needsLlm: true);
             }
             else
             {
@@ -89,9 +89,9 @@ public sealed partial class FailureAnalysisService(
         }
 
         var analysis = new StoredAnalysis(
-            request.CorrelationId, request.PullRequest.Repository.InstallationId, request.PullRequest.Repository.RepositoryId, log.Hash, category, strategy, confidence, rootCause, usage.Calls, usage.InputTokens, usage.OutputTokens, usage.CostUsd, log.Text, files);
+            request.CorrelationId, request.PullRequest.Repository.InstallationId, request.PullRequest.Repository.RepositoryId, log.Hash, category, strategy, confidence, rootCause, usage.Calls, usage.InputTokens, usage.OutputTokens, usage.CostUsd, log.Text, files, evidence.Job);
         await RecordAsync(analysis, cancellationToken);
-        return Analyzed(request, category, strategy, confidence, rootCause, log.Text, files, usage);
+        return Analyzed(request, category, strategy, confidence, rootCause, log.Text, files, usage, evidence.Job);
     }
 
     private async Task RecordAsync(StoredAnalysis analysis, CancellationToken cancellationToken)
@@ -115,7 +115,7 @@ public sealed partial class FailureAnalysisService(
 
     private static AnalysisOutcome Analyzed(
         AnalyzeCheckFailure request, FailureCategory category, FixStrategy strategy, double confidence, string rootCause, string evidence, IReadOnlyList<string> files, LlmUsage usage,
-        bool needsLlm = false) =>
+        CiJobReference? job, bool needsLlm = false) =>
         new(new CheckFailureAnalyzed
         {
             CorrelationId = request.CorrelationId,
@@ -127,6 +127,7 @@ public sealed partial class FailureAnalysisService(
             Files = files,
             Usage = usage,
             NeedsLlm = needsLlm,
+            Job = job,
         }, null);
 
     [LoggerMessage(10, LogLevel.Information, "Workflow {WorkflowId}: classified {Category} by rule {Rule} ({TotalLines} log lines reduced to ~{Tokens} tokens)")]

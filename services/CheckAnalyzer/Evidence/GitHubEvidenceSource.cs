@@ -4,14 +4,18 @@ using System.Text;
 using Agentic.CheckAnalyzer.Logs;
 using Agentic.CheckAnalyzer.Parsers;
 using Agentic.Contracts.Analysis;
+using Agentic.Contracts.Common;
 using Agentic.GitHub;
+using Agentic.GitHub.Models;
 
 namespace Agentic.CheckAnalyzer.Evidence;
 
 /// <summary>
 /// Fetches evidence from GitHub: the Actions job log (streamed through the 302 to log storage and reduced on the fly)
 /// when the request names a job, otherwise the check run's output and annotations (other CI systems). Also asks
-/// whether the same check passed on the same head SHA in another run or attempt (flakiness).
+/// whether the same check passed on the same head SHA in another run or attempt (flakiness). For an Actions job it also
+/// reads the job (its steps) and its run (the workflow file) to say where the failure happened
+/// (<see cref="CiJobReference"/>); when those calls fail the evidence has no job reference, never an error.
 /// </summary>
 public sealed partial class GitHubEvidenceSource(GitHubClient github, ILogger<GitHubEvidenceSource> logger) : IEvidenceSource
 {
@@ -33,12 +37,19 @@ public sealed partial class GitHubEvidenceSource(GitHubClient github, ILogger<Gi
         // The flaky check does not depend on the log: both go out at once.
         using var lookup = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var passedElsewhere = PassedElsewhereAsync(client, request, lookup.Token);
+        var jobAndRun = request.JobId is { } id ? JobAndRunAsync(client, request, id, lookup.Token) : Task.FromResult<(GitHubJob, GitHubWorkflowRun)?>(null);
         try
         {
             var (source, log) = request.JobId is { } jobId
                 ? ("job-log", await ReduceJobLogAsync(client, repository.Owner, repository.Name, jobId, settings, cancellationToken))
                 : ("check-run-output", await ReduceCheckRunAsync(client, repository.Owner, repository.Name, request.CheckRunId, settings, cancellationToken));
-            return new FailureEvidence(source, log, await passedElsewhere);
+            var job = await jobAndRun is { } pair ? CiJobReferences.FromGitHub(pair.Job, pair.Run, log, request.CheckName) : null;
+            if (job is null && request.JobId is not null)
+            {
+                LogNoJobReference(logger, request.CorrelationId);
+            }
+
+            return new FailureEvidence(source, log, await passedElsewhere, job);
         }
         catch (GitHubApiException ex)
         {
@@ -55,13 +66,14 @@ public sealed partial class GitHubEvidenceSource(GitHubClient github, ILogger<Gi
         }
         finally
         {
-            // Without the log the lookup is not wanted: stop it, and never leave it running unobserved.
-            if (!passedElsewhere.IsCompleted)
+            // Without the log the lookups are not wanted: stop them, and never leave them running unobserved.
+            if (!passedElsewhere.IsCompleted || !jobAndRun.IsCompleted)
             {
                 await lookup.CancelAsync();
             }
 
             await ((Task)passedElsewhere).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            await ((Task)jobAndRun).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }
     }
 
@@ -145,6 +157,32 @@ public sealed partial class GitHubEvidenceSource(GitHubClient github, ILogger<Gi
         return false;
     }
 
+    /// <summary>The job (name, steps) and its workflow run (the workflow file); null when either cannot be read.</summary>
+    private async Task<(GitHubJob Job, GitHubWorkflowRun Run)?> JobAndRunAsync(GitHubClient client, AnalyzeCheckFailure request, long jobId, CancellationToken cancellationToken)
+    {
+        var repository = request.PullRequest.Repository;
+        try
+        {
+            var job = await client.GetJobAsync(repository.Owner, repository.Name, jobId, cancellationToken);
+            var run = await client.GetWorkflowRunAsync(repository.Owner, repository.Name, job.RunId, cancellationToken);
+            return (job, run);
+        }
+        catch (GitHubApiException ex)
+        {
+            LogJobLookupFailed(logger, request.CorrelationId, ex.StatusCode is { } code ? (int)code : 0);
+        }
+        catch (HttpRequestException ex)
+        {
+            LogJobLookupUnreachable(logger, request.CorrelationId, ex.HttpRequestError);
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            LogJobLookupFailed(logger, request.CorrelationId, 200);
+        }
+
+        return null;
+    }
+
     private static void AppendLine(StringBuilder text, string? value)
     {
         if (!string.IsNullOrWhiteSpace(value))
@@ -155,6 +193,15 @@ public sealed partial class GitHubEvidenceSource(GitHubClient github, ILogger<Gi
 
     [LoggerMessage(20, LogLevel.Warning, "Workflow {WorkflowId}: could not list the check runs of the head commit (status {Status}); flakiness not assessed")]
     private static partial void LogFlakyLookupFailed(ILogger logger, Guid workflowId, int status);
+
+    [LoggerMessage(22, LogLevel.Warning, "Workflow {WorkflowId}: could not read the Actions job or its run (status {Status}); no job reference")]
+    private static partial void LogJobLookupFailed(ILogger logger, Guid workflowId, int status);
+
+    [LoggerMessage(23, LogLevel.Warning, "Workflow {WorkflowId}: GitHub could not be reached to read the Actions job or its run ({Error}); no job reference")]
+    private static partial void LogJobLookupUnreachable(ILogger logger, Guid workflowId, HttpRequestError error);
+
+    [LoggerMessage(24, LogLevel.Information, "Workflow {WorkflowId}: the Actions job has no usable job reference (job or run unreadable, or the workflow path refused)")]
+    private static partial void LogNoJobReference(ILogger logger, Guid workflowId);
 
     [LoggerMessage(21, LogLevel.Warning, "Workflow {WorkflowId}: GitHub could not be reached to list the check runs of the head commit ({Error}); flakiness not assessed")]
     private static partial void LogFlakyLookupUnreachable(ILogger logger, Guid workflowId, HttpRequestError error);

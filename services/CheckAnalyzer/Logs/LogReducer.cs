@@ -36,6 +36,12 @@ public static partial class LogReducer
 {
     private const int MaxDistinctErrors = 50_000;
 
+    /// <summary>The most step headers remembered.</summary>
+    public const int MaxSteps = 200;
+
+    /// <summary>A step header's command is cut to this many characters.</summary>
+    public const int MaxStepCommandChars = 500;
+
     public static async Task<ReducedLog> ReduceAsync(TextReader reader, LogReductionSettings settings, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(reader);
@@ -53,6 +59,8 @@ public static partial class LogReducer
         var afterRemaining = 0;
         long totalLines = 0, totalChars = 0;
         int errorLines = 0, duplicates = 0;
+        var stepCommands = new List<string>();
+        int? failedStep = null;
 
         while (await reader.ReadLineAsync(cancellationToken) is { } raw)
         {
@@ -69,6 +77,15 @@ public static partial class LogReducer
                 }
 
                 parsers = LogParsers.CreateAll();
+                if (stepCommands.Count < MaxSteps)
+                {
+                    var command = line["##[group]Run ".Length..];
+                    stepCommands.Add(command.Length > MaxStepCommandChars ? command[..MaxStepCommandChars] : command);
+                }
+            }
+            else if (failedStep is null && step.Step > 0 && step.Step <= stepCommands.Count && ProcessFailed().IsMatch(line))
+            {
+                failedStep = step.Step;
             }
 
             var header = step.InHeader;
@@ -176,6 +193,8 @@ public static partial class LogReducer
             OmittedBlocks = state.Omitted,
             Findings = findings,
             Signals = signals,
+            StepCommands = stepCommands,
+            FailedStep = failedStep,
         };
     }
 
@@ -202,6 +221,9 @@ public static partial class LogReducer
 
     /// <summary>The line with numbers, hex ids and durations blanked: repeats that differ only there are duplicates.</summary>
     internal static string Normalize(string line) => Numbers().Replace(line.Trim(), "#");
+
+    [GeneratedRegex(@"^##\[error\]Process completed with exit code [1-9]\d*\.$", RegexOptions.CultureInvariant, 1000)]
+    private static partial Regex ProcessFailed();
 
     [GeneratedRegex(@"\b[0-9a-f]{7,}\b|\d+", RegexOptions.CultureInvariant | RegexOptions.IgnoreCase, 1000)]
     private static partial Regex Numbers();

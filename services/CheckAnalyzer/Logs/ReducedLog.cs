@@ -27,4 +27,13 @@ public sealed record ReducedLog
     public required FindingCollector Findings { get; init; }
 
     public required SignalScanner Signals { get; init; }
+
+    /// <summary>
+    /// The first line of each step header (<c>##[group]Run &lt;command&gt;</c>) in log order, as printed (untrusted, cut
+    /// to <see cref="LogReducer.MaxStepCommandChars"/>); at most <see cref="LogReducer.MaxSteps"/>.
+    /// </summary>
+    public IReadOnlyList<string> StepCommands { get; init; } = [];
+
+    /// <summary>The 1-based index into <see cref="StepCommands"/> of the step whose process failed (<c>##[error]Process completed with exit code N.</c>), when seen.</summary>
+    public int? FailedStep { get; init; }
 }

@@ -1,10 +1,12 @@
+using System.Text.Json;
+using Agentic.CheckAnalyzer.Evidence;
 using Agentic.Contracts.Common;
 using Dapper;
 using Npgsql;
 
 namespace Agentic.CheckAnalyzer.Persistence;
 
-/// <summary>A row of <c>analyses</c>: one per workflow (its id is the workflow's correlation id), of one installation's repository.</summary>
+/// <summary>A row of <c>analyses</c>: one per workflow (its id is the workflow's correlation id), of one installation's repository, with the CI job it analysed when known.</summary>
 public sealed record StoredAnalysis(
     Guid WorkflowId,
     long InstallationId,
@@ -19,7 +21,8 @@ public sealed record StoredAnalysis(
     int OutputTokens,
     decimal CostUsd,
     string Evidence,
-    IReadOnlyList<string> Files);
+    IReadOnlyList<string> Files,
+    CiJobReference? Job = null);
 
 public interface IAnalysisStore
 {
@@ -38,10 +41,12 @@ public interface IAnalysisStore
 /// <summary><see cref="IAnalysisStore"/> over the <c>analyses</c> table.</summary>
 public sealed class PostgresAnalysisStore(NpgsqlDataSource dataSource) : IAnalysisStore
 {
+    private static readonly JsonSerializerOptions JobJson = new(JsonSerializerDefaults.Web);
+
     private const string Columns = """
         id AS WorkflowId, coalesce(installation_id, 0) AS InstallationId, coalesce(repository_id, 0) AS RepositoryId, log_hash AS LogHash,
         category, strategy, confidence, root_cause AS RootCause, llm_calls AS LlmCalls, input_tokens AS InputTokens,
-        output_tokens AS OutputTokens, cost_usd AS CostUsd, evidence, files
+        output_tokens AS OutputTokens, cost_usd AS CostUsd, evidence, files, job::text AS Job
         """;
 
     public async Task<StoredAnalysis?> FindByWorkflowAsync(Guid workflowId, CancellationToken cancellationToken)
@@ -69,9 +74,9 @@ public sealed class PostgresAnalysisStore(NpgsqlDataSource dataSource) : IAnalys
         ArgumentNullException.ThrowIfNull(analysis);
         const string sql = """
             INSERT INTO analyses (id, workflow_id, installation_id, repository_id, log_hash, category, strategy, confidence, root_cause,
-                                  llm_calls, input_tokens, output_tokens, cost_usd, evidence, files)
+                                  llm_calls, input_tokens, output_tokens, cost_usd, evidence, files, job)
             VALUES (@WorkflowId, @WorkflowId, @InstallationId, @RepositoryId, @LogHash, @Category, @Strategy, @Confidence, @RootCause,
-                    @LlmCalls, @InputTokens, @OutputTokens, @CostUsd, @Evidence, @Files)
+                    @LlmCalls, @InputTokens, @OutputTokens, @CostUsd, @Evidence, @Files, @Job::jsonb)
             ON CONFLICT (id) DO NOTHING
             """;
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
@@ -91,6 +96,7 @@ public sealed class PostgresAnalysisStore(NpgsqlDataSource dataSource) : IAnalys
             analysis.CostUsd,
             analysis.Evidence,
             Files = analysis.Files.ToArray(),
+            Job = analysis.Job is { } job ? JsonSerializer.Serialize(job, JobJson) : null,
         }, cancellationToken: cancellationToken));
         return inserted == 1;
     }
@@ -130,6 +136,8 @@ public sealed class PostgresAnalysisStore(NpgsqlDataSource dataSource) : IAnalys
 
         public string[] Files { get; init; } = [];
 
+        public string? Job { get; init; }
+
         public StoredAnalysis ToStored() => new(
             WorkflowId,
             InstallationId,
@@ -144,6 +152,25 @@ public sealed class PostgresAnalysisStore(NpgsqlDataSource dataSource) : IAnalys
             OutputTokens,
             CostUsd,
             Evidence,
-            Files);
+            Files,
+            ReadJob(Job));
+
+        /// <summary>The stored job reference, checked again as when it was fetched; null when absent or unreadable.</summary>
+        private static CiJobReference? ReadJob(string? json)
+        {
+            if (json is null)
+            {
+                return null;
+            }
+
+            try
+            {
+                return CiJobReferences.Validate(JsonSerializer.Deserialize<CiJobReference>(json, JobJson));
+            }
+            catch (JsonException)
+            {
+                return null;
+            }
+        }
     }
 }

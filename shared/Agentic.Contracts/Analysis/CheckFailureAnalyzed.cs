@@ -25,4 +25,7 @@ public sealed record CheckFailureAnalyzed
     /// was not made. The verdict is provisional; ask again without <see cref="AnalyzeCheckFailure.RulesOnly"/>.
     /// </summary>
     public bool NeedsLlm { get; init; }
+
+    /// <summary>The CI job and failed step the check came from (GitHub Actions), when known.</summary>
+    public CiJobReference? Job { get; init; }
 }

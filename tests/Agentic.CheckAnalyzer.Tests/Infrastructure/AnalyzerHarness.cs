@@ -92,23 +92,35 @@ internal sealed class AnalyzerHarness : IAsyncDisposable
         return new AnalyzerHarness(gitHub, llm, installation, repository, services.BuildServiceProvider(), store);
     }
 
-    /// <summary>A failed GitHub Actions job with this log (and, optionally, a passing attempt of the same check on the same commit).</summary>
-    public AnalyzeCheckFailure AddFailedJob(string log, string checkName = "build", bool passedInAnotherAttempt = false, StandInRepository? repository = null)
+    /// <summary>
+    /// A failed GitHub Actions job with this log (and, optionally, a passing attempt of the same check on the same
+    /// commit), with the job's steps and the one that failed (the stand-in's defaults otherwise) and the run's
+    /// workflow path as GitHub reports it.
+    /// </summary>
+    public AnalyzeCheckFailure AddFailedJob(
+        string log, string checkName = "build", bool passedInAnotherAttempt = false, StandInRepository? repository = null,
+        IReadOnlyList<string>? steps = null, string? failedStep = null, string? workflowPath = null)
     {
         repository ??= Repository;
+        var job = new JobSeed { Name = checkName, Conclusion = "failure", Log = log, FailedStep = failedStep };
         var run = repository.AddWorkflowRun(new WorkflowRunSeed
         {
             HeadSha = HeadSha,
             HeadBranch = "feature",
-            Jobs = [new JobSeed { Name = checkName, Conclusion = "failure", Log = log }],
+            Jobs = [steps is null ? job : new JobSeed { Name = job.Name, Conclusion = job.Conclusion, Log = job.Log, FailedStep = job.FailedStep, Steps = steps }],
         });
+        if (workflowPath is not null)
+        {
+            run.Path = workflowPath;
+        }
+
         if (passedInAnotherAttempt)
         {
             repository.AddWorkflowRun(new WorkflowRunSeed { HeadSha = HeadSha, HeadBranch = "feature", Jobs = [new JobSeed { Name = checkName, Conclusion = "success", Log = "ok" }] });
         }
 
-        var job = run.Jobs[0];
-        return Request(job.Id, job.Id, checkName, repository);
+        var added = run.Jobs[0];
+        return Request(added.Id, added.Id, checkName, repository);
     }
 
     /// <summary>Another repository of the same installation.</summary>

@@ -38,6 +38,50 @@ public sealed class PostgresAnalysisStoreTests
     }
 
     [Test]
+    public async Task Should_read_back_the_job_reference_when_it_was_stored_with_the_analysis()
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(1));
+        await using var dataSource = await TestDatabase.CreateMigratedAsync(timeout.Token);
+        var store = new PostgresAnalysisStore(dataSource);
+        var workflowId = Guid.NewGuid();
+        await TestDatabase.AddWorkflowAsync(dataSource, workflowId, 42, timeout.Token);
+        var job = new CiJobReference { WorkflowPath = ".github/workflows/ci.yml", JobName = "test (20.x)", FailedStepName = "Run npm test", FailedStepNumber = 4, FailedStepCommand = "npm test" };
+        var analysis = new StoredAnalysis(workflowId, 7, 42, "hash-1", FailureCategory.Test, FixStrategy.LlmEdit, 0.9, "2 failing tests", 1, 10, 10, 0m, "not ok 1", ["test/cart.test.js"], job);
+
+        await store.InsertAsync(analysis, timeout.Token);
+        var byWorkflow = await store.FindByWorkflowAsync(workflowId, timeout.Token);
+        var cached = await store.FindLlmAnalysisAsync(7, 42, "hash-1", timeout.Token);
+
+        Assert.That(byWorkflow?.Job, Is.EqualTo(job));
+        Assert.That(cached?.Job, Is.EqualTo(job));
+    }
+
+    [Test]
+    public async Task Should_republish_the_job_reference_from_the_store_when_the_request_is_redelivered()
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        await using var dataSource = await TestDatabase.CreateMigratedAsync(timeout.Token);
+        await using var harness = await AnalyzerHarness.StartAsync(withLlm: true, store: new PostgresAnalysisStore(dataSource));
+        harness.Llm!.Enqueue(FirstAnswer);
+        string[] steps = ["Set up job", "Run actions/checkout@v4", "Run actions/setup-node@v4", "Run npm ci", "Run npm test", "Post Run actions/checkout@v4", "Complete job"];
+        var request = harness.AddFailedJob(Fixture.Read("node-test-tap.log"), checkName: "test (20.x)", steps: steps, failedStep: "Run npm test");
+        await TestDatabase.AddWorkflowAsync(dataSource, request.CorrelationId, request.PullRequest.Repository.RepositoryId, timeout.Token);
+        var expected = new CiJobReference { WorkflowPath = ".github/workflows/ci.yml", JobName = "test (20.x)", FailedStepName = "Run npm test", FailedStepNumber = 5, FailedStepCommand = "npm test" };
+
+        var first = (await harness.Analyzer.AnalyzeAsync(request, timeout.Token)).Analyzed!;
+        var apiRequests = harness.GitHub.Requests.Count;
+        var again = (await harness.Analyzer.AnalyzeAsync(request, timeout.Token)).Analyzed!;
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(first.Job, Is.EqualTo(expected));
+            Assert.That(again.Job, Is.EqualTo(expected), "the redelivered verdict carries the stored job reference");
+            Assert.That(harness.GitHub.Requests, Has.Count.EqualTo(apiRequests), "the redelivery asked GitHub nothing");
+            Assert.That(harness.Llm.Requests, Has.Count.EqualTo(1));
+        });
+    }
+
+    [Test]
     public async Task Should_find_no_cached_verdict_when_the_same_log_was_analysed_in_another_repository_or_installation()
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(1));

@@ -416,7 +416,8 @@ public sealed class GitHubStandIn : IAsyncDisposable
         {
             var fault = _faults.FirstOrDefault(f =>
                 (f.Method is null || string.Equals(f.Method, method, StringComparison.OrdinalIgnoreCase))
-                && (f.PathContains is null || path.Contains(f.PathContains, StringComparison.Ordinal)));
+                && (f.PathContains is null || path.Contains(f.PathContains, StringComparison.Ordinal))
+                && (f.PathEndsWith is null || path.EndsWith(f.PathEndsWith, StringComparison.Ordinal)));
             if (fault is null)
             {
                 return null;

@@ -330,8 +330,8 @@ public sealed record StandInGitRequest(string Repository, string Service, bool I
 public sealed record StandInCommit(string Sha, string Tree, IReadOnlyList<string> Parents, string Author, string Message);
 
 /// <summary>
-/// A failure to inject: the next <see cref="Times"/> API requests matching <see cref="Method"/> and
-/// <see cref="PathContains"/> answer <see cref="StatusCode"/> (with <c>retry-after</c> when given).
+/// A failure to inject: the next <see cref="Times"/> API requests matching <see cref="Method"/>,
+/// <see cref="PathContains"/> and <see cref="PathEndsWith"/> answer <see cref="StatusCode"/> (with <c>retry-after</c> when given).
 /// </summary>
 public sealed class StandInFault
 {
@@ -340,6 +340,9 @@ public sealed class StandInFault
     public string? Method { get; init; }
 
     public string? PathContains { get; init; }
+
+    /// <summary>Matches only paths ending so (e.g. a job, not its <c>/logs</c>).</summary>
+    public string? PathEndsWith { get; init; }
 
     public TimeSpan? RetryAfter { get; init; }
 
