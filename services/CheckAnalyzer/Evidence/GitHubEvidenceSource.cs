@@ -37,7 +37,7 @@ public sealed partial class GitHubEvidenceSource(GitHubClient github, ILogger<Gi
         // The flaky check does not depend on the log: both go out at once.
         using var lookup = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var passedElsewhere = PassedElsewhereAsync(client, request, lookup.Token);
-        var jobAndRun = request.JobId is { } id ? JobAndRunAsync(client, request, id, lookup.Token) : Task.FromResult<(GitHubJob, GitHubWorkflowRun)?>(null);
+        var jobAndRun = request.JobId is { } id ? JobAndRunAsync(client, request, id, lookup.Token) : Task.FromResult<(GitHubJob Job, GitHubWorkflowRun Run)?>(null);
         try
         {
             var (source, log) = request.JobId is { } jobId
