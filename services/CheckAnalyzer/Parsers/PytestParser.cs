@@ -10,6 +10,8 @@ namespace Agentic.CheckAnalyzer.Parsers;
 /// </summary>
 public sealed partial class PytestParser : ILineParser
 {
+    private const int MaxSections = 1000;
+
     private readonly Dictionary<string, (string File, int Line)> _locations = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string> _details = new(StringComparer.Ordinal);
     private string? _section;
@@ -27,7 +29,7 @@ public sealed partial class PytestParser : ILineParser
 
         if (line.StartsWith('E') && line.Length > 4 && line.AsSpan(1, 3).IsWhiteSpace())
         {
-            if (_section is not null && !_details.ContainsKey(_section))
+            if (_section is not null && _details.Count < MaxSections && !_details.ContainsKey(_section))
             {
                 _details[_section] = line[1..].Trim();
             }
@@ -38,7 +40,7 @@ public sealed partial class PytestParser : ILineParser
         if (_section is not null && !line.StartsWith("FAILED ", StringComparison.Ordinal) && !line.StartsWith("ERROR ", StringComparison.Ordinal) && line.Contains(".py:", StringComparison.Ordinal))
         {
             var location = Location().Match(line);
-            if (location.Success)
+            if (location.Success && (_locations.Count < MaxSections || _locations.ContainsKey(_section)))
             {
                 _locations[_section] = (location.Groups["file"].Value, int.Parse(location.Groups["line"].Value, CultureInfo.InvariantCulture));
             }
