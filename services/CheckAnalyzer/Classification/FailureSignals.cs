@@ -64,7 +64,7 @@ public static partial class FailureSignals
         new("build-failed", FailureCategory.Compile, 0.6, new Regex(@"^Build FAILED\.?$|error\[E\d{4}\]|^[\w/.-]+\.(?:c|cc|cpp|h|java|kt|go|rs|swift):\d+(?::\d+)?: error:|compilation failed|\bSyntaxError: ", Options, Timeout)),
 
         // Test.
-        new("dotnet-test", FailureCategory.Test, 0.85, new Regex(@"Failed!\s+- Failed:\s+[1-9]|Test Run Failed\.|Total tests:.*Failed:\s*[1-9]", Options, Timeout)),
+        new("dotnet-test", FailureCategory.Test, 0.85, new Regex(@"Failed!\s+- Failed:\s+[1-9]|Test Run Failed\.|Total tests:.*Failed:\s*[1-9]|Test Count: \d+, Passed: \d+, Failed: [1-9]", Options, Timeout)),
         new("pytest", FailureCategory.Test, 0.85, new Regex(@"^=+ .*\b[1-9]\d* failed\b.* =+$|^FAILED [^\s:]+::", Options, Timeout)),
         new("jest", FailureCategory.Test, 0.85, new Regex(@"^Tests:\s+[1-9]\d* failed|^\s*● .* › ", Options, Timeout)),
         new("tap", FailureCategory.Test, 0.8, new Regex(@"^# fail [1-9]\d*$|^# \{ total: \d+, pass: \d+, fail: [1-9]", Options, Timeout)),

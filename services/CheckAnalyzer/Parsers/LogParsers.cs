@@ -4,7 +4,7 @@ namespace Agentic.CheckAnalyzer.Parsers;
 public static class LogParsers
 {
     public static IReadOnlyList<ILineParser> CreateAll() =>
-        [new MsBuildParser(), new TypeScriptParser(), new EsLintParser(), new PrettierParser(), new PytestParser(), new DotnetTestParser(),
+        [new MsBuildParser(), new TypeScriptParser(), new EsLintParser(), new PrettierParser(), new PytestParser(), new DotnetTestParser(), new NUnitConsoleParser(),
          new XoParser(), new AvaParser(), new VitestParser(), new JestParser(), new MochaParser(), new TapParser(), new DependencyParser()];
 
     /// <summary>Parses a whole text (check-run output, an annotation) with every parser.</summary>

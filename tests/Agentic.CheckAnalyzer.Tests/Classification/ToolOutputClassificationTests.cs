@@ -61,6 +61,7 @@ public sealed class ToolOutputClassificationTests
     [TestCase("dotnet-test-xunit.log", "dotnet test", "tests/Shop.Tests.xunit/CartTests.cs")]
     [TestCase("dotnet-test-nunit.log", "dotnet test", "tests/Shop.Tests.nunit/CartTests.cs")]
     [TestCase("dotnet-test-mstest.log", "dotnet test", "tests/Shop.Tests.mstest/CartTests.cs")]
+    [TestCase("nunit-console.log", "nunit", "tests/Shop.Tests.Console/CartTests.cs")]
     [TestCase("pytest-failed.log", "pytest", "tests/test_invoice.py")]
     [TestCase("pytest-collect.log", "pytest", "tests/test_export.py")]
     public async Task Should_classify_test_failure_by_rules_naming_the_test_files_when_a_whole_job_log_shows_failed_tests(string fixture, string tool, string file)

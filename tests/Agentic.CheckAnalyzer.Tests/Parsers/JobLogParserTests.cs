@@ -88,6 +88,21 @@ public sealed class JobLogParserTests
     }
 
     [Test]
+    public async Task Should_read_failures_and_errors_with_their_repository_frame_when_the_nunit_console_runner_fails()
+    {
+        var findings = await FindingsAsync("nunit-console.log");
+
+        Assert.That(findings, Is.EqualTo(new[]
+        {
+            new Finding(FindingKind.Test, "nunit", "tests/Shop.Tests.Console/CartTests.cs", 26, null, "Shop.Tests.CartTests.Currency_symbol(\"GBP\",\"£\")",
+                "String lengths are both 1. Strings differ at index 0. Expected: \"£\" But was: \"$\" -----------^"),
+            new Finding(FindingKind.Test, "nunit", "tests/Shop.Tests.Console/CartTests.cs", 41, null, "Shop.Tests.CartTests.Discount_throws_on_negative",
+                "System.ArgumentOutOfRangeException : must not be negative Parameter name: percent Actual value was -1."),
+            new Finding(FindingKind.Test, "nunit", "tests/Shop.Tests.Console/CartTests.cs", 13, null, "Shop.Tests.CartTests.Total_adds_prices", "Expected: 6m But was: 5m"),
+        }));
+    }
+
+    [Test]
     public async Task Should_read_the_failed_tests_with_the_assertion_location_when_pytest_fails()
     {
         var findings = await FindingsAsync("pytest-failed.log");
