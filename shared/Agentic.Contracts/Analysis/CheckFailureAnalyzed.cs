@@ -1,3 +1,5 @@
+using Agentic.Contracts.Common;
+
 namespace Agentic.Contracts.Analysis;
 
 /// <summary>The Check Analyzer's verdict on a failed check.</summary>
@@ -25,4 +27,7 @@ public sealed record CheckFailureAnalyzed
     /// was not made. The verdict is provisional; ask again without <see cref="AnalyzeCheckFailure.RulesOnly"/>.
     /// </summary>
     public bool NeedsLlm { get; init; }
+
+    /// <summary>Where the check ran in CI (workflow, job, failed step), when the CI system told; the Executor reproduces that step.</summary>
+    public CiJobReference? Job { get; init; }
 }
