@@ -79,37 +79,30 @@ public sealed record InstalledToolchains(
 /// </summary>
 public sealed partial class ToolchainProbe(ProcessRunner runner)
 {
-    private readonly SemaphoreSlim _gate = new(1, 1);
-    private InstalledToolchains? _installed;
+    private readonly Lock _gate = new();
+    private Task<InstalledToolchains>? _installed;
 
-    public async Task<InstalledToolchains> GetAsync(CancellationToken cancellationToken)
+    /// <summary>Probed once (each probe bounded by its own timeout), then remembered; a caller's cancellation only stops its wait.</summary>
+    public Task<InstalledToolchains> GetAsync(CancellationToken cancellationToken)
     {
-        if (_installed is { } known)
+        lock (_gate)
         {
-            return known;
+            _installed ??= ProbeAsync();
         }
 
-        await _gate.WaitAsync(cancellationToken);
-        try
-        {
-            if (_installed is null)
-            {
-                var node = await RunAsync("node", ["--version"], cancellationToken);
-                var dotnet = await RunAsync("dotnet", ["--list-sdks"], cancellationToken);
-                var python = await RunAsync("python3", ["--version"], cancellationToken);
-                _installed = new InstalledToolchains(
-                    Versions(node),
-                    Versions(dotnet),
-                    Versions(python),
-                    Pwsh: SandboxRunner.SandboxPath.Split(':').Any(d => File.Exists(Path.Combine(d, "pwsh"))));
-            }
+        return _installed.WaitAsync(cancellationToken);
+    }
 
-            return _installed;
-        }
-        finally
-        {
-            _gate.Release();
-        }
+    private async Task<InstalledToolchains> ProbeAsync()
+    {
+        var node = await RunAsync("node", ["--version"], CancellationToken.None);
+        var dotnet = await RunAsync("dotnet", ["--list-sdks"], CancellationToken.None);
+        var python = await RunAsync("python3", ["--version"], CancellationToken.None);
+        return new InstalledToolchains(
+            Versions(node),
+            Versions(dotnet),
+            Versions(python),
+            Pwsh: SandboxRunner.SandboxPath.Split(':').Any(d => File.Exists(Path.Combine(d, "pwsh"))));
     }
 
     private async Task<string> RunAsync(string program, IReadOnlyList<string> arguments, CancellationToken cancellationToken)
