@@ -97,7 +97,9 @@ public static partial class ReproductionPlanner
         var context = Context(workflow, found, matrix, step, notes);
         if (Resolve(step.Run, context) is not { } script)
         {
-            return PlanningResult.Unsupported($"{stepName}: its script uses an expression Agentic does not evaluate ({FirstExpression(step.Run)}), e.g. a secret or an event value");
+            return PlanningResult.Unsupported(RefersToSecret(step.Run)
+                ? $"{stepName}: its script uses a secret, which Agentic never resolves"
+                : $"{stepName}: its script uses an expression Agentic does not evaluate ({FirstExpression(step.Run)})");
         }
 
         var shellName = step.Shell ?? found.Defaults.Shell ?? workflow.Defaults.Shell;
@@ -407,8 +409,10 @@ public static partial class ReproductionPlanner
         });
         return unresolved ? null : result;
 
+        // As in GitHub's expressions, a key the context lacks is null, which a template renders as an empty string.
         static string? Lookup(IReadOnlyList<KeyValuePair<string, string>> values, string key) =>
-            values.LastOrDefault(p => string.Equals(p.Key, key, StringComparison.Ordinal)) is { Key: not null } found ? found.Value : null;
+            !KeyPattern().IsMatch(key) ? null
+            : values.LastOrDefault(p => string.Equals(p.Key, key, StringComparison.Ordinal)) is { Key: not null } found ? found.Value : string.Empty;
     }
 
     private static string? FirstExpression(string text) => Expression().Match(text) is { Success: true } match ? Shorten(match.Value) : null;
@@ -538,6 +542,9 @@ public static partial class ReproductionPlanner
 
     [GeneratedRegex(@"\$\{\{(.*?)\}\}", RegexOptions.Singleline)]
     private static partial Regex Expression();
+
+    [GeneratedRegex("^[A-Za-z_][A-Za-z0-9_-]*$")]
+    private static partial Regex KeyPattern();
 
     [GeneratedRegex("^[A-Za-z_][A-Za-z0-9_]{0,127}$")]
     private static partial Regex VariableName();

@@ -126,7 +126,7 @@ public sealed partial class ToolchainProbe(ProcessRunner runner)
     }
 
     /// <summary>Each line's first version number (<c>v20.11.1</c>, <c>10.0.401 [/usr/share/dotnet/sdk]</c>, <c>Python 3.11.2</c>).</summary>
-    internal static List<string> Versions(string output) =>
+    public static IReadOnlyList<string> Versions(string output) =>
         [.. output.Split('\n').Select(l => VersionPattern().Match(l)).Where(m => m.Success).Select(m => m.Groups[1].Value)];
 
     [GeneratedRegex(@"\bv?(\d+\.\d+(?:\.\d+)?(?:-[0-9A-Za-z.]+)?)")]
