@@ -245,4 +245,34 @@ public sealed class ReproductionPipelineTests
         Assert.That(result.Outcome, Is.EqualTo(ExecutionOutcome.Validated), Evidence(result));
         Assert.That(result.Validation.Select(v => v.Kind), Is.EqualTo(new[] { "test" }), "no reproduction: the declared validation as before");
     }
+
+    [Test]
+    public async Task Should_require_after_the_fix_only_the_validation_steps_that_passed_at_the_head()
+    {
+        await using var harness = await ExecutorHarness.StartAsync();
+        var files = Repository("exports.add = (a, b) => a - b;\n");
+        files[".github/agentic.yml"] = "build: [\"false\"]\ntest: [grep, -q, exports.add, pkg/src/math.js]\n";
+        var repository = await harness.CreateRepositoryAsync("repro-baseline", files);
+
+        var result = await RunAsync(harness, repository, Diff("exports.add = (a, b) => a + b;"));
+
+        Assert.That(result.Outcome, Is.EqualTo(ExecutionOutcome.Validated), Evidence(result));
+        Assert.That(result.Validation.Select(v => v.Kind), Is.EqualTo(new[] { "setup", "reproduce at head", "reproduce", "test" }), "build failed at the head already");
+    }
+
+    [Test]
+    public async Task Should_answer_validation_failed_when_the_fix_breaks_a_step_that_passed_at_the_head()
+    {
+        await using var harness = await ExecutorHarness.StartAsync();
+        var files = Repository("exports.add = (a, b) => a - b;\n");
+        files[".github/agentic.yml"] = "lint: [grep, -q, \"a - b\", pkg/src/math.js]\n";
+        var repository = await harness.CreateRepositoryAsync("repro-broken-lint", files);
+
+        var result = await RunAsync(harness, repository, Diff("exports.add = (a, b) => a + b;"));
+
+        Assert.That(result.Outcome, Is.EqualTo(ExecutionOutcome.ValidationFailed), Evidence(result));
+        Assert.That(result.Validation[^1].Kind, Is.EqualTo("lint"));
+        Assert.That(result.Validation[^2].Kind, Is.EqualTo("reproduce"));
+        Assert.That(result.Validation[^2].ExitCode, Is.Zero);
+    }
 }
