@@ -259,6 +259,18 @@ public sealed class FixWorkflowStateMachineTests
     }
 
     [Test]
+    public void Should_keep_the_job_reference_and_the_environment_verdict_in_the_stored_saga_json()
+    {
+        var saga = new FixWorkflowState { CorrelationId = NewId.NextGuid(), Job = CiJob, EnvironmentDiffers = true };
+
+        var stored = System.Text.Json.JsonSerializer.Serialize(saga, Agentic.Persistence.Sagas.PostgresSagaJson.Options);
+        var read = System.Text.Json.JsonSerializer.Deserialize<FixWorkflowState>(stored, Agentic.Persistence.Sagas.PostgresSagaJson.Options)!;
+
+        Assert.That(read.Job, Is.EqualTo(CiJob));
+        Assert.That(read.EnvironmentDiffers, Is.True);
+    }
+
+    [Test]
     public async Task Should_report_every_problem_and_attempt_nothing_when_the_repository_config_is_invalid()
     {
         var id = NewId.NextGuid();
