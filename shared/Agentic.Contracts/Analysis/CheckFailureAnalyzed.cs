@@ -1,5 +1,3 @@
-using Agentic.Contracts.Common;
-
 namespace Agentic.Contracts.Analysis;
 
 /// <summary>The Check Analyzer's verdict on a failed check.</summary>
