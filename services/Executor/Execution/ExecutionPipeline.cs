@@ -4,6 +4,7 @@ using Agentic.Contracts.Execution;
 using Agentic.Executor.Commands;
 using Agentic.Executor.Options;
 using Agentic.Executor.Patches;
+using Agentic.Executor.Reproduction;
 using Agentic.Executor.Sandbox;
 using Agentic.Executor.Validation;
 using Agentic.Executor.Workspaces;
@@ -25,6 +26,7 @@ public sealed partial class ExecutionPipeline(
     GitCli git,
     PatchBuilder patches,
     ValidationRunner validation,
+    Reproducer reproducer,
     SecretScrubber scrubber,
     IOptions<ExecutorOptions> options,
     TimeProvider timeProvider,
@@ -107,6 +109,19 @@ public sealed partial class ExecutionPipeline(
 
         IReadOnlyList<string> readOnly = [workspace.MirrorDirectory];
         var timeout = command.Timeout > TimeSpan.Zero ? command.Timeout : settings.DefaultCommandTimeout;
+
+        // Reproduce first: the failed CI step on the unchanged head must fail here as it failed in CI, or there is
+        // nothing a fix could be judged against.
+        HeadRun? head = null;
+        if (command.Job is { } job && libraryCommand is not ValidateCommand)
+        {
+            head = await ReproduceAtHeadAsync(command, job, workspace, readOnly, config, steps, cancellationToken);
+            if (head.Outcome is { } ended)
+            {
+                return result(ended, head.Message, null);
+            }
+        }
+
         var ran = await libraryCommand.RunAsync(new CommandContext(workspace.Directory, readOnly, command.Arguments, timeout), cancellationToken);
         if (ran.Sandbox is { } sandbox)
         {
@@ -149,6 +164,23 @@ public sealed partial class ExecutionPipeline(
             return result(ExecutionOutcome.NoChange, null, null);
         }
 
+        if (patch is not null && head?.Plan is { } reproduction)
+        {
+            // The same step must now pass, and every validation step that passed at the head must still pass.
+            var (after, afterStep) = await reproducer.RunAsync(workspace.Directory, readOnly, reproduction, settings.ValidationTimeout, cancellationToken);
+            steps.Add(afterStep);
+            if (!after.Succeeded)
+            {
+                return result(after.TimedOut ? ExecutionOutcome.TimedOut : ExecutionOutcome.ValidationFailed, FailureSummary(afterStep), null);
+            }
+
+            var still = await validation.RunAsync(workspace.Directory, readOnly, head.PassingAtHead, settings.ValidationTimeout, cancellationToken);
+            steps.AddRange(still.Steps);
+            return still.Passed
+                ? result(ExecutionOutcome.Validated, null, patch.Diff)
+                : result(still.TimedOut ? ExecutionOutcome.TimedOut : ExecutionOutcome.ValidationFailed, FailureSummary(still.Steps[^1]), null);
+        }
+
         var plan = ValidationPlanner.Plan(workspace.Directory, config);
         var report = await validation.RunAsync(workspace.Directory, readOnly, plan, settings.ValidationTimeout, cancellationToken);
         steps.AddRange(report.Steps);
@@ -161,6 +193,126 @@ public sealed partial class ExecutionPipeline(
             ? result(ExecutionOutcome.Validated, null, patch.Diff)
             : result(report.TimedOut ? ExecutionOutcome.TimedOut : ExecutionOutcome.ValidationFailed, FailureSummary(report.Steps[^1]), null);
     }
+
+    /// <summary>
+    /// Plans and runs the reproduction on the unchanged head: the job's install steps, then the failed step. Ends the
+    /// execution (<see cref="HeadRun.Outcome"/>) when it passes (<see cref="ExecutionOutcome.NotReproduced"/>) or cannot
+    /// fail as in CI (<see cref="ExecutionOutcome.EnvironmentDiffers"/>); when it fails as in CI, runs the validation
+    /// plan at the head too (the steps that pass must still pass after the fix) and leaves the working copy as it was.
+    /// No workflow, job or step to reproduce: no reproduction, the execution goes on as without a job.
+    /// </summary>
+    private async Task<HeadRun> ReproduceAtHeadAsync(
+        ExecuteCommand command,
+        CiJobReference job,
+        Workspace workspace,
+        IReadOnlyList<string> readOnly,
+        AgenticYaml config,
+        List<ValidationStep> steps,
+        CancellationToken cancellationToken)
+    {
+        var settings = options.Value;
+        var planned = await reproducer.PlanAsync(workspace.Directory, job, cancellationToken);
+        switch (planned.Status)
+        {
+            case PlanningStatus.NotFound:
+                LogNoReproduction(logger, command.ExecutionId, planned.Reason ?? string.Empty);
+                return new HeadRun(null, null, null, []);
+            case PlanningStatus.Unsupported:
+                LogEnvironmentDiffers(logger, command.ExecutionId, planned.Reason ?? string.Empty);
+                return new HeadRun(ExecutionOutcome.EnvironmentDiffers, $"Our environment differs from CI's: {planned.Reason}", null, []);
+            default:
+                break;
+        }
+
+        var plan = planned.Plan!;
+        var notes = plan.Notes.Count > 0 ? "\nNotes: " + string.Join("; ", plan.Notes) : string.Empty;
+        var (setupPassed, setupSteps) = await reproducer.RunSetupAsync(workspace.Directory, readOnly, plan.Setup, settings.ValidationTimeout, cancellationToken);
+        steps.AddRange(setupSteps);
+        if (!setupPassed)
+        {
+            LogEnvironmentDiffers(logger, command.ExecutionId, "setup failed");
+            return new HeadRun(ExecutionOutcome.EnvironmentDiffers,
+                $"Our environment differs from CI's: the job's setup failed here, so {plan.Step} could not run as in CI.{notes}\n{FailureSummary(setupSteps[^1])}", null, []);
+        }
+
+        var (atHead, headStep) = await reproducer.RunAsync(workspace.Directory, readOnly, plan, settings.ValidationTimeout, cancellationToken);
+        steps.Add(headStep with { Kind = "reproduce at head" });
+        if (atHead.Succeeded)
+        {
+            LogNotReproduced(logger, command.ExecutionId);
+            var tail = headStep.OutputTail.Trim();
+            return new HeadRun(ExecutionOutcome.NotReproduced,
+                $"{plan.Step} passed here on the unchanged head {workspace.HeadSha[..Math.Min(7, workspace.HeadSha.Length)]}: the CI failure is flaky or belongs to CI's environment.{notes}" +
+                (tail.Length > 0 ? "\n" + (tail.Length > 2000 ? "…" + tail[^2000..] : tail) : string.Empty), null, []);
+        }
+
+        if (FailureSignature.Difference(atHead, command.FailureFiles) is { } difference)
+        {
+            LogEnvironmentDiffers(logger, command.ExecutionId, difference);
+            return new HeadRun(ExecutionOutcome.EnvironmentDiffers,
+                $"Our environment differs from CI's: {plan.Step} failed here differently: {difference}.{notes}\n{FailureSummary(headStep)}", null, []);
+        }
+
+        // Reproduced. Which validation steps pass at the head (each run on its own: one failing does not hide the others)?
+        var passing = new List<ValidationCommand>();
+        foreach (var validationCommand in ValidationPlanner.Plan(workspace.Directory, config))
+        {
+            var before = await validation.RunAsync(workspace.Directory, readOnly, [validationCommand], settings.ValidationTimeout, cancellationToken);
+            if (before.Passed)
+            {
+                passing.Add(validationCommand);
+            }
+        }
+
+        await ForgetHeadRunAsync(workspace.Directory, cancellationToken);
+        return new HeadRun(null, null, plan, passing);
+    }
+
+    /// <summary>
+    /// Leaves the working copy as the head had it for the patch: tracked files the head's runs changed are restored, and
+    /// what they created (build output, coverage) is excluded, so only the fix's own changes become the patch. The
+    /// installed dependencies stay for the fix and its validation.
+    /// </summary>
+    private async Task ForgetHeadRunAsync(string directory, CancellationToken cancellationToken)
+    {
+        string[] safe = ["-c", "core.fsmonitor=false", "-c", "core.untrackedCache=false"];
+        await git.RunCheckedAsync(directory, [.. safe, "checkout", "--", "."], null, cancellationToken);
+        var status = await git.RunAsync(directory, [.. safe, "status", "--porcelain=v1", "-z", "--untracked-files=normal"], null, cancellationToken);
+        if (!status.Succeeded)
+        {
+            throw new WorkspaceException($"git status failed: {status.Error}");
+        }
+
+        var created = Encoding.UTF8.GetString(status.Output).Split('\0', StringSplitOptions.RemoveEmptyEntries)
+            .Where(entry => entry.StartsWith("?? ", StringComparison.Ordinal))
+            .Select(entry => "/" + GitIgnoreEscape(entry[3..]))
+            .ToList();
+        if (created.Count > 0)
+        {
+            var info = Path.Combine(directory, ".git", "info");
+            Directory.CreateDirectory(info);
+            await File.AppendAllTextAsync(Path.Combine(info, "exclude"), "\n" + string.Join("\n", created) + "\n", cancellationToken);
+        }
+    }
+
+    private static string GitIgnoreEscape(string path)
+    {
+        var escaped = new StringBuilder();
+        foreach (var c in path)
+        {
+            if (c is '\\' or '*' or '?' or '[' or '!' or '#' or ' ')
+            {
+                escaped.Append('\\');
+            }
+
+            escaped.Append(c);
+        }
+
+        return escaped.ToString();
+    }
+
+    /// <summary>The head's reproduction: an outcome ending the execution, or the plan to run again after the fix and the validation steps passing at the head.</summary>
+    private sealed record HeadRun(ExecutionOutcome? Outcome, string? Message, ReproductionPlan? Plan, IReadOnlyList<ValidationCommand> PassingAtHead);
 
     /// <summary>
     /// What failed, with the tail of its (already scrubbed) output: fed back to the next attempt (an LLM edit's prompt)
@@ -192,4 +344,13 @@ public sealed partial class ExecutionPipeline(
 
     [LoggerMessage(2, LogLevel.Information, "Execution {ExecutionId}: patch refused: {Reason}")]
     private static partial void LogRefused(ILogger logger, Guid executionId, string reason);
+
+    [LoggerMessage(3, LogLevel.Information, "Execution {ExecutionId}: no reproduction: {Reason}")]
+    private static partial void LogNoReproduction(ILogger logger, Guid executionId, string reason);
+
+    [LoggerMessage(4, LogLevel.Information, "Execution {ExecutionId}: the failed step passed at the head (not reproduced)")]
+    private static partial void LogNotReproduced(ILogger logger, Guid executionId);
+
+    [LoggerMessage(5, LogLevel.Information, "Execution {ExecutionId}: environment differs from CI: {Reason}")]
+    private static partial void LogEnvironmentDiffers(ILogger logger, Guid executionId, string reason);
 }

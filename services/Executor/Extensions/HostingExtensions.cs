@@ -5,6 +5,7 @@ using Agentic.Executor.Options;
 using Agentic.Executor.Patches;
 using Agentic.Executor.Persistence;
 using Agentic.Executor.Processes;
+using Agentic.Executor.Reproduction;
 using Agentic.Executor.Sandbox;
 using Agentic.Executor.Validation;
 using Agentic.Executor.Workspaces;
@@ -66,6 +67,8 @@ public static class HostingExtensions
         services.TryAddSingleton<SandboxRunner>();
         services.TryAddSingleton<PatchBuilder>();
         services.TryAddSingleton<ValidationRunner>();
+        services.TryAddSingleton<ToolchainProbe>();
+        services.TryAddSingleton<Reproducer>();
         services.TryAddSingleton<DotnetFormatCommand>();
         services.TryAddSingleton<PrettierWriteCommand>();
         services.TryAddSingleton<EslintFixCommand>();

@@ -81,7 +81,13 @@ public static class FixWorkflowReport
         {
             // An output tail: its end matters most. A fenced block at the top level (inside a list item, a line of
             // content with less indentation would end the item and the block with it).
-            text.Append("\n**Last problem:**\n\n").Append(GitHubMarkdown.CodeBlock(scrubber.Scrub(failure), MaxFailureLength, keepEnd: true));
+            text.Append(saga.EnvironmentDiffers ? "\n**Our run of the step:**\n\n" : "\n**Last problem:**\n\n")
+                .Append(GitHubMarkdown.CodeBlock(scrubber.Scrub(failure), MaxFailureLength, keepEnd: true));
+        }
+
+        if (saga.EnvironmentDiffers && saga.Evidence is { Length: > 0 } evidence)
+        {
+            text.Append("\n**CI's run of the step:**\n\n").Append(GitHubMarkdown.CodeBlock(scrubber.Scrub(evidence), MaxFailureLength, keepEnd: true));
         }
 
         return text.ToString();
@@ -114,7 +120,13 @@ public static class FixWorkflowReport
         text.Append(CultureInfo.InvariantCulture, $"• *LLM cost:* ${saga.CostUsd:0.0000}\n");
         if (saga.LastFailure is { Length: > 0 } failure)
         {
-            text.Append("*Last problem:*\n").Append(SlackMrkdwn.CodeBlock(scrubber.Scrub(failure), MaxFailureLength, keepEnd: true)).Append('\n');
+            text.Append(saga.EnvironmentDiffers ? "*Our run of the step:*\n" : "*Last problem:*\n")
+                .Append(SlackMrkdwn.CodeBlock(scrubber.Scrub(failure), MaxFailureLength, keepEnd: true)).Append('\n');
+        }
+
+        if (saga.EnvironmentDiffers && saga.Evidence is { Length: > 0 } evidence)
+        {
+            text.Append("*CI's run of the step:*\n").Append(SlackMrkdwn.CodeBlock(scrubber.Scrub(evidence), MaxFailureLength, keepEnd: true)).Append('\n');
         }
 
         return text.ToString();

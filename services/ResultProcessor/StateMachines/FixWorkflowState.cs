@@ -52,6 +52,15 @@ public sealed class FixWorkflowState : SagaStateMachineInstance, ISagaVersion
 
     public List<string> Files { get; set; } = [];
 
+    /// <summary>Where the check ran in CI (workflow, job, failed step), from the analysis; sent to the Executor, which reproduces that step.</summary>
+    public CiJobReference? Job { get; set; }
+
+    /// <summary>
+    /// The Executor's reproduction of the failed step failed differently from CI (setup, toolchain, missing command, other
+    /// failure): the report then shows CI's output (<see cref="Evidence"/>) beside ours (<see cref="LastFailure"/>).
+    /// </summary>
+    public bool EnvironmentDiffers { get; set; }
+
     /// <summary>The rules-only triage was requested alongside the configuration (every workflow started since it existed).</summary>
     public bool TriageRequested { get; set; }
 

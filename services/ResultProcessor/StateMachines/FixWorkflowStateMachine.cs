@@ -179,8 +179,26 @@ public sealed class FixWorkflowStateMachine : MassTransitStateMachine<FixWorkflo
             Ignore(Analyzed), Ignore(Executed));
 
         During(Executing,
+            // The failed step passed on the unchanged head: flaky or CI's environment. No code change; the job runs again.
+            When(Executed, context => context.Message.ExecutionId == context.Saga.ExecutionId && context.Message.Outcome == ExecutionOutcome.NotReproduced)
+                .Then(context => context.Saga.LastFailure = context.Message.Error is { } error ? scrubber.Scrub(error) : null)
+                .Publish(context => Rerun(context.Saga))
+                .Finish(scrubber, RerunStarted, WorkflowOutcome.Rerun,
+                    c => $"The failed step passed when Agentic ran it as CI did on the unchanged head {ShortSha(c.Saga)}, so the failure looks flaky or " +
+                         "caused by CI's environment. No code was changed; the failed job was re-run."),
+            // The step failed here, but not as in CI: our environment differs, so a fix could not be judged. Never fed back as "your diff failed".
+            When(Executed, context => context.Message.ExecutionId == context.Saga.ExecutionId && context.Message.Outcome == ExecutionOutcome.EnvironmentDiffers)
+                .Then(context =>
+                {
+                    context.Saga.EnvironmentDiffers = true;
+                    context.Saga.LastFailure = context.Message.Error is { } error ? scrubber.Scrub(error) : context.Message.Outcome.ToString();
+                })
+                .Finish(scrubber, Escalated, WorkflowOutcome.Escalated,
+                    c => $"Agentic's environment differs from CI's: {StepDescription(c.Saga.Job)} did not fail here as it failed in CI, so no fix was attempted. " +
+                         "CI's output and ours are below."),
             // Only the current attempt's result counts: a late result of an earlier attempt, already judged, is dropped.
-            When(Executed, context => context.Message.ExecutionId == context.Saga.ExecutionId)
+            When(Executed, context => context.Message.ExecutionId == context.Saga.ExecutionId
+                                      && context.Message.Outcome is not (ExecutionOutcome.NotReproduced or ExecutionOutcome.EnvironmentDiffers))
                 .IfElse(context => context.Message.Outcome == ExecutionOutcome.Validated && context.Message.Patch is { Length: > 0 },
                     validated => validated
                         .Then(context => context.Saga.Patch = context.Message.Patch)
@@ -315,12 +333,7 @@ public sealed class FixWorkflowStateMachine : MassTransitStateMachine<FixWorkflo
                         act => act.IfElse(context => context.Saga.Strategy == FixStrategy.Rerun,
                             // Infrastructure trouble or a flaky test: no code changes, the failed job runs again.
                             rerun => rerun
-                                .Publish(context => new RerunRequested
-                                {
-                                    CorrelationId = context.Saga.CorrelationId,
-                                    PullRequest = context.Saga.PullRequest!,
-                                    JobId = context.Saga.JobId ?? 0,
-                                })
+                                .Publish(context => Rerun(context.Saga))
                                 .Finish(scrubber, RerunStarted, WorkflowOutcome.Rerun,
                                     c => $"{c.Saga.Category}: {c.Saga.RootCause} No code was changed; the failed job was re-run."),
                             fix => fix
@@ -347,6 +360,7 @@ public sealed class FixWorkflowStateMachine : MassTransitStateMachine<FixWorkflo
         saga.RootCause = scrubber.Scrub(verdict.RootCause);
         saga.Evidence = verdict.Evidence;
         saga.Files = [.. verdict.Files];
+        saga.Job = verdict.Job ?? saga.Job;
         saga.CostUsd += verdict.Usage.CostUsd;
         saga.NeedsLlm = verdict.NeedsLlm;
         saga.Triaged = true;
@@ -374,6 +388,26 @@ public sealed class FixWorkflowStateMachine : MassTransitStateMachine<FixWorkflo
         Timeout = caps.CommandTimeout,
         AllowPaths = saga.AllowPaths,
         DependencyFix = FixWorkflowPolicy.IsDependencyFix(saga),
+        Job = saga.Job,
+        FailureFiles = saga.Files,
+    };
+
+    private static RerunRequested Rerun(FixWorkflowState saga) => new()
+    {
+        CorrelationId = saga.CorrelationId,
+        PullRequest = saga.PullRequest!,
+        JobId = saga.JobId ?? 0,
+    };
+
+    private static string ShortSha(FixWorkflowState saga) => saga.PullRequest!.HeadSha[..Math.Min(7, saga.PullRequest.HeadSha.Length)];
+
+    /// <summary>The failed step as CI named it (untrusted text: the summary is scrubbed and escaped when rendered).</summary>
+    private static string StepDescription(CiJobReference? job) => job switch
+    {
+        null => "the failed check",
+        { FailedStepName: { Length: > 0 } step } => $"step '{step}' of job '{job.JobName}' ({job.WorkflowPath})",
+        { FailedStepNumber: { } number } => $"step {number} of job '{job.JobName}' ({job.WorkflowPath})",
+        _ => $"job '{job.JobName}' ({job.WorkflowPath})",
     };
 
     private static PublishFixResult PublishResult(FixWorkflowState saga, SecretScrubber scrubber) => new()

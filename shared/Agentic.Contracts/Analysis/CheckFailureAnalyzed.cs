@@ -26,6 +26,6 @@ public sealed record CheckFailureAnalyzed
     /// </summary>
     public bool NeedsLlm { get; init; }
 
-    /// <summary>The CI job and failed step the check came from (GitHub Actions), when known.</summary>
+    /// <summary>Where the check ran in CI (workflow, job, failed step), when the CI system told; the Executor reproduces that step.</summary>
     public CiJobReference? Job { get; init; }
 }

@@ -20,4 +20,16 @@ public enum ExecutionOutcome
 
     /// <summary>The executor itself failed (workspace, sandbox); not the repository's fault.</summary>
     Error = 5,
+
+    /// <summary>
+    /// The failed CI step, run as CI ran it on the unchanged head, passed here: the failure is flaky or belongs to CI's
+    /// environment. No fix was attempted; the job should run again.
+    /// </summary>
+    NotReproduced = 6,
+
+    /// <summary>
+    /// The failed CI step could not be reproduced as it failed in CI: its setup failed, a toolchain or command is missing,
+    /// or it failed differently. Our environment differs from CI's; no fix was attempted.
+    /// </summary>
+    EnvironmentDiffers = 7,
 }

@@ -21,4 +21,13 @@ public sealed record ExecuteCommand
 
     /// <summary>A dependency fix (the analysis said so): lockfiles and Directory.Packages.props may change. False (the default) keeps them protected.</summary>
     public bool DependencyFix { get; init; }
+
+    /// <summary>Where the check ran in CI (from the analysis): the Executor reproduces the failed step at the head before the fix. Null: no reproduction.</summary>
+    public CiJobReference? Job { get; init; }
+
+    /// <summary>
+    /// Files (or test names) the analysis says the failure is about: the Executor's reproduction fails "the same way" only
+    /// when its output names one of them (when any are given).
+    /// </summary>
+    public IReadOnlyList<string> FailureFiles { get; init; } = [];
 }

@@ -197,6 +197,80 @@ public sealed class FixWorkflowStateMachineTests
     }
 
     [Test]
+    public async Task Should_rerun_the_job_without_a_second_attempt_when_the_executor_could_not_reproduce_the_failure()
+    {
+        var id = NewId.NextGuid();
+        var execution = NewId.NextGuid();
+        await StartAsync(Detected(id) with { JobId = 555 });
+        await _harness.Bus.Publish(Analyzed(id, FixStrategy.LlmEdit) with { Job = CiJob });
+        Assert.That(await _saga.Exists(id, m => m.Dispatching), Is.Not.Null);
+        await _harness.Bus.Publish(new CommandDispatched { CorrelationId = id, ExecutionId = execution, Command = "llm-edit", Arguments = new Dictionary<string, string>(), Attempt = 1 });
+        Assert.That(await PublishedAsync<ExecuteCommand>(m => m.CorrelationId == id), Is.True);
+
+        await _harness.Bus.Publish(new CommandExecuted
+        {
+            CorrelationId = id, ExecutionId = execution, Outcome = ExecutionOutcome.NotReproduced, Validation = [], Duration = TimeSpan.FromSeconds(2),
+            Error = "step 5 'Test' of job 'test (20)' passed here on the unchanged head abc1234",
+        });
+
+        Assert.That(await _saga.Exists(id, m => m.RerunStarted), Is.Not.Null);
+        var executed = _harness.Published.Select<ExecuteCommand>(m => m.Context.Message.CorrelationId == id).Single().Context.Message;
+        var finished = _harness.Published.Select<WorkflowFinished>(m => m.Context.Message.CorrelationId == id).Single().Context.Message;
+        Assert.Multiple(() =>
+        {
+            Assert.That(executed.Job, Is.EqualTo(CiJob), "the analysis' job reference travels to the Executor");
+            Assert.That(executed.FailureFiles, Is.EqualTo(new[] { "src/a.cs" }));
+            Assert.That(_harness.Published.Select<RerunRequested>(m => m.Context.Message.CorrelationId == id).Single().Context.Message.JobId, Is.EqualTo(555));
+            Assert.That(_harness.Published.Select<DispatchCommand>(m => m.Context.Message.CorrelationId == id).Count(), Is.EqualTo(1), "not fed back as a failed diff");
+            Assert.That(finished.Outcome, Is.EqualTo(WorkflowOutcome.Rerun));
+            Assert.That(finished.Summary, Does.Contain("passed when Agentic ran it as CI did on the unchanged head abc1234").And.Contain("re-run"));
+        });
+    }
+
+    [Test]
+    public async Task Should_escalate_naming_the_step_and_both_outputs_when_our_environment_differs_from_ci()
+    {
+        var id = NewId.NextGuid();
+        var execution = NewId.NextGuid();
+        await StartAsync(Detected(id));
+        await _harness.Bus.Publish(Analyzed(id, FixStrategy.LlmEdit) with { Job = CiJob, Evidence = "FAIL test/a.test.ts > adds\nAssertionError: expected 3 to be 2" });
+        Assert.That(await _saga.Exists(id, m => m.Dispatching), Is.Not.Null);
+        await _harness.Bus.Publish(new CommandDispatched { CorrelationId = id, ExecutionId = execution, Command = "llm-edit", Arguments = new Dictionary<string, string>(), Attempt = 1 });
+        Assert.That(await _saga.Exists(id, m => m.Executing), Is.Not.Null);
+
+        await _harness.Bus.Publish(new CommandExecuted
+        {
+            CorrelationId = id, ExecutionId = execution, Outcome = ExecutionOutcome.EnvironmentDiffers, Validation = [], Duration = TimeSpan.FromSeconds(2),
+            Error = "Our environment differs from CI's: a command it runs is not installed here (exit 127, command not found)\nsh: 1: vitest: not found",
+        });
+
+        Assert.That(await _saga.Exists(id, m => m.Escalated), Is.Not.Null);
+        var finished = _harness.Published.Select<WorkflowFinished>(m => m.Context.Message.CorrelationId == id).Single().Context.Message;
+        Assert.That(await PublishedAsync<PostWorkflowReport>(m => m.CorrelationId == id && m.Status == "completed"), Is.True);
+        var report = _harness.Published.Select<PostWorkflowReport>(m => m.Context.Message.CorrelationId == id).Last().Context.Message.Markdown;
+        Assert.Multiple(() =>
+        {
+            Assert.That(finished.Outcome, Is.EqualTo(WorkflowOutcome.Escalated));
+            Assert.That(finished.Summary, Does.Contain("environment differs from CI's").And.Contain("step 'Test' of job 'test (20)' (.github/workflows/ci.yml)"));
+            Assert.That(_harness.Published.Select<DispatchCommand>(m => m.Context.Message.CorrelationId == id).Count(), Is.EqualTo(1), "not fed back as a failed diff");
+            Assert.That(report, Does.Contain("**Our run of the step:**").And.Contain("vitest: not found"));
+            Assert.That(report, Does.Contain("**CI's run of the step:**").And.Contain("AssertionError: expected 3 to be 2"));
+        });
+    }
+
+    [Test]
+    public void Should_keep_the_job_reference_and_the_environment_verdict_in_the_stored_saga_json()
+    {
+        var saga = new FixWorkflowState { CorrelationId = NewId.NextGuid(), Job = CiJob, EnvironmentDiffers = true };
+
+        var stored = System.Text.Json.JsonSerializer.Serialize(saga, Agentic.Persistence.Sagas.PostgresSagaJson.Options);
+        var read = System.Text.Json.JsonSerializer.Deserialize<FixWorkflowState>(stored, Agentic.Persistence.Sagas.PostgresSagaJson.Options)!;
+
+        Assert.That(read.Job, Is.EqualTo(CiJob));
+        Assert.That(read.EnvironmentDiffers, Is.True);
+    }
+
+    [Test]
     public async Task Should_report_every_problem_and_attempt_nothing_when_the_repository_config_is_invalid()
     {
         var id = NewId.NextGuid();
@@ -728,6 +802,15 @@ public sealed class FixWorkflowStateMachineTests
         Conclusion = "failure",
         DetectedAt = DateTimeOffset.UtcNow,
         FromFork = false,
+    };
+
+    private static readonly CiJobReference CiJob = new()
+    {
+        WorkflowPath = ".github/workflows/ci.yml",
+        JobName = "test (20)",
+        FailedStepName = "Test",
+        FailedStepNumber = 5,
+        FailedStepCommand = "npm test",
     };
 
     private static CheckFailureAnalyzed Analyzed(Guid id, FixStrategy strategy) => new()
