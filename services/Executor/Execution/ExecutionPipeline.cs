@@ -113,7 +113,7 @@ public sealed partial class ExecutionPipeline(
             steps.Add(new ValidationStep
             {
                 Kind = "command",
-                CommandLine = command.Command,
+                CommandLine = ran.CommandLine ?? command.Command,
                 ExitCode = sandbox.ExitCode,
                 Duration = sandbox.Duration,
                 OutputTail = sandbox.OutputTail,
@@ -146,7 +146,7 @@ public sealed partial class ExecutionPipeline(
 
         if (patch is null && libraryCommand is not ValidateCommand)
         {
-            return result(ExecutionOutcome.NoChange, null, null);
+            return result(ExecutionOutcome.NoChange, ran.NoChangeReason, null);
         }
 
         var plan = ValidationPlanner.Plan(workspace.Directory, config);

@@ -27,7 +27,7 @@ public sealed class ExecutionPipelineTests
             [".gitignore"] = "bin/\nobj/\n",
         });
 
-        var result = await harness.Pipeline.ExecuteAsync(harness.Command(repository, await ExecutorHarness.HeadAsync(repository), "dotnet-format", timeout: TimeSpan.FromMinutes(3)), CancellationToken.None);
+        var result = await harness.Pipeline.ExecuteAsync(harness.Command(repository, await ExecutorHarness.HeadAsync(repository), "format", new Dictionary<string, string> { ["tool"] = "dotnet-format" }, timeout: TimeSpan.FromMinutes(3)), CancellationToken.None);
 
         Assert.That(result.Outcome, Is.EqualTo(ExecutionOutcome.Validated), result.Error + string.Join("\n", result.Validation.Select(v => v.OutputTail)));
         Assert.That(result.Patch, Does.Contain("diff --git a/Greeter.cs b/Greeter.cs"));
