@@ -52,6 +52,12 @@ public sealed class FixWorkflowState : SagaStateMachineInstance, ISagaVersion
 
     public List<string> Files { get; set; } = [];
 
+    /// <summary>The analysis' format or lint tool (e.g. prettier, xo, msbuild), passed on to the dispatcher.</summary>
+    public string? Tool { get; set; }
+
+    /// <summary>The codes that tool reported (e.g. IDE0055), passed on to the dispatcher.</summary>
+    public List<string> Codes { get; set; } = [];
+
     /// <summary>The rules-only triage was requested alongside the configuration (every workflow started since it existed).</summary>
     public bool TriageRequested { get; set; }
 
