@@ -39,6 +39,42 @@ public sealed class ExecutionPipelineTests
     }
 
     [Test]
+    public async Task Should_answer_no_change_naming_the_formatter_run_when_dotnet_format_changes_nothing()
+    {
+        await using var harness = await ExecutorHarness.StartAsync();
+        var repository = await harness.CreateRepositoryAsync("tidy-csharp", new Dictionary<string, string?>
+        {
+            ["Tiny.csproj"] = Project + "\n",
+            ["Greeter.cs"] = "namespace Tiny;\n\npublic static class Greeter\n{\n    public static string Hello(string name) => \"Hello \" + name;\n}\n",
+            [".gitignore"] = "bin/\nobj/\n",
+        });
+        var arguments = new Dictionary<string, string> { ["tool"] = "dotnet-format", ["mode"] = "whitespace", ["paths"] = "Greeter.cs" };
+
+        var result = await harness.Pipeline.ExecuteAsync(harness.Command(repository, await ExecutorHarness.HeadAsync(repository), "format", arguments, TimeSpan.FromMinutes(3)), CancellationToken.None);
+
+        Assert.That(result.Outcome, Is.EqualTo(ExecutionOutcome.NoChange), result.Error);
+        Assert.That(result.Error, Is.EqualTo("dotnet format whitespace Tiny.csproj --include Greeter.cs --verbosity minimal changed nothing: the failure is not a formatting one the tool fixes"));
+        Assert.That(result.Validation[0].CommandLine, Is.EqualTo("dotnet format whitespace Tiny.csproj --include Greeter.cs --verbosity minimal"));
+    }
+
+    [Test]
+    public async Task Should_say_prettier_is_declared_but_not_installed_when_the_working_copy_has_no_node_modules()
+    {
+        await using var harness = await ExecutorHarness.StartAsync();
+        var repository = await harness.CreateRepositoryAsync("declared-prettier", new Dictionary<string, string?>
+        {
+            ["package.json"] = "{ \"devDependencies\": { \"prettier\": \"^3.3.0\" } }\n",
+            ["src/a.ts"] = "const a = {b:1}\n",
+        });
+
+        var result = await harness.Pipeline.ExecuteAsync(
+            harness.Command(repository, await ExecutorHarness.HeadAsync(repository), "format", new Dictionary<string, string> { ["paths"] = "src/a.ts" }), CancellationToken.None);
+
+        Assert.That(result.Outcome, Is.EqualTo(ExecutionOutcome.NoChange));
+        Assert.That(result.Error, Is.EqualTo("prettier is declared in package.json but not installed: dependencies were not set up"));
+    }
+
+    [Test]
     public async Task Should_answer_no_change_when_the_command_changes_nothing()
     {
         await using var harness = await ExecutorHarness.StartAsync();
