@@ -31,7 +31,7 @@ public sealed class PrettierFixer() : NodeFixer("prettier", "prettier")
         [resolution.Program!, "--write", "--ignore-unknown", "--no-error-on-unmatched-pattern", "--", .. paths.Count == 0 ? ["."] : paths];
 }
 
-/// <summary><c>eslint --fix</c>; exit 1 (problems left that it cannot fix) still counts as a run.</summary>
+/// <summary><c>eslint --fix</c> (flat or legacy configuration alike); exit 1 (problems left that it cannot fix) still counts as a run.</summary>
 public sealed class EslintFixer() : NodeFixer("eslint", "eslint")
 {
     public override string Name => "eslint";
@@ -41,7 +41,7 @@ public sealed class EslintFixer() : NodeFixer("eslint", "eslint")
     public override bool WorksOn(string path) => HasExtension(path, ScriptExtensions);
 
     public override IReadOnlyList<string> Arguments(FixerResolution resolution, string mode, IReadOnlyList<string> paths, IReadOnlyList<string> diagnostics) =>
-        [resolution.Program!, "--fix", "--no-warn-ignored", "--", .. paths.Count == 0 ? ["."] : paths];
+        [resolution.Program!, "--fix", "--", .. paths.Count == 0 ? ["."] : paths];
 
     public override IReadOnlyList<int> AcceptableExitCodes(string mode) => [1];
 }
