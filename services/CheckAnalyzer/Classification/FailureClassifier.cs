@@ -82,12 +82,14 @@ public static class FailureClassifier
             var files = findings.Findings.Where(f => f.Kind is FindingKind.Format or FindingKind.Lint).Select(f => f.File).OfType<string>().Distinct(StringComparer.Ordinal).Take(MaxFiles).ToList();
             var first = findings.Findings.First(f => f.Kind == kind);
             var what = kind == FindingKind.Format ? "formatting" : "lint";
-            return Build(FailureCategory.FormatOrLint, 0.9, string.Create(CultureInfo.InvariantCulture, $"{formatOrLint} {what} problem(s) in {files.Count} file(s); first: {first}"), files, $"{first.Tool}-findings", llmAvailable);
+            var codes = findings.Findings.Where(f => f.Kind is FindingKind.Format or FindingKind.Lint && f.Tool == first.Tool).Select(f => f.Code).OfType<string>().Distinct(StringComparer.Ordinal).Take(50).ToList();
+            return Build(FailureCategory.FormatOrLint, 0.9, string.Create(CultureInfo.InvariantCulture, $"{formatOrLint} {what} problem(s) in {files.Count} file(s); first: {first}"), files, $"{first.Tool}-findings", llmAvailable)
+                with { Tool = first.Tool, Codes = codes };
         }
 
         if (signals.Strongest(FailureCategory.FormatOrLint) is { } format)
         {
-            return Build(FailureCategory.FormatOrLint, format.Strength * 0.9, $"Formatting or lint check failed: {signals.Examples[format.Name]}", [], format.Name, llmAvailable);
+            return Build(FailureCategory.FormatOrLint, format.Strength * 0.9, $"Formatting or lint check failed: {signals.Examples[format.Name]}", [], format.Name, llmAvailable) with { Tool = format.Tool };
         }
 
         if (!codeFailure && signals.Strongest(FailureCategory.Infrastructure) is { } weakInfra)

@@ -40,9 +40,10 @@ public sealed class DispatchCommandConsumer(LlmEditProposer proposer, Dispatches
     {
         var (command, arguments, reason, usage) = request.Strategy switch
         {
-            FixStrategy.Deterministic when CommandLibrary.DeterministicFor(request.Category) is { } deterministic => (deterministic, new Dictionary<string, string>(), null, null),
+            FixStrategy.Deterministic when CommandLibrary.DeterministicFor(request.Category) is { } deterministic => (deterministic, Arguments(deterministic, request), null, null),
             FixStrategy.LlmEdit when proposer.IsEnabled => await ProposeAsync(request, context.CancellationToken),
-            FixStrategy.LlmEdit => (null, null, "no model is configured to propose code edits", null),
+            // After a formatter that changed nothing, the reason says so (the same command is never dispatched again).
+            FixStrategy.LlmEdit => (null, null, request.PreviousFailure is { Length: > 0 } previous ? $"{previous}; no model is configured to propose code edits" : "no model is configured to propose code edits", null),
             _ => ((string?)null, (Dictionary<string, string>?)null, $"no library command fits a {request.Category} failure with strategy {request.Strategy}", (LlmUsage?)null),
         };
 
@@ -65,6 +66,9 @@ public sealed class DispatchCommandConsumer(LlmEditProposer proposer, Dispatches
             Usage = usage,
         }, context.CancellationToken);
     }
+
+    private static Dictionary<string, string> Arguments(string command, DispatchCommand request) =>
+        command == CommandLibrary.Format ? CommandLibrary.FormatArguments(request.Tool, request.Codes, request.Files) : new Dictionary<string, string>(StringComparer.Ordinal);
 
     public static Guid ExecutionId(Guid workflowId, int attempt)
     {

@@ -110,7 +110,7 @@ public sealed class LlmEditProposer(
             .Text("Root cause (diagnosis):\n").Data("root-cause", request.RootCause);
         if (request.Attempt > 1 || !string.IsNullOrWhiteSpace(request.PreviousFailure))
         {
-            prompt.Text(string.Create(CultureInfo.InvariantCulture, $"\nThis is attempt {request.Attempt}. The previous attempt's diff was applied and then failed validation:\n"))
+            prompt.Text(string.Create(CultureInfo.InvariantCulture, $"\nThis is attempt {request.Attempt}. The previous attempt did not give a validated fix:\n"))
                 .Data("previous-failure", Cut(request.PreviousFailure ?? "(no details)", settings.MaxPreviousFailureChars))
                 .Text("Propose a different fix.\n");
         }

@@ -42,6 +42,12 @@ public enum CommandStatus
 
 public sealed record CommandRunResult(CommandStatus Status, string? Message = null, SandboxResult? Sandbox = null)
 {
+    /// <summary>What ran, as a person would type it (e.g. <c>prettier --write src/a.ts</c>); null: the command's name says it.</summary>
+    public string? CommandLine { get; init; }
+
+    /// <summary>What to report when it ran and the working copy did not change (e.g. "prettier --write src/a.ts changed nothing: ...").</summary>
+    public string? NoChangeReason { get; init; }
+
     public static CommandRunResult From(SandboxResult result, params int[] acceptableExitCodes)
     {
         ArgumentNullException.ThrowIfNull(result);

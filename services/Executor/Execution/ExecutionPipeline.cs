@@ -128,7 +128,7 @@ public sealed partial class ExecutionPipeline(
             steps.Add(new ValidationStep
             {
                 Kind = "command",
-                CommandLine = command.Command,
+                CommandLine = ran.CommandLine ?? command.Command,
                 ExitCode = sandbox.ExitCode,
                 Duration = sandbox.Duration,
                 OutputTail = sandbox.OutputTail,
@@ -161,7 +161,7 @@ public sealed partial class ExecutionPipeline(
 
         if (patch is null && libraryCommand is not ValidateCommand)
         {
-            return result(ExecutionOutcome.NoChange, null, null);
+            return result(ExecutionOutcome.NoChange, ran.NoChangeReason, null);
         }
 
         if (patch is not null && head?.Plan is { } reproduction)

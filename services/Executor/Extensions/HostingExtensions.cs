@@ -1,4 +1,5 @@
 using Agentic.Executor.Commands;
+using Agentic.Executor.Commands.Fixers;
 using Agentic.Executor.Consumers;
 using Agentic.Executor.Execution;
 using Agentic.Executor.Options;
@@ -69,12 +70,7 @@ public static class HostingExtensions
         services.TryAddSingleton<ValidationRunner>();
         services.TryAddSingleton<ToolchainProbe>();
         services.TryAddSingleton<Reproducer>();
-        services.TryAddSingleton<DotnetFormatCommand>();
-        services.TryAddSingleton<PrettierWriteCommand>();
-        services.TryAddSingleton<EslintFixCommand>();
-        services.AddSingleton<ILibraryCommand>(sp => sp.GetRequiredService<DotnetFormatCommand>());
-        services.AddSingleton<ILibraryCommand>(sp => sp.GetRequiredService<PrettierWriteCommand>());
-        services.AddSingleton<ILibraryCommand>(sp => sp.GetRequiredService<EslintFixCommand>());
+        services.TryAddSingleton<FixerCatalog>();
         services.AddSingleton<ILibraryCommand, FormatCommand>();
         services.AddSingleton<ILibraryCommand, ApplyDiffCommand>();
         services.AddSingleton<ILibraryCommand, ValidateCommand>();

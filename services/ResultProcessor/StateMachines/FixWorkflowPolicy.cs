@@ -33,6 +33,20 @@ public static class FixWorkflowPolicy
     }
 
     /// <summary>
+    /// The strategy of the next attempt after one that was not validated. A deterministic command (a formatter or lint
+    /// fixer) that changed nothing, or whose change did not validate, would do exactly the same again: it is never
+    /// dispatched twice, the next attempt is an LLM edit (the dispatcher rejects it, saying why, when no model is
+    /// configured). A timeout may be the machine's, so it keeps the strategy.
+    /// </summary>
+    public static FixStrategy? StrategyAfter(FixWorkflowState saga, ExecutionOutcome outcome)
+    {
+        ArgumentNullException.ThrowIfNull(saga);
+        return saga.Strategy == FixStrategy.Deterministic && outcome is ExecutionOutcome.NoChange or ExecutionOutcome.ValidationFailed
+            ? FixStrategy.LlmEdit
+            : saga.Strategy;
+    }
+
+    /// <summary>
     /// A dependency fix (the analyzer's category says so): the only change that may touch lockfiles and
     /// <c>Directory.Packages.props</c>.
     /// </summary>

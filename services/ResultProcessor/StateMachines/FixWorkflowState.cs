@@ -61,6 +61,12 @@ public sealed class FixWorkflowState : SagaStateMachineInstance, ISagaVersion
     /// </summary>
     public bool EnvironmentDiffers { get; set; }
 
+    /// <summary>The analysis' format or lint tool (e.g. prettier, xo, msbuild), passed on to the dispatcher.</summary>
+    public string? Tool { get; set; }
+
+    /// <summary>The codes that tool reported (e.g. IDE0055), passed on to the dispatcher.</summary>
+    public List<string> Codes { get; set; } = [];
+
     /// <summary>The rules-only triage was requested alongside the configuration (every workflow started since it existed).</summary>
     public bool TriageRequested { get; set; }
 

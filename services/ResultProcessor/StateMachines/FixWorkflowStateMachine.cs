@@ -210,7 +210,12 @@ public sealed class FixWorkflowStateMachine : MassTransitStateMachine<FixWorkflo
                         .IfElse(context => context.Message.Outcome is ExecutionOutcome.ValidationFailed or ExecutionOutcome.NoChange or ExecutionOutcome.TimedOut
                                            && context.Saga.Attempts < (context.Saga.MaxAttempts ?? caps.MaxAttempts),
                             retry => retry
-                                .Then(context => context.Saga.Attempts++)
+                                .Then(context =>
+                                {
+                                    // A deterministic command gives the same result again: the next attempt is an LLM edit (or a rejection saying why).
+                                    context.Saga.Strategy = FixWorkflowPolicy.StrategyAfter(context.Saga, context.Message.Outcome);
+                                    context.Saga.Attempts++;
+                                })
                                 .TransitionTo(Dispatching)
                                 .Publish(context => Dispatch(context.Saga)),
                             giveUp => giveUp.Finish(scrubber, Escalated, WorkflowOutcome.Escalated,
@@ -361,6 +366,8 @@ public sealed class FixWorkflowStateMachine : MassTransitStateMachine<FixWorkflo
         saga.Evidence = verdict.Evidence;
         saga.Files = [.. verdict.Files];
         saga.Job = verdict.Job ?? saga.Job;
+        saga.Tool = verdict.Tool;
+        saga.Codes = [.. verdict.Codes];
         saga.CostUsd += verdict.Usage.CostUsd;
         saga.NeedsLlm = verdict.NeedsLlm;
         saga.Triaged = true;
@@ -439,6 +446,8 @@ public sealed class FixWorkflowStateMachine : MassTransitStateMachine<FixWorkflo
         RootCause = saga.RootCause ?? string.Empty,
         Evidence = saga.Evidence ?? string.Empty,
         Files = saga.Files,
+        Tool = saga.Tool,
+        Codes = saga.Codes,
         Attempt = saga.Attempts,
         PreviousFailure = saga.LastFailure,
         AllowPaths = saga.AllowPaths,

@@ -18,6 +18,15 @@ public sealed record CheckFailureAnalyzed
 
     /// <summary>Files the diagnosis points at, relative to the repository root.</summary>
     public required IReadOnlyList<string> Files { get; init; }
+
+    /// <summary>
+    /// For a format or lint failure, the tool whose findings or signal classified it (e.g. <c>prettier</c>, <c>eslint</c>,
+    /// <c>xo</c>, <c>msbuild</c> for dotnet format and analyzer ids); null when none was recognised.
+    /// </summary>
+    public string? Tool { get; init; }
+
+    /// <summary>The diagnostic ids or rules that tool reported (e.g. <c>IDE0055</c>, <c>CA1822</c>, <c>prefer-const</c>); empty when none.</summary>
+    public IReadOnlyList<string> Codes { get; init; } = [];
     public required LlmUsage Usage { get; init; }
 
     /// <summary>

@@ -12,6 +12,12 @@ public sealed record DispatchCommand
     public required string RootCause { get; init; }
     public required string Evidence { get; init; }
     public required IReadOnlyList<string> Files { get; init; }
+
+    /// <summary>The analysis' format or lint tool (<see cref="Analysis.CheckFailureAnalyzed.Tool"/>): which fixer the deterministic command runs.</summary>
+    public string? Tool { get; init; }
+
+    /// <summary>The diagnostic ids or rules the tool reported (<see cref="Analysis.CheckFailureAnalyzed.Codes"/>), e.g. to pick dotnet format's mode.</summary>
+    public IReadOnlyList<string> Codes { get; init; } = [];
     public required int Attempt { get; init; }
 
     /// <summary>Why the previous attempt failed, fed back to the next one.</summary>

@@ -26,6 +26,17 @@ public sealed class FailureClassifierTests
         Assert.That(result.Files, Is.Not.Empty);
     }
 
+    [TestCase("prettier.log", "prettier", new string[0])]
+    [TestCase("eslint.log", "eslint", new[] { "@typescript-eslint/no-unused-vars", "indent", "@typescript-eslint/no-explicit-any" })]
+    [TestCase("dotnet-format.log", "msbuild", new[] { "WHITESPACE", "IMPORTS" })]
+    public async Task Should_name_the_tool_and_its_codes_so_the_dispatcher_can_pick_the_fixer(string fixture, string tool, string[] codes)
+    {
+        var result = await ClassifyAsync(fixture, llm: true);
+
+        Assert.That(result.Tool, Is.EqualTo(tool));
+        Assert.That(result.Codes, Is.EquivalentTo(codes));
+    }
+
     [TestCase("msbuild.log")]
     [TestCase("tsc.log")]
     [TestCase("tsc-pretty.log")]

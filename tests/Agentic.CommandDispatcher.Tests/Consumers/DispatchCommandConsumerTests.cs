@@ -42,7 +42,7 @@ public sealed class DispatchCommandConsumerTests
         Assert.Multiple(() =>
         {
             Assert.That(dispatched.Command, Is.EqualTo("format"));
-            Assert.That(dispatched.Arguments, Is.Empty);
+            Assert.That(dispatched.Arguments, Is.EqualTo(new Dictionary<string, string> { ["paths"] = Diffs.CartPath }));
             Assert.That(dispatched.Attempt, Is.EqualTo(1));
             Assert.That(dispatched.ExecutionId, Is.EqualTo(DispatchCommandConsumer.ExecutionId(request.CorrelationId, 1)));
             Assert.That(dispatched.Usage, Is.Null);
@@ -76,6 +76,29 @@ public sealed class DispatchCommandConsumerTests
         var rejected = await RejectedFor(request);
 
         Assert.That(rejected.Reason, Is.EqualTo("no library command fits a FormatOrLint failure with strategy 42"));
+    }
+
+    [Test]
+    public async Task Should_dispatch_format_with_the_analysis_tool_and_files_when_the_analysis_named_them()
+    {
+        await StartAsync(withModel: true);
+        var request = Requests.Dispatch(FixStrategy.Deterministic, FailureCategory.FormatOrLint, files: ["src/a.js", "/etc/passwd", "../x.js", "src/b.js"]) with { Tool = "xo", Codes = ["no-var"] };
+
+        var dispatched = await DispatchedFor(request);
+
+        Assert.That(dispatched.Arguments, Is.EqualTo(new Dictionary<string, string> { ["tool"] = "xo", ["paths"] = "src/a.js\nsrc/b.js" }));
+        Assert.That(_model.Calls, Is.Empty);
+    }
+
+    [Test]
+    public async Task Should_reject_an_llm_edit_after_a_formatter_no_op_saying_what_ran_when_no_model_is_configured()
+    {
+        await StartAsync(withModel: false);
+        const string NoOp = "prettier --write --ignore-unknown --no-error-on-unmatched-pattern src/a.ts changed nothing: the failure is not a formatting one the tool fixes";
+
+        var rejected = await RejectedFor(Requests.Dispatch(FixStrategy.LlmEdit, FailureCategory.FormatOrLint, attempt: 2, previousFailure: NoOp));
+
+        Assert.That(rejected.Reason, Is.EqualTo(NoOp + "; no model is configured to propose code edits"));
     }
 
     [Test]

@@ -303,7 +303,7 @@ public sealed class LlmEditProposerTests
         await Proposer().ProposeAsync(Requests.Dispatch(attempt: 2, previousFailure: failure), CancellationToken.None);
 
         var prompt = _model.Calls.Single().Messages[1].Text;
-        Assert.That(prompt, Does.Contain("This is attempt 2. The previous attempt's diff was applied and then failed validation:\n<untrusted-previous-failure-"));
+        Assert.That(prompt, Does.Contain("This is attempt 2. The previous attempt did not give a validated fix:\n<untrusted-previous-failure-"));
         Assert.That(Sections(prompt, "previous-failure"), Is.EqualTo(new[] { failure + "\n" }));
         Assert.That(prompt, Does.Contain(">\nPropose a different fix."));
     }

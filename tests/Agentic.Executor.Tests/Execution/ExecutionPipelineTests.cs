@@ -27,7 +27,7 @@ public sealed class ExecutionPipelineTests
             [".gitignore"] = "bin/\nobj/\n",
         });
 
-        var result = await harness.Pipeline.ExecuteAsync(harness.Command(repository, await ExecutorHarness.HeadAsync(repository), "dotnet-format", timeout: TimeSpan.FromMinutes(3)), CancellationToken.None);
+        var result = await harness.Pipeline.ExecuteAsync(harness.Command(repository, await ExecutorHarness.HeadAsync(repository), "format", new Dictionary<string, string> { ["tool"] = "dotnet-format" }, timeout: TimeSpan.FromMinutes(3)), CancellationToken.None);
 
         Assert.That(result.Outcome, Is.EqualTo(ExecutionOutcome.Validated), result.Error + string.Join("\n", result.Validation.Select(v => v.OutputTail)));
         Assert.That(result.Patch, Does.Contain("diff --git a/Greeter.cs b/Greeter.cs"));
@@ -36,6 +36,42 @@ public sealed class ExecutionPipelineTests
         Assert.That(string.Join(",", result.Validation.Select(v => v.Kind)), Is.EqualTo("command,build"));
         Assert.That(result.Validation[^1].CommandLine, Does.StartWith("dotnet build Tiny.csproj"));
         Assert.That(result.Validation[^1].ExitCode, Is.Zero);
+    }
+
+    [Test]
+    public async Task Should_answer_no_change_naming_the_formatter_run_when_dotnet_format_changes_nothing()
+    {
+        await using var harness = await ExecutorHarness.StartAsync();
+        var repository = await harness.CreateRepositoryAsync("tidy-csharp", new Dictionary<string, string?>
+        {
+            ["Tiny.csproj"] = Project + "\n",
+            ["Greeter.cs"] = "namespace Tiny;\n\npublic static class Greeter\n{\n    public static string Hello(string name) => \"Hello \" + name;\n}\n",
+            [".gitignore"] = "bin/\nobj/\n",
+        });
+        var arguments = new Dictionary<string, string> { ["tool"] = "dotnet-format", ["mode"] = "whitespace", ["paths"] = "Greeter.cs" };
+
+        var result = await harness.Pipeline.ExecuteAsync(harness.Command(repository, await ExecutorHarness.HeadAsync(repository), "format", arguments, TimeSpan.FromMinutes(3)), CancellationToken.None);
+
+        Assert.That(result.Outcome, Is.EqualTo(ExecutionOutcome.NoChange), result.Error);
+        Assert.That(result.Error, Is.EqualTo("dotnet format whitespace Tiny.csproj --include Greeter.cs --verbosity minimal changed nothing: the failure is not a formatting one the tool fixes"));
+        Assert.That(result.Validation[0].CommandLine, Is.EqualTo("dotnet format whitespace Tiny.csproj --include Greeter.cs --verbosity minimal"));
+    }
+
+    [Test]
+    public async Task Should_say_prettier_is_declared_but_not_installed_when_the_working_copy_has_no_node_modules()
+    {
+        await using var harness = await ExecutorHarness.StartAsync();
+        var repository = await harness.CreateRepositoryAsync("declared-prettier", new Dictionary<string, string?>
+        {
+            ["package.json"] = "{ \"devDependencies\": { \"prettier\": \"^3.3.0\" } }\n",
+            ["src/a.ts"] = "const a = {b:1}\n",
+        });
+
+        var result = await harness.Pipeline.ExecuteAsync(
+            harness.Command(repository, await ExecutorHarness.HeadAsync(repository), "format", new Dictionary<string, string> { ["paths"] = "src/a.ts" }), CancellationToken.None);
+
+        Assert.That(result.Outcome, Is.EqualTo(ExecutionOutcome.NoChange));
+        Assert.That(result.Error, Is.EqualTo("prettier is declared in package.json but not installed: dependencies were not set up"));
     }
 
     [Test]

@@ -137,6 +137,50 @@ public sealed class FixWorkflowStateMachineTests
     }
 
     [Test]
+    public async Task Should_not_dispatch_the_same_formatter_again_when_it_changed_nothing_and_escalate_saying_so_without_a_model()
+    {
+        const string NoOp = "prettier --write --ignore-unknown --no-error-on-unmatched-pattern src/a.ts changed nothing: the failure is not a formatting one the tool fixes";
+        var id = NewId.NextGuid();
+        var execution = NewId.NextGuid();
+        await StartAsync(Detected(id));
+        await _harness.Bus.Publish(Analyzed(id, FixStrategy.Deterministic) with { Tool = "prettier", Codes = ["prettier"] });
+        Assert.That(await _saga.Exists(id, m => m.Dispatching), Is.Not.Null);
+        var arguments = new Dictionary<string, string> { ["tool"] = "prettier", ["paths"] = "src/a.ts" };
+        await _harness.Bus.Publish(new CommandDispatched { CorrelationId = id, ExecutionId = execution, Command = "format", Arguments = arguments, Attempt = 1 });
+        Assert.That(await _saga.Exists(id, m => m.Executing), Is.Not.Null);
+
+        await _harness.Bus.Publish(new CommandExecuted { CorrelationId = id, ExecutionId = execution, Outcome = ExecutionOutcome.NoChange, Validation = [], Duration = TimeSpan.FromSeconds(1), Error = NoOp });
+
+        Assert.That(await PublishedCountAsync<DispatchCommand>(m => m.CorrelationId == id, 2), Is.True);
+        var dispatches = _harness.Published.Select<DispatchCommand>(m => m.Context.Message.CorrelationId == id).Select(m => m.Context.Message).ToList();
+        Assert.Multiple(() =>
+        {
+            Assert.That(dispatches[0].Strategy, Is.EqualTo(FixStrategy.Deterministic));
+            Assert.That(dispatches[0].Tool, Is.EqualTo("prettier"), "the analysis' tool reaches the dispatcher");
+            Assert.That(dispatches[0].Codes, Is.EqualTo(new[] { "prettier" }));
+            Assert.That(dispatches[1].Strategy, Is.EqualTo(FixStrategy.LlmEdit), "the second attempt is never the same deterministic command");
+            Assert.That(dispatches[1].Attempt, Is.EqualTo(2));
+            Assert.That(dispatches[1].PreviousFailure, Is.EqualTo(NoOp));
+        });
+
+        // The dispatcher has no model: it says so with the formatter's result, and the workflow escalates with that reason.
+        await _harness.Bus.Publish(new CommandRejected { CorrelationId = id, Reason = NoOp + "; no model is configured to propose code edits" });
+        Assert.That(await _saga.Exists(id, m => m.Escalated), Is.Not.Null);
+        var finished = _harness.Published.Select<WorkflowFinished>(m => m.Context.Message.CorrelationId == id).Single().Context.Message;
+        Assert.That(finished.Summary, Does.Contain("src/a.ts changed nothing: the failure is not a formatting one the tool fixes"));
+        Assert.That(_harness.Published.Select<ExecuteCommand>(m => m.Context.Message.CorrelationId == id).Count(), Is.EqualTo(1), "the no-op ran once");
+    }
+
+    [TestCase(FixStrategy.Deterministic, ExecutionOutcome.NoChange, FixStrategy.LlmEdit)]
+    [TestCase(FixStrategy.Deterministic, ExecutionOutcome.ValidationFailed, FixStrategy.LlmEdit)]
+    [TestCase(FixStrategy.Deterministic, ExecutionOutcome.TimedOut, FixStrategy.Deterministic)]
+    [TestCase(FixStrategy.LlmEdit, ExecutionOutcome.ValidationFailed, FixStrategy.LlmEdit)]
+    public void Should_choose_the_next_attempts_strategy_from_the_last_outcome(FixStrategy strategy, ExecutionOutcome outcome, FixStrategy expected)
+    {
+        Assert.That(FixWorkflowPolicy.StrategyAfter(new FixWorkflowState { Strategy = strategy }, outcome), Is.EqualTo(expected));
+    }
+
+    [Test]
     public async Task Should_publish_the_patch_when_validation_passes_and_finish_when_pushed()
     {
         var id = NewId.NextGuid();
