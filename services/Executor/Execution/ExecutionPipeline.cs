@@ -5,6 +5,7 @@ using Agentic.Executor.Commands;
 using Agentic.Executor.Options;
 using Agentic.Executor.Patches;
 using Agentic.Executor.Sandbox;
+using Agentic.Executor.Setup;
 using Agentic.Executor.Validation;
 using Agentic.Executor.Workspaces;
 using Agentic.Git;
@@ -14,7 +15,8 @@ using Microsoft.Extensions.Options;
 namespace Agentic.Executor.Execution;
 
 /// <summary>
-/// One execution: check the command, prepare a working copy at the head, run the command in the sandbox, build the
+/// One execution: check the command, prepare a working copy at the head, install its dependencies (setup, the only
+/// step with network: the package registries through the egress proxy), run the command in the sandbox, build the
 /// patch, apply policy, validate with the repository's own commands, clean up. Every path ends in a
 /// <see cref="CommandExecuted"/>; nothing here publishes or persists.
 /// </summary>
@@ -25,6 +27,7 @@ public sealed partial class ExecutionPipeline(
     GitCli git,
     PatchBuilder patches,
     ValidationRunner validation,
+    SetupPhase setup,
     SecretScrubber scrubber,
     IOptions<ExecutorOptions> options,
     TimeProvider timeProvider,
@@ -106,6 +109,15 @@ public sealed partial class ExecutionPipeline(
         }
 
         IReadOnlyList<string> readOnly = [workspace.MirrorDirectory];
+
+        // Setup: dependencies installed before anything reads them (formatters need node_modules, builds their packages).
+        using var installed = await setup.RunAsync(SetupRequestFor(command, config, workspace.Directory, readOnly), cancellationToken);
+        steps.AddRange(installed.Steps);
+        if (!installed.Succeeded)
+        {
+            return result(ExecutionOutcome.Error, installed.Error, null);
+        }
+
         var timeout = command.Timeout > TimeSpan.Zero ? command.Timeout : settings.DefaultCommandTimeout;
         var ran = await libraryCommand.RunAsync(new CommandContext(workspace.Directory, readOnly, command.Arguments, timeout), cancellationToken);
         if (ran.Sandbox is { } sandbox)
@@ -161,6 +173,18 @@ public sealed partial class ExecutionPipeline(
             ? result(ExecutionOutcome.Validated, null, patch.Diff)
             : result(report.TimedOut ? ExecutionOutcome.TimedOut : ExecutionOutcome.ValidationFailed, FailureSummary(report.Steps[^1]), null);
     }
+
+    /// <summary>The setup of this working copy: the steps <c>.github/agentic.yml</c> declares, else detected ones.</summary>
+    internal static SetupRequest SetupRequestFor(ExecuteCommand command, AgenticYaml config, string workspace, IReadOnlyList<string> readOnly) => new()
+    {
+        Workspace = workspace,
+        Repository = command.PullRequest.Repository.RepositoryId.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        Steps = config.Setup?.Select(argv => new SetupStep(RepositoryConfig.CommandLine.Join(argv), argv, ".", new Dictionary<string, string>())).ToList(),
+        AllowLifecycleScripts = config.AllowLifecycleScripts,
+        Environment = config.Environment,
+        ReadOnlyPaths = readOnly,
+        StepTimeout = config.Timeouts.TryGetValue(SetupPhase.Kind, out var limit) ? limit : null,
+    };
 
     /// <summary>
     /// What failed, with the tail of its (already scrubbed) output: fed back to the next attempt (an LLM edit's prompt)
