@@ -19,7 +19,11 @@ public static class SetupDetector
         bool Has(string file) => File.Exists(Path.Combine(workspace, file));
         IEnumerable<string> Scripts(string flag) => allowLifecycleScripts ? [] : [flag];
 
-        if (Has("package-lock.json") || Has("npm-shrinkwrap.json"))
+        if (!Has("package.json"))
+        {
+            // A lockfile alone installs nothing.
+        }
+        else if (Has("package-lock.json") || Has("npm-shrinkwrap.json"))
         {
             steps.Add(new("npm ci", ["npm", "ci", .. Scripts("--ignore-scripts"), "--no-audit", "--no-fund"], ".", none));
         }
