@@ -41,7 +41,13 @@ public sealed partial class EgressProxy(IOptions<ExecutorOptions> options, ILogg
             File.SetUnixFileMode(folder, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute);
         }
 
-        var path = Path.Combine(folder, $"{name}-{Guid.NewGuid():N}.sock");
+        // Short: a Unix socket path has at most 107 bytes.
+        var path = Path.Combine(folder, $"{Guid.NewGuid().ToString("N")[..16]}.sock");
+        if (System.Text.Encoding.UTF8.GetByteCount(path) > 107)
+        {
+            throw new InvalidOperationException($"The egress socket path {path} is longer than a Unix socket allows: choose a shorter Executor:WorkspaceRoot.");
+        }
+
         var listener = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
         listener.Bind(new UnixDomainSocketEndPoint(path));
         if (!OperatingSystem.IsWindows())
