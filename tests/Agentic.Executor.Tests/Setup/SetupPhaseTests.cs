@@ -149,8 +149,9 @@ public sealed class SetupPhaseTests
 
         Assert.That(result.Succeeded, Is.False);
         Assert.That(result.Error, Does.StartWith("setup failed: installing dependencies with `npm ci --ignore-scripts --no-audit --no-fund` exited 1"));
-        Assert.That(result.Error, Does.Contain("in sync"));
+        Assert.That(result.Error, Does.Contain("npm error"), "with the tail of the install's output");
         Assert.That(result.Steps.Single().ExitCode, Is.EqualTo(1));
+        Assert.That(result.Steps.Single().OutputTail, Does.Contain("in sync"));
     }
 
     [Test]
