@@ -5,6 +5,7 @@ using Agentic.Contracts.Execution;
 using Agentic.Executor.Egress;
 using Agentic.Executor.Options;
 using Agentic.Executor.Sandbox;
+using Agentic.Git;
 using Microsoft.Extensions.Options;
 
 namespace Agentic.Executor.Setup;
@@ -64,6 +65,7 @@ public sealed partial class SetupPhase(
     SandboxProfiles profiles,
     RepositoryCaches caches,
     EgressProxy proxy,
+    GitCli git,
     IOptions<ExecutorOptions> options,
     ILogger<SetupPhase> logger)
 {
@@ -128,6 +130,8 @@ public sealed partial class SetupPhase(
                     await caches.SaveNodeModulesAsync(request.Repository, nodeModules, target, cancellationToken);
                 }
             }
+
+            await ExcludeFromPatchAsync(request.Workspace, cancellationToken);
         }
         catch
         {
@@ -181,6 +185,58 @@ public sealed partial class SetupPhase(
         LogStep(logger, request.Repository, step.Name, result.ExitCode, Stopwatch.GetElapsedTime(started).TotalMilliseconds, session.Tunnels.Count);
         session.Dispose();
         return (result, session.Tunnels);
+    }
+
+    /// <summary>
+    /// What setup created (<c>node_modules</c>, <c>.venv</c>, whatever a declared step wrote) is not the fix: the new
+    /// untracked paths go to the working copy's own <c>.git/info/exclude</c>, so the patch holds only what the command changes.
+    /// </summary>
+    private async Task ExcludeFromPatchAsync(string workspace, CancellationToken cancellationToken)
+    {
+        var gitDirectory = Path.Combine(workspace, ".git");
+        if (!Directory.Exists(gitDirectory))
+        {
+            return;
+        }
+
+        var status = await git.RunAsync(
+            workspace,
+            ["-c", "core.fsmonitor=false", "-c", "core.untrackedCache=false", "status", "--porcelain=v1", "-z", "--untracked-files=normal", "--ignored=no"],
+            null,
+            cancellationToken);
+        if (!status.Succeeded)
+        {
+            return;
+        }
+
+        var patterns = Encoding.UTF8.GetString(status.Output)
+            .Split('\0', StringSplitOptions.RemoveEmptyEntries)
+            .Where(entry => entry.StartsWith("?? ", StringComparison.Ordinal))
+            .Select(entry => "/" + EscapePattern(entry[3..]))
+            .ToList();
+        if (patterns.Count > 0)
+        {
+            var info = Path.Combine(gitDirectory, "info");
+            Directory.CreateDirectory(info);
+            await File.AppendAllLinesAsync(Path.Combine(info, "exclude"), ["# written by the setup phase", .. patterns], cancellationToken);
+        }
+    }
+
+    /// <summary>A path as a literal gitignore pattern: glob characters, a leading '#' or '!' and trailing spaces escaped.</summary>
+    internal static string EscapePattern(string path)
+    {
+        var builder = new StringBuilder(path.Length + 8);
+        foreach (var c in path)
+        {
+            if (c is '\\' or '*' or '?' or '[' or ']' or '!' or '#' or ' ')
+            {
+                builder.Append('\\');
+            }
+
+            builder.Append(c);
+        }
+
+        return builder.ToString();
     }
 
     /// <summary>What the run asked of the network, in one line per destination (refusals named).</summary>
