@@ -361,10 +361,22 @@ public sealed partial class EgressProxy(IOptions<ExecutorOptions> options, ILogg
         public IdleTimer(TimeSpan timeout, CancellationTokenSource tunnel)
         {
             _timeout = timeout;
-            _timer = new Timer(_ => tunnel.Cancel(), null, timeout, Timeout.InfiniteTimeSpan);
+            _timer = new Timer(_ => Cancel(tunnel), null, timeout, Timeout.InfiniteTimeSpan);
         }
 
         public void Touch() => _timer.Change(_timeout, Timeout.InfiniteTimeSpan);
+
+        private static void Cancel(CancellationTokenSource tunnel)
+        {
+            try
+            {
+                tunnel.Cancel();
+            }
+            catch (ObjectDisposedException)
+            {
+                // The tunnel ended as the timer fired.
+            }
+        }
 
         public void Dispose() => _timer.Dispose();
     }
