@@ -26,8 +26,18 @@ public sealed partial class EgressProxy(IOptions<ExecutorOptions> options, ILogg
 
     private readonly ConcurrentDictionary<EgressSession, byte> _sessions = new();
 
+    /// <summary>The longest Unix socket path (<c>sun_path</c> less its terminating zero).</summary>
+    public const int MaxSocketPath = 107;
+
+    /// <summary>A session socket's name: 12 hex digits and <c>.sock</c>, after a separator.</summary>
+    public const int SocketNameLength = 18;
+
     /// <summary>The folder holding the sessions' sockets: <c>{WorkspaceRoot}/egress</c>.</summary>
     public string SocketFolder => Path.Combine(options.Value.WorkspaceRoot, Folder);
+
+    /// <summary>True when a session socket under <paramref name="workspaceRoot"/> fits a Unix socket path (checked at start).</summary>
+    public static bool SocketPathFits(string workspaceRoot) =>
+        Encoding.UTF8.GetByteCount(Path.Combine(workspaceRoot, Folder)) + SocketNameLength <= MaxSocketPath;
 
     /// <summary>Opens a session: a fresh socket the sandbox account can connect to, listening until the session is disposed.</summary>
     public EgressSession Open(string name)
@@ -41,13 +51,7 @@ public sealed partial class EgressProxy(IOptions<ExecutorOptions> options, ILogg
             File.SetUnixFileMode(folder, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute);
         }
 
-        // Short: a Unix socket path has at most 107 bytes.
-        var path = Path.Combine(folder, $"{Guid.NewGuid().ToString("N")[..16]}.sock");
-        if (System.Text.Encoding.UTF8.GetByteCount(path) > 107)
-        {
-            throw new InvalidOperationException($"The egress socket path {path} is longer than a Unix socket allows: choose a shorter Executor:WorkspaceRoot.");
-        }
-
+        var path = Path.Combine(folder, $"{Guid.NewGuid().ToString("N")[..12]}.sock");
         var listener = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
         listener.Bind(new UnixDomainSocketEndPoint(path));
         if (!OperatingSystem.IsWindows())

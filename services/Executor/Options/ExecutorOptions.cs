@@ -168,6 +168,8 @@ public sealed class ExecutorOptionsValidator : AbstractValidator<ExecutorOptions
     public ExecutorOptionsValidator()
     {
         RuleFor(o => o.WorkspaceRoot).NotEmpty().Must(Path.IsPathFullyQualified).WithMessage("must be an absolute path");
+        RuleFor(o => o.WorkspaceRoot).Must(Egress.EgressProxy.SocketPathFits).When(o => Path.IsPathFullyQualified(o.WorkspaceRoot))
+            .WithMessage($"is too long: the egress proxy's sockets live under it and a Unix socket path has at most {Egress.EgressProxy.MaxSocketPath} bytes (keep it under 80)");
         RuleFor(o => o.GitTimeout).GreaterThan(TimeSpan.Zero);
         RuleFor(o => o.ValidationTimeout).GreaterThan(TimeSpan.Zero);
         RuleFor(o => o.DefaultCommandTimeout).GreaterThan(TimeSpan.Zero);
