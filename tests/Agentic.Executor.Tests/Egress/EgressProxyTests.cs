@@ -152,3 +152,27 @@ public sealed class EgressProxyTests
         return header.ToString();
     }
 }
+
+public sealed class EgressOptionsTests
+{
+    [TestCase("registry.npmjs.org:443", true)]
+    [TestCase("10.0.0.1:443", false)]
+    [TestCase("registry.npmjs.org", false)]
+    [TestCase("registry.npmjs.org:0", false)]
+    public void Should_accept_only_host_names_with_ports_when_the_allow_list_is_configured(string host, bool valid)
+    {
+        var options = new Options.ExecutorOptions { WorkspaceRoot = "/srv/agentic", Egress = { AllowedHosts = [host] } };
+
+        Assert.That(new Options.ExecutorOptionsValidator().Validate(options).IsValid, Is.EqualTo(valid));
+    }
+
+    [Test]
+    public void Should_refuse_a_workspace_root_too_long_for_the_egress_sockets()
+    {
+        var options = new Options.ExecutorOptions { WorkspaceRoot = "/srv/" + new string('w', 90) };
+
+        var result = new Options.ExecutorOptionsValidator().Validate(options);
+
+        Assert.That(result.Errors.Select(e => e.ErrorMessage), Has.Some.Contains("Unix socket path"));
+    }
+}
