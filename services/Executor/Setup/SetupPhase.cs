@@ -92,6 +92,16 @@ public sealed partial class SetupPhase(
                     return Failed($"setup step '{step.Name}': working directory '{step.WorkingDirectory}' is not a folder inside the repository");
                 }
 
+                if (step.Arguments.Count == 0)
+                {
+                    return Failed($"setup step '{step.Name}' has no command");
+                }
+
+                if (step.Environment.Select(e => RepositoryConfig.RepositoryEnvironment.Problem(e.Key, e.Value)).FirstOrDefault(p => p is not null) is { } variable)
+                {
+                    return Failed($"setup step '{step.Name}': {variable}");
+                }
+
                 var nodeModules = NodeModulesKey(step, directory.Host, request.AllowLifecycleScripts);
                 var target = Path.Combine(directory.Host, "node_modules");
                 if (nodeModules is not null && await caches.TryRestoreNodeModulesAsync(request.Repository, nodeModules, target, cancellationToken))

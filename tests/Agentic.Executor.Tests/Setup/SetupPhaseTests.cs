@@ -183,6 +183,23 @@ public sealed class SetupPhaseTests
         Assert.That(build.ExitCode, Is.Zero, "builds with no network from the packages setup restored: " + build.OutputTail);
     }
 
+    [Test]
+    public async Task Should_fail_setup_without_running_anything_when_a_step_sets_a_forbidden_variable()
+    {
+        var workspace = NewWorkspace();
+
+        using var result = await Setup.RunAsync(new SetupRequest
+        {
+            Workspace = workspace,
+            Repository = NewRepository(),
+            Steps = [new("install", ["touch", "ran"], ".", new Dictionary<string, string> { ["LD_PRELOAD"] = "/tmp/ws/evil.so" })],
+        }, CancellationToken.None);
+
+        Assert.That(result.Succeeded, Is.False);
+        Assert.That(result.Error, Does.Contain("'LD_PRELOAD' cannot be set"));
+        Assert.That(File.Exists(Path.Combine(workspace, "ran")), Is.False);
+    }
+
     private async Task<SandboxResult> RunAsync(string workspace, string[] argv, TimeSpan? timeout = null) =>
         await _harness.Sandbox.RunAsync(new SandboxRequest { Workspace = workspace, Arguments = argv, Timeout = timeout ?? TimeSpan.FromMinutes(1) }, CancellationToken.None);
 }
