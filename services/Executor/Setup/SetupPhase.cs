@@ -167,7 +167,9 @@ public sealed partial class SetupPhase(
             environment[name] = value;
         }
 
-        var controls = new Dictionary<string, string>(StringComparer.Ordinal);
+        // NuGet's vulnerability audit asks the source for its advisories on every restore: not an install, and the
+        // second attempt on the same packages then reaches no registry at all.
+        var controls = new Dictionary<string, string>(StringComparer.Ordinal) { ["NuGetAudit"] = "false" };
         if (!request.AllowLifecycleScripts)
         {
             // Also for declared steps (a CI job's own `npm ci` or `npm install`): npm and pnpm read the first, yarn 2+ the second.

@@ -181,6 +181,17 @@ public sealed class SetupPhaseTests
         var caches = _harness.Services.GetRequiredService<RepositoryCaches>().For(repository);
         Assert.That(Directory.Exists(Path.Combine(caches.NuGetPackages!, "ardalis.guardclauses", "5.0.0")), Is.True);
         Assert.That(build.ExitCode, Is.Zero, "builds with no network from the packages setup restored: " + build.OutputTail);
+
+        // The next attempt: a fresh working copy of the same project restores from the repository's packages folder.
+        var next = NewWorkspace();
+        foreach (var file in (string[])["Tiny.csproj", "Guarded.cs"])
+        {
+            File.Copy(Path.Combine(workspace, file), Path.Combine(next, file));
+        }
+
+        using var again = await Setup.RunAsync(new SetupRequest { Workspace = next, Repository = repository }, CancellationToken.None);
+        Assert.That(again.Succeeded, Is.True, again.Error);
+        Assert.That(again.Tunnels, Is.Empty, "the second restore of the same packages reaches no registry");
     }
 
     [Test]
