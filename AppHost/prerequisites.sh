@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what the AppHost and the integration tests run on this machine, from Debian/Ubuntu packages:
-# PostgreSQL (initdb/postgres under /usr/lib/postgresql/*/bin), RabbitMQ, bubblewrap (the executor's sandbox), git and black.
+# PostgreSQL (initdb/postgres under /usr/lib/postgresql/*/bin), RabbitMQ, bubblewrap (the executor's sandbox), socat
+# (its bridge to the egress proxy), git and black.
 # Installs only what is missing; does nothing (quietly) when everything is there. Servers are not started here:
 # the AppHost and the tests run their own instances, with their own data folders and ports.
 set -euo pipefail
@@ -16,6 +17,8 @@ command -v bwrap > /dev/null 2>&1 || missing+=(bubblewrap)
 command -v git > /dev/null 2>&1 || missing+=(git)
 # black: the Executor's Python formatter, tested for real (PyPI is out of reach; Debian packages it).
 command -v black > /dev/null 2>&1 || missing+=(black)
+# The bridge from a setup sandbox's loopback to the Executor's egress proxy socket.
+command -v socat > /dev/null 2>&1 || missing+=(socat)
 
 # The Executor's sandbox account (Executor:Sandbox:User): when the Executor runs as root, sandboxed commands run as it.
 if [ "$(id -u)" -eq 0 ] && ! getent passwd agentic-sandbox > /dev/null 2>&1; then

@@ -18,6 +18,10 @@ namespace Agentic.RepositoryConfig;
 /// protected_paths: [ "deploy/**", "*.pem" ]
 /// allow_paths: [ "docs/CODEOWNERS" ]   # default-protected paths fixes may touch (never .github/workflows, .github/actions, .git)
 /// fork_pull_requests: report  # report (diagnose, never push to a fork's branch) | push
+/// setup: [npm ci]             # install commands run with registry-only network before anything else (default: detected)
+/// env: { DOTNET_ROLL_FORWARD: Major }   # non-secret variables for every command (no LD_*, *PATH, proxies, caches)
+/// allow_lifecycle_scripts: false        # true: npm/yarn/pnpm install scripts run during setup
+/// timeouts: { setup: 10m, test: 900 }   # per kind (setup, build, test, lint): seconds, or 90s / 10m / 1h
 /// </code>
 /// Invalid files are not ignored: <see cref="Parse"/> returns every problem with its line.
 /// </summary>
@@ -28,7 +32,14 @@ public sealed record AgenticYaml
     public static IReadOnlySet<string> Keys { get; } = new HashSet<string>(StringComparer.Ordinal)
     {
         "auto_fix", "max_attempts", "budget_usd", "push", "build", "test", "lint", "protected_paths", "allow_paths", "fork_pull_requests",
+        "setup", "env", "allow_lifecycle_scripts", "timeouts",
     };
+
+    /// <summary>The kinds <c>timeouts</c> may name.</summary>
+    public static IReadOnlySet<string> TimeoutKinds { get; } = new HashSet<string>(StringComparer.Ordinal) { "setup", "build", "test", "lint" };
+
+    /// <summary>The longest timeout a repository may ask for.</summary>
+    public static TimeSpan MaxTimeout { get; } = TimeSpan.FromHours(1);
 
     public static AgenticYaml Default { get; } = new();
 
@@ -55,6 +66,18 @@ public sealed record AgenticYaml
 
     /// <summary>True (<c>fork_pull_requests: push</c>): fixes are pushed to a fork's pull request too; false: diagnose and report.</summary>
     public bool PushToForks { get; init; }
+
+    /// <summary>Setup (install) commands as argv lists; null: detected per ecosystem; empty: none.</summary>
+    public IReadOnlyList<IReadOnlyList<string>>? Setup { get; init; }
+
+    /// <summary>Non-secret variables for every sandboxed command, names and values checked by <see cref="RepositoryEnvironment"/>.</summary>
+    public IReadOnlyDictionary<string, string> Environment { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>True: package managers run install (lifecycle) scripts during setup; false (default): they are turned off.</summary>
+    public bool AllowLifecycleScripts { get; init; }
+
+    /// <summary>Time per command by kind (setup, build, test, lint); absent kinds use the Executor's settings.</summary>
+    public IReadOnlyDictionary<string, TimeSpan> Timeouts { get; init; } = new Dictionary<string, TimeSpan>();
 
     /// <summary>The configuration, or the problems that make it invalid (never both).</summary>
     public static (AgenticYaml? Config, IReadOnlyList<string> Problems) Parse(string yaml)
@@ -206,6 +229,86 @@ public sealed record AgenticYaml
                     }
 
                     break;
+                case "setup":
+                    try
+                    {
+                        config = config with { Setup = ReadCommands(value) };
+                    }
+                    catch (FormatException e)
+                    {
+                        problems.Add($"{where}: 'setup' must be a command string, an argv list, or a list of commands (no shell operators): {e.Message}");
+                    }
+
+                    break;
+                case "env":
+                    if (value is YamlMappingNode variables)
+                    {
+                        var environment = new Dictionary<string, string>(StringComparer.Ordinal);
+                        foreach (var (nameNode, valueNode) in variables.Children)
+                        {
+                            var name = Scalar(nameNode) ?? string.Empty;
+                            if (Scalar(valueNode) is not { } text)
+                            {
+                                problems.Add($"{Path} line {nameNode.Start.Line}: 'env': the value of '{name}' must be a plain value");
+                            }
+                            else if (RepositoryEnvironment.Problem(name, text) is { } problem)
+                            {
+                                problems.Add($"{Path} line {nameNode.Start.Line}: 'env': {problem}");
+                            }
+                            else
+                            {
+                                environment[name] = text;
+                            }
+                        }
+
+                        config = config with { Environment = environment };
+                    }
+                    else
+                    {
+                        problems.Add($"{where}: 'env' must be a mapping of variable names to values");
+                    }
+
+                    break;
+                case "allow_lifecycle_scripts":
+                    if (Scalar(value) is "true" or "false")
+                    {
+                        config = config with { AllowLifecycleScripts = Scalar(value) == "true" };
+                    }
+                    else
+                    {
+                        problems.Add($"{where}: 'allow_lifecycle_scripts' must be true or false");
+                    }
+
+                    break;
+                case "timeouts":
+                    if (value is YamlMappingNode timeouts)
+                    {
+                        var parsed = new Dictionary<string, TimeSpan>(StringComparer.Ordinal);
+                        foreach (var (kindNode, durationNode) in timeouts.Children)
+                        {
+                            var kind = Scalar(kindNode) ?? string.Empty;
+                            if (!TimeoutKinds.Contains(kind))
+                            {
+                                problems.Add($"{Path} line {kindNode.Start.Line}: 'timeouts': unknown kind '{kind}' (known: setup, build, test, lint)");
+                            }
+                            else if (ParseDuration(Scalar(durationNode)) is { } duration && duration > TimeSpan.Zero && duration <= MaxTimeout)
+                            {
+                                parsed[kind] = duration;
+                            }
+                            else
+                            {
+                                problems.Add($"{Path} line {kindNode.Start.Line}: 'timeouts': '{kind}' must be seconds or a duration such as 90s, 10m or 1h, at most 1h");
+                            }
+                        }
+
+                        config = config with { Timeouts = parsed };
+                    }
+                    else
+                    {
+                        problems.Add($"{where}: 'timeouts' must be a mapping of kinds (setup, build, test, lint) to durations");
+                    }
+
+                    break;
                 default:
                     problems.Add($"{where}: unknown key '{key}' (known: {string.Join(", ", Keys.Order(StringComparer.Ordinal))})");
                     break;
@@ -216,6 +319,21 @@ public sealed record AgenticYaml
     }
 
     private static string? Scalar(YamlNode node) => (node as YamlScalarNode)?.Value;
+
+    /// <summary>Whole seconds (<c>900</c>) or a number with a unit (<c>90s</c>, <c>10m</c>, <c>1h</c>); null otherwise.</summary>
+    internal static TimeSpan? ParseDuration(string? text)
+    {
+        if (string.IsNullOrEmpty(text))
+        {
+            return null;
+        }
+
+        var unit = text[^1] switch { 's' => 1, 'm' => 60, 'h' => 3600, _ => 0 };
+        var digits = unit == 0 ? text : text[..^1];
+        return int.TryParse(digits, NumberStyles.None, CultureInfo.InvariantCulture, out var amount) && amount <= 86_400
+            ? TimeSpan.FromSeconds((long)amount * (unit == 0 ? 1 : unit))
+            : null;
+    }
 
     /// <summary>
     /// argv lists from a command string, an argv list (scalars, not all of them whole command lines), or a list of

@@ -6,6 +6,7 @@ using Agentic.Executor.Options;
 using Agentic.Executor.Patches;
 using Agentic.Executor.Reproduction;
 using Agentic.Executor.Sandbox;
+using Agentic.Executor.Setup;
 using Agentic.Executor.Validation;
 using Agentic.Executor.Workspaces;
 using Agentic.Git;
@@ -15,7 +16,8 @@ using Microsoft.Extensions.Options;
 namespace Agentic.Executor.Execution;
 
 /// <summary>
-/// One execution: check the command, prepare a working copy at the head, run the command in the sandbox, build the
+/// One execution: check the command, prepare a working copy at the head, install its dependencies (setup, the only
+/// step with network: the package registries through the egress proxy), run the command in the sandbox, build the
 /// patch, apply policy, validate with the repository's own commands, clean up. Every path ends in a
 /// <see cref="CommandExecuted"/>; nothing here publishes or persists.
 /// </summary>
@@ -27,6 +29,7 @@ public sealed partial class ExecutionPipeline(
     PatchBuilder patches,
     ValidationRunner validation,
     Reproducer reproducer,
+    SetupPhase setup,
     SecretScrubber scrubber,
     IOptions<ExecutorOptions> options,
     TimeProvider timeProvider,
@@ -108,14 +111,49 @@ public sealed partial class ExecutionPipeline(
         }
 
         IReadOnlyList<string> readOnly = [workspace.MirrorDirectory];
-        var timeout = command.Timeout > TimeSpan.Zero ? command.Timeout : settings.DefaultCommandTimeout;
 
-        // Reproduce first: the failed CI step on the unchanged head must fail here as it failed in CI, or there is
-        // nothing a fix could be judged against.
-        HeadRun? head = null;
+        // Reproduce first: find the failed CI step in the workflow at the head; its job's install steps are the setup.
+        ReproductionPlan? reproduction = null;
         if (command.Job is { } job && libraryCommand is not ValidateCommand)
         {
-            head = await ReproduceAtHeadAsync(command, job, workspace, readOnly, config, steps, cancellationToken);
+            var planned = await reproducer.PlanAsync(workspace.Directory, job, cancellationToken);
+            switch (planned.Status)
+            {
+                case PlanningStatus.NotFound:
+                    LogNoReproduction(logger, command.ExecutionId, planned.Reason ?? string.Empty);
+                    break;
+                case PlanningStatus.Unsupported:
+                    LogEnvironmentDiffers(logger, command.ExecutionId, planned.Reason ?? string.Empty);
+                    return result(ExecutionOutcome.EnvironmentDiffers, $"Our environment differs from CI's: {planned.Reason}", null);
+                default:
+                    reproduction = planned.Plan;
+                    break;
+            }
+        }
+
+        // Setup: dependencies installed before anything reads them (formatters need node_modules, builds their packages).
+        using var installed = await setup.RunAsync(SetupRequestFor(command, config, workspace.Directory, readOnly, reproduction), cancellationToken);
+        steps.AddRange(installed.Steps);
+        if (!installed.Succeeded)
+        {
+            if (reproduction is not null)
+            {
+                LogEnvironmentDiffers(logger, command.ExecutionId, "setup failed");
+                return result(ExecutionOutcome.EnvironmentDiffers,
+                    $"Our environment differs from CI's: the job's setup failed here, so {reproduction.Step} could not run as in CI.{Notes(reproduction)}\n{installed.Error}", null);
+            }
+
+            return result(ExecutionOutcome.Error, installed.Error, null);
+        }
+
+        var timeout = command.Timeout > TimeSpan.Zero ? command.Timeout : settings.DefaultCommandTimeout;
+
+        // The failed CI step on the unchanged head must fail here as it failed in CI, or there is nothing a fix could be
+        // judged against.
+        HeadRun? head = null;
+        if (reproduction is not null)
+        {
+            head = await ReproduceAtHeadAsync(command, reproduction, workspace, readOnly, config, steps, cancellationToken);
             if (head.Outcome is { } ended)
             {
                 return result(ended, head.Message, null);
@@ -195,15 +233,29 @@ public sealed partial class ExecutionPipeline(
     }
 
     /// <summary>
-    /// Plans and runs the reproduction on the unchanged head: the job's install steps, then the failed step. Ends the
-    /// execution (<see cref="HeadRun.Outcome"/>) when it passes (<see cref="ExecutionOutcome.NotReproduced"/>) or cannot
-    /// fail as in CI (<see cref="ExecutionOutcome.EnvironmentDiffers"/>); when it fails as in CI, runs the validation
-    /// plan at the head too (the steps that pass must still pass after the fix) and leaves the working copy as it was.
-    /// No workflow, job or step to reproduce: no reproduction, the execution goes on as without a job.
+    /// The setup of this working copy: the reproduced CI job's own install steps, else the steps <c>.github/agentic.yml</c>
+    /// declares, else detected ones.
+    /// </summary>
+    internal static SetupRequest SetupRequestFor(ExecuteCommand command, AgenticYaml config, string workspace, IReadOnlyList<string> readOnly, ReproductionPlan? reproduction = null) => new()
+    {
+        Workspace = workspace,
+        Repository = command.PullRequest.Repository.RepositoryId.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        Steps = reproduction is { Setup.Count: > 0 } ? reproduction.Setup : config.Setup?.Select(argv => new SetupStep(RepositoryConfig.CommandLine.Join(argv), argv, ".", new Dictionary<string, string>())).ToList(),
+        AllowLifecycleScripts = config.AllowLifecycleScripts,
+        Environment = config.Environment,
+        ReadOnlyPaths = readOnly,
+        StepTimeout = config.Timeouts.TryGetValue(SetupPhase.Kind, out var limit) ? limit : null,
+    };
+
+    /// <summary>
+    /// Runs the failed step on the unchanged head, after setup (the job's install steps). Ends the execution
+    /// (<see cref="HeadRun.Outcome"/>) when it passes (<see cref="ExecutionOutcome.NotReproduced"/>) or cannot fail as in
+    /// CI (<see cref="ExecutionOutcome.EnvironmentDiffers"/>); when it fails as in CI, runs the validation plan at the
+    /// head too (the steps that pass must still pass after the fix) and leaves the working copy as it was.
     /// </summary>
     private async Task<HeadRun> ReproduceAtHeadAsync(
         ExecuteCommand command,
-        CiJobReference job,
+        ReproductionPlan plan,
         Workspace workspace,
         IReadOnlyList<string> readOnly,
         AgenticYaml config,
@@ -211,30 +263,7 @@ public sealed partial class ExecutionPipeline(
         CancellationToken cancellationToken)
     {
         var settings = options.Value;
-        var planned = await reproducer.PlanAsync(workspace.Directory, job, cancellationToken);
-        switch (planned.Status)
-        {
-            case PlanningStatus.NotFound:
-                LogNoReproduction(logger, command.ExecutionId, planned.Reason ?? string.Empty);
-                return new HeadRun(null, null, null, []);
-            case PlanningStatus.Unsupported:
-                LogEnvironmentDiffers(logger, command.ExecutionId, planned.Reason ?? string.Empty);
-                return new HeadRun(ExecutionOutcome.EnvironmentDiffers, $"Our environment differs from CI's: {planned.Reason}", null, []);
-            default:
-                break;
-        }
-
-        var plan = planned.Plan!;
-        var notes = plan.Notes.Count > 0 ? "\nNotes: " + string.Join("; ", plan.Notes) : string.Empty;
-        var (setupPassed, setupSteps) = await reproducer.RunSetupAsync(workspace.Directory, readOnly, plan.Setup, settings.ValidationTimeout, cancellationToken);
-        steps.AddRange(setupSteps);
-        if (!setupPassed)
-        {
-            LogEnvironmentDiffers(logger, command.ExecutionId, "setup failed");
-            return new HeadRun(ExecutionOutcome.EnvironmentDiffers,
-                $"Our environment differs from CI's: the job's setup failed here, so {plan.Step} could not run as in CI.{notes}\n{FailureSummary(setupSteps[^1])}", null, []);
-        }
-
+        var notes = Notes(plan);
         var (atHead, headStep) = await reproducer.RunAsync(workspace.Directory, readOnly, plan, settings.ValidationTimeout, cancellationToken);
         steps.Add(headStep with { Kind = "reproduce at head" });
         if (atHead.Succeeded)
@@ -312,6 +341,8 @@ public sealed partial class ExecutionPipeline(
     }
 
     /// <summary>The head's reproduction: an outcome ending the execution, or the plan to run again after the fix and the validation steps passing at the head.</summary>
+    private static string Notes(ReproductionPlan plan) => plan.Notes.Count > 0 ? "\nNotes: " + string.Join("; ", plan.Notes) : string.Empty;
+
     private sealed record HeadRun(ExecutionOutcome? Outcome, string? Message, ReproductionPlan? Plan, IReadOnlyList<ValidationCommand> PassingAtHead);
 
     /// <summary>

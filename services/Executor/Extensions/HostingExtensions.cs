@@ -1,6 +1,7 @@
 using Agentic.Executor.Commands;
 using Agentic.Executor.Commands.Fixers;
 using Agentic.Executor.Consumers;
+using Agentic.Executor.Egress;
 using Agentic.Executor.Execution;
 using Agentic.Executor.Options;
 using Agentic.Executor.Patches;
@@ -8,6 +9,7 @@ using Agentic.Executor.Persistence;
 using Agentic.Executor.Processes;
 using Agentic.Executor.Reproduction;
 using Agentic.Executor.Sandbox;
+using Agentic.Executor.Setup;
 using Agentic.Executor.Validation;
 using Agentic.Executor.Workspaces;
 using Agentic.Git;
@@ -31,6 +33,7 @@ public static class HostingExtensions
         builder.Services.TryAddSingleton<IRepositoryAccess, BrokeredRepositoryAccess>();
         builder.Services.TryAddSingleton<ICommandExecutionStore, PostgresCommandExecutionStore>();
         builder.Services.AddHostedService<DependencyCacheCheck>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<EgressProxy>());
         builder.AddAgenticMessaging(bus =>
         {
             bus.AddConsumer<ExecuteCommandConsumer>();
@@ -65,7 +68,11 @@ public static class HostingExtensions
         services.TryAddSingleton<WorkspaceManager>();
         services.TryAddSingleton<CgroupLimits>();
         services.TryAddSingleton<DependencyCaches>();
+        services.TryAddSingleton<SandboxProfiles>();
         services.TryAddSingleton<SandboxRunner>();
+        services.TryAddSingleton<EgressProxy>();
+        services.TryAddSingleton<RepositoryCaches>();
+        services.TryAddSingleton<SetupPhase>();
         services.TryAddSingleton<PatchBuilder>();
         services.TryAddSingleton<ValidationRunner>();
         services.TryAddSingleton<ToolchainProbe>();

@@ -27,6 +27,60 @@ public sealed class ExecutorOptions
     public SandboxOptions Sandbox { get; set; } = new();
 
     public PatchLimits Patch { get; set; } = new();
+
+    public EgressOptions Egress { get; set; } = new();
+
+    public SetupOptions Setup { get; set; } = new();
+}
+
+/// <summary>The setup phase's allowlisting egress proxy (see <see cref="Egress.EgressProxy"/>).</summary>
+public sealed class EgressOptions
+{
+    /// <summary>
+    /// The only destinations (<c>host:port</c>, names, never IP literals) a setup command may reach. Null: the package
+    /// registries of <see cref="DefaultAllowedHosts"/>. A configured list replaces the defaults.
+    /// </summary>
+    public IReadOnlyList<string>? AllowedHosts { get; set; }
+
+    /// <summary>npm (tarballs are on the registry host), yarn's mirror of it, NuGet (the flat container is on api.nuget.org), PyPI.</summary>
+    public static IReadOnlyList<string> DefaultAllowedHosts { get; } =
+    [
+        "registry.npmjs.org:443",
+        "registry.yarnpkg.com:443",
+        "api.nuget.org:443",
+        "pypi.org:443",
+        "files.pythonhosted.org:443",
+    ];
+
+    /// <summary>The list in effect.</summary>
+    public IReadOnlyList<string> EffectiveAllowedHosts => AllowedHosts ?? DefaultAllowedHosts;
+
+    /// <summary>Largest request header accepted before the tunnel opens.</summary>
+    public int MaxHeaderBytes { get; set; } = 8 * 1024;
+
+    public TimeSpan HeaderTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Time allowed for the DNS lookup and TCP connect to the destination.</summary>
+    public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>A tunnel with no bytes either way for this long is closed.</summary>
+    public TimeSpan IdleTimeout { get; set; } = TimeSpan.FromMinutes(2);
+}
+
+/// <summary>The setup phase: installing a working copy's dependencies before anything else runs in it.</summary>
+public sealed class SetupOptions
+{
+    /// <summary>Time allowed for each setup command, unless <c>.github/agentic.yml</c> says otherwise.</summary>
+    public TimeSpan StepTimeout { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>
+    /// Per repository and lockfile hash: npm cache, NuGet packages, pip cache and saved <c>node_modules</c>. Null:
+    /// <c>{WorkspaceRoot}/caches/repositories</c>.
+    /// </summary>
+    public string? CacheRoot { get; set; }
+
+    /// <summary>Saved <c>node_modules</c> folders kept per repository (least recently used are removed).</summary>
+    public int NodeModulesPerRepository { get; set; } = 3;
 }
 
 /// <summary>Limits for every command run under bubblewrap.</summary>
@@ -114,6 +168,8 @@ public sealed class ExecutorOptionsValidator : AbstractValidator<ExecutorOptions
     public ExecutorOptionsValidator()
     {
         RuleFor(o => o.WorkspaceRoot).NotEmpty().Must(Path.IsPathFullyQualified).WithMessage("must be an absolute path");
+        RuleFor(o => o.WorkspaceRoot).Must(Egress.EgressProxy.SocketPathFits).When(o => Path.IsPathFullyQualified(o.WorkspaceRoot))
+            .WithMessage($"is too long: the egress proxy's sockets live under it and a Unix socket path has at most {Egress.EgressProxy.MaxSocketPath} bytes (keep it under 80)");
         RuleFor(o => o.GitTimeout).GreaterThan(TimeSpan.Zero);
         RuleFor(o => o.ValidationTimeout).GreaterThan(TimeSpan.Zero);
         RuleFor(o => o.DefaultCommandTimeout).GreaterThan(TimeSpan.Zero);
@@ -134,5 +190,16 @@ public sealed class ExecutorOptionsValidator : AbstractValidator<ExecutorOptions
         RuleFor(o => o.Patch.MaxFilesChanged).GreaterThan(0);
         RuleFor(o => o.Patch.MaxLinesChanged).GreaterThan(0);
         RuleFor(o => o.Patch.MaxBytes).GreaterThan(0);
+        RuleForEach(o => o.Egress.AllowedHosts)
+            .Must(h => h.LastIndexOf(':') is var i and > 0 && int.TryParse(h.AsSpan(i + 1), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var port)
+                       && port is >= 1 and <= 65535 && !System.Net.IPAddress.TryParse(h[..i].Trim('[', ']'), out _))
+            .WithMessage("must be host:port with a host name (no IP literals)");
+        RuleFor(o => o.Egress.MaxHeaderBytes).InclusiveBetween(1024, 64 * 1024);
+        RuleFor(o => o.Egress.HeaderTimeout).GreaterThan(TimeSpan.Zero);
+        RuleFor(o => o.Egress.ConnectTimeout).GreaterThan(TimeSpan.Zero);
+        RuleFor(o => o.Egress.IdleTimeout).GreaterThan(TimeSpan.Zero);
+        RuleFor(o => o.Setup.StepTimeout).GreaterThan(TimeSpan.Zero);
+        RuleFor(o => o.Setup.CacheRoot).Must(path => Path.IsPathFullyQualified(path!)).When(o => !string.IsNullOrEmpty(o.Setup.CacheRoot)).WithMessage("must be an absolute path");
+        RuleFor(o => o.Setup.NodeModulesPerRepository).GreaterThanOrEqualTo(0);
     }
 }

@@ -47,49 +47,18 @@ public sealed partial class Reproducer(SandboxRunner sandbox, ToolchainProbe too
         return result;
     }
 
-    /// <summary>
-    /// The setup phase: the job's install steps in order, stopping at the first failure. Until the registry-only egress
-    /// proxy's setup phase is wired in here, they run in the ordinary sandbox (no network): a repository whose install
-    /// needs a registry fails its setup, which is reported as our environment differing from CI's.
-    /// </summary>
-    public async Task<(bool Passed, IReadOnlyList<ValidationStep> Steps)> RunSetupAsync(string workspace, IReadOnlyList<string> readOnlyPaths, IReadOnlyList<SetupStep> steps, TimeSpan timeout, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(steps);
-        var ran = new List<ValidationStep>();
-        foreach (var step in steps)
-        {
-            var command = new StringBuilder("exec");
-            foreach (var argument in step.Arguments)
-            {
-                command.Append(' ').Append(Quote(argument));
-            }
-
-            var result = await RunLauncherAsync(workspace, readOnlyPaths, step.WorkingDirectory, step.Environment.ToList(), command.ToString(), script: null, timeout, cancellationToken);
-            ran.Add(Step("setup", RepositoryConfig.CommandLine.Join(step.Arguments), result, timeout));
-            if (!result.Succeeded)
-            {
-                return (false, ran);
-            }
-        }
-
-        return (true, ran);
-    }
-
     /// <summary>The failed step, run as CI ran it: its shell over its script file, in its folder, with its variables.</summary>
     public async Task<(SandboxResult Result, ValidationStep Step)> RunAsync(string workspace, IReadOnlyList<string> readOnlyPaths, ReproductionPlan plan, TimeSpan timeout, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(plan);
-        var result = await RunLauncherAsync(workspace, readOnlyPaths, plan.WorkingDirectory, plan.Environment, command: null, plan, timeout, cancellationToken);
+        var result = await RunLauncherAsync(workspace, readOnlyPaths, plan, timeout, cancellationToken);
         return (result, Step("reproduce", plan.Step, result, timeout));
     }
 
     private async Task<SandboxResult> RunLauncherAsync(
         string workspace,
         IReadOnlyList<string> readOnlyPaths,
-        string workingDirectory,
-        IReadOnlyList<KeyValuePair<string, string>> environment,
-        string? command,
-        ReproductionPlan? script,
+        ReproductionPlan script,
         TimeSpan timeout,
         CancellationToken cancellationToken)
     {
@@ -98,34 +67,27 @@ public sealed partial class Reproducer(SandboxRunner sandbox, ToolchainProbe too
         try
         {
             var launcher = new StringBuilder("# Written by Agentic: the CI step's variables and folder, then its command. Values are single-quoted.\n");
-            foreach (var (name, value) in environment)
+            foreach (var (name, value) in script.Environment)
             {
                 // Names were validated when planned; checked again here, since they become shell words.
                 if (name.Length == 0 || !name.All(c => char.IsAsciiLetterOrDigit(c) || c == '_') || char.IsAsciiDigit(name[0]))
                 {
-                    throw new ArgumentException($"invalid variable name '{name}'", nameof(environment));
+                    throw new ArgumentException($"invalid variable name '{name}'", nameof(script));
                 }
 
                 launcher.Append("export ").Append(name).Append('=').Append(Quote(value)).Append('\n');
             }
 
-            launcher.Append("cd -- ").Append(Quote(SandboxRunner.WorkspaceMount + (workingDirectory.Length > 0 ? "/" + workingDirectory : string.Empty))).Append('\n');
-            if (script is not null)
+            launcher.Append("cd -- ").Append(Quote(SandboxRunner.WorkspaceMount + (script.WorkingDirectory.Length > 0 ? "/" + script.WorkingDirectory : string.Empty))).Append('\n');
+            var file = Path.Combine(folder, "step" + script.ScriptExtension);
+            WriteFile(file, script.Script);
+            launcher.Append("exec");
+            foreach (var word in script.Shell)
             {
-                var file = Path.Combine(folder, "step" + script.ScriptExtension);
-                WriteFile(file, script.Script);
-                launcher.Append("exec");
-                foreach (var word in script.Shell)
-                {
-                    launcher.Append(' ').Append(Quote(word));
-                }
+                launcher.Append(' ').Append(Quote(word));
+            }
 
-                launcher.Append(' ').Append(Quote(file)).Append('\n');
-            }
-            else
-            {
-                launcher.Append(command).Append('\n');
-            }
+            launcher.Append(' ').Append(Quote(file)).Append('\n');
 
             var launch = Path.Combine(folder, "launch.sh");
             WriteFile(launch, launcher.ToString());

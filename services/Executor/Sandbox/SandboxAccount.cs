@@ -98,6 +98,15 @@ public sealed partial class SandboxAccount
         }
     }
 
+    /// <summary>Gives <paramref name="folder"/> itself (not its contents) to the sandbox account: a cache it fills during setup.</summary>
+    public void GrantFolder(string folder)
+    {
+        if (Identity is { } identity)
+        {
+            Change(folder, identity);
+        }
+    }
+
     private static void Change(string path, SandboxIdentity identity)
     {
         if (LChown(path, identity.UserId, identity.GroupId) != 0)

@@ -10,11 +10,33 @@ public sealed record SandboxRequest
 
     public required TimeSpan Timeout { get; init; }
 
-    /// <summary>Only commands whose policy says so get the host's network.</summary>
+    /// <summary>
+    /// Gone: no sandboxed command gets the host's network. Kept only so callers that still say <c>false</c> compile;
+    /// <c>true</c> is refused. Registry access for setup is <see cref="EgressSocket"/>.
+    /// </summary>
     public bool AllowNetwork { get; init; }
+
+    /// <summary>
+    /// Registry-only network: the host path of an egress proxy session's Unix socket (<see cref="Egress.EgressSession"/>).
+    /// The sandbox keeps its own network namespace (loopback only); the socket is bound in, a bridge inside listens on
+    /// <c>127.0.0.1:</c><see cref="SandboxRunner.ProxyPort"/> and the command gets the proxy variables. Null: no network at all.
+    /// </summary>
+    public string? EgressSocket { get; init; }
+
+    /// <summary>The dependency caches to bind instead of the workspace's (or the global) ones.</summary>
+    public SandboxCaches? Caches { get; init; }
+
+    /// <summary>Bind the caches read-write (the setup phase only); otherwise they are read-only.</summary>
+    public bool WritableCaches { get; init; }
 
     /// <summary>Extra host folders visible read-only at the same path (e.g. the mirror a <c>--shared</c> clone borrows from).</summary>
     public IReadOnlyList<string> ReadOnlyPaths { get; init; } = [];
+
+    /// <summary>
+    /// The repository's own non-secret variables (<c>.github/agentic.yml</c> <c>env</c>, a CI step's <c>env</c>), checked
+    /// against <see cref="RepositoryConfig.RepositoryEnvironment"/>; the sandbox's own settings win over them.
+    /// </summary>
+    public IReadOnlyDictionary<string, string> RepositoryEnvironment { get; init; } = new Dictionary<string, string>();
 
     /// <summary>Extra variables for the command; checked against the allow-list of names.</summary>
     public IReadOnlyDictionary<string, string> Environment { get; init; } = new Dictionary<string, string>();
@@ -37,5 +59,5 @@ public sealed record SandboxResult
 /// <summary>The sandbox cannot run at all (bubblewrap missing or broken).</summary>
 public sealed class SandboxUnavailableException(string message) : Exception(message);
 
-/// <summary>The host's dependency caches bound read-only (null: not bound).</summary>
-public sealed record SandboxCaches(string? NuGetPackages, string? NpmCache);
+/// <summary>The host's dependency caches bound into the sandbox (null: not bound).</summary>
+public sealed record SandboxCaches(string? NuGetPackages, string? NpmCache, string? PipCache = null);

@@ -19,6 +19,7 @@ public sealed partial class SandboxRunner(
     CgroupLimits cgroups,
     SandboxAccount account,
     DependencyCaches dependencyCaches,
+    SandboxProfiles profiles,
     SecretScrubber scrubber,
     IOptions<ExecutorOptions> options,
     ILogger<SandboxRunner> logger)
@@ -27,12 +28,30 @@ public sealed partial class SandboxRunner(
     public const string Home = "/tmp/home";
     public const string NuGetMount = "/tmp/nuget-packages";
     public const string NpmMount = "/tmp/npm-cache";
+    public const string PipMount = "/tmp/pip-cache";
+
+    /// <summary>Where the egress proxy's socket appears inside the sandbox.</summary>
+    public const string EgressMount = "/tmp/egress.sock";
+
+    /// <summary>The loopback port the bridge to the egress proxy listens on inside the sandbox (its own network namespace).</summary>
+    public const int ProxyPort = 3128;
+
+    /// <summary>
+    /// Starts the bridge (socat, loopback port → the proxy's socket) in the background, waits until it listens (its line
+    /// in <c>/proc/net/tcp</c>: 127.0.0.1:3128 = 0100007F:0C38, state 0A), then becomes the command. A fixed script:
+    /// the command is passed as arguments, never interpolated.
+    /// </summary>
+    public const string BridgeScript =
+        "socat TCP-LISTEN:3128,bind=127.0.0.1,fork,reuseaddr UNIX-CONNECT:/tmp/egress.sock 2>/dev/null &\n" +
+        "i=0; until grep -q ' 0100007F:0C38 00000000:0000 0A' /proc/net/tcp; do i=$((i+1)); " +
+        "if [ $i -gt 500 ]; then echo 'agentic: the egress bridge (socat) did not start' >&2; exit 125; fi; sleep 0.01; done\n" +
+        "exec \"$@\"";
     public const string SandboxPath = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 
     /// <summary>The only variables a command may add to its environment.</summary>
     public static readonly IReadOnlySet<string> AllowedVariables = new HashSet<string>(StringComparer.Ordinal)
     {
-        "CI", "NODE_ENV", "DOTNET_CONFIGURATION", "npm_config_offline",
+        "CI", "NODE_ENV", "DOTNET_CONFIGURATION", "npm_config_offline", "npm_config_ignore_scripts", "YARN_ENABLE_SCRIPTS", "NuGetAudit",
     };
 
     /// <summary>All the wrapper programs and bubblewrap get: no variable of the service's own environment.</summary>
@@ -54,12 +73,24 @@ public sealed partial class SandboxRunner(
             throw new ArgumentException("A command needs at least a program name.", nameof(request));
         }
 
+        if (request.AllowNetwork)
+        {
+            throw new ArgumentException("The host network is never given to a sandboxed command; setup reaches the registries through EgressSocket.", nameof(request));
+        }
+
         var settings = options.Value.Sandbox;
         var bwrap = _bwrap ??= FindBwrap(settings.BwrapPath);
         var etc = _etc ??= WriteAccountFiles(options.Value.WorkspaceRoot);
         account.GrantWorkspace(request.Workspace);
-        var caches = dependencyCaches.Current;
-        var argv = BuildBwrapArguments(request, settings, _systemPaths.Value, etc, caches);
+        var profile = profiles.Find(request.Workspace);
+        var caches = request.Caches ?? profile?.Caches ?? dependencyCaches.Current;
+        var repositoryEnvironment = new Dictionary<string, string>(profile?.Environment ?? new Dictionary<string, string>(), StringComparer.Ordinal);
+        foreach (var (name, value) in request.RepositoryEnvironment)
+        {
+            repositoryEnvironment[name] = value;
+        }
+
+        var argv = BuildBwrapArguments(request, settings, _systemPaths.Value, etc, caches, repositoryEnvironment);
         var wrapper = new List<string>
         {
             "--fsize=" + settings.MaxFileSizeBytes.ToString(CultureInfo.InvariantCulture),
@@ -146,7 +177,8 @@ public sealed partial class SandboxRunner(
         SandboxOptions settings,
         IReadOnlyList<string> systemPaths,
         string? etcDirectory = null,
-        SandboxCaches? caches = null)
+        SandboxCaches? caches = null,
+        IReadOnlyDictionary<string, string>? repositoryEnvironment = null)
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(settings);
@@ -188,17 +220,59 @@ public sealed partial class SandboxRunner(
             ["UseSharedCompilation"] = "false",
             ["NO_UPDATE_NOTIFIER"] = "1",
         };
+        // Repository variables first: the sandbox's own settings below win over them.
+        foreach (var (name, value) in repositoryEnvironment ?? new Dictionary<string, string>())
+        {
+            if (RepositoryConfig.RepositoryEnvironment.Problem(name, value) is { } problem)
+            {
+                throw new ArgumentException(problem, nameof(repositoryEnvironment));
+            }
+
+            environment[name] = value;
+        }
+
+        var bind = request.WritableCaches ? "--bind" : "--ro-bind";
         if (caches?.NuGetPackages is { } nuget)
         {
-            argv.AddRange(["--ro-bind", nuget, NuGetMount]);
+            argv.AddRange([bind, nuget, NuGetMount]);
             environment["NUGET_PACKAGES"] = NuGetMount;
         }
 
         if (caches?.NpmCache is { } npm)
         {
-            argv.AddRange(["--ro-bind", npm, NpmMount]);
+            argv.AddRange([bind, npm, NpmMount]);
             environment["npm_config_cache"] = NpmMount;
-            environment["npm_config_offline"] = "true";
+            if (request.EgressSocket is null)
+            {
+                environment["npm_config_offline"] = "true";
+            }
+            else
+            {
+                environment["npm_config_prefer_offline"] = "true";
+            }
+        }
+
+        if (caches?.PipCache is { } pip)
+        {
+            argv.AddRange([bind, pip, PipMount]);
+            environment["PIP_CACHE_DIR"] = PipMount;
+            environment["PIP_DISABLE_PIP_VERSION_CHECK"] = "1";
+            if (request.EgressSocket is null)
+            {
+                environment["PIP_NO_INDEX"] = "1";
+            }
+        }
+
+        if (request.EgressSocket is { } socket)
+        {
+            argv.AddRange(["--bind", socket, EgressMount]);
+            var proxy = $"http://127.0.0.1:{ProxyPort.ToString(CultureInfo.InvariantCulture)}";
+            foreach (var name in (string[])["HTTPS_PROXY", "HTTP_PROXY", "https_proxy", "http_proxy", "npm_config_proxy", "npm_config_https_proxy"])
+            {
+                environment[name] = proxy;
+            }
+
+            environment["NO_PROXY"] = environment["no_proxy"] = string.Empty;
         }
 
         foreach (var (name, value) in request.Environment)
@@ -213,12 +287,8 @@ public sealed partial class SandboxRunner(
 
         // Everything is mounted: the root itself (bubblewrap's tmpfs holding the mount points) becomes read-only.
         argv.AddRange(["--remount-ro", "/"]);
-        if (!request.AllowNetwork)
-        {
-            argv.Add("--unshare-net");
-        }
-
-        argv.AddRange(["--unshare-pid", "--unshare-ipc", "--unshare-uts", "--unshare-cgroup-try", "--hostname", "sandbox"]);
+        // Always a network namespace of its own (loopback only); setup reaches the proxy through the bound socket.
+        argv.AddRange(["--unshare-net", "--unshare-pid", "--unshare-ipc", "--unshare-uts", "--unshare-cgroup-try", "--hostname", "sandbox"]);
         if (settings.UnshareUser)
         {
             argv.AddRange(["--unshare-user", "--uid", SandboxUserId, "--gid", SandboxUserId]);
@@ -231,6 +301,11 @@ public sealed partial class SandboxRunner(
         }
 
         argv.AddRange(["--chdir", WorkspaceMount, "--"]);
+        if (request.EgressSocket is not null)
+        {
+            argv.AddRange(["/bin/sh", "-c", BridgeScript, "agentic-egress"]);
+        }
+
         argv.AddRange(request.Arguments);
         return argv;
     }

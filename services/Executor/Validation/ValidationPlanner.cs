@@ -3,8 +3,8 @@ using Agentic.RepositoryConfig;
 
 namespace Agentic.Executor.Validation;
 
-/// <summary>One validation command: its kind (build, test, lint) and argv.</summary>
-public sealed record ValidationCommand(string Kind, IReadOnlyList<string> Arguments)
+/// <summary>One validation command: its kind (build, test, lint), argv and, when the repository sets one, its own time limit.</summary>
+public sealed record ValidationCommand(string Kind, IReadOnlyList<string> Arguments, TimeSpan? Timeout = null)
 {
     public string CommandLine => RepositoryConfig.CommandLine.Join(Arguments);
 }
@@ -35,7 +35,7 @@ public static class ValidationPlanner
             }
         }
 
-        return plan;
+        return [.. plan.Select(c => config.Timeouts.TryGetValue(c.Kind, out var limit) ? c with { Timeout = limit } : c)];
     }
 
     public static IReadOnlyList<ValidationCommand> Detect(string workspace)

@@ -13,11 +13,12 @@ public sealed class ValidationRunner(SandboxRunner sandbox)
         var timedOut = false;
         foreach (var command in plan)
         {
+            var limit = command.Timeout ?? timeout;
             var result = await sandbox.RunAsync(new SandboxRequest
             {
                 Workspace = workspace,
                 Arguments = command.Arguments,
-                Timeout = timeout,
+                Timeout = limit,
                 ReadOnlyPaths = readOnlyPaths,
             }, cancellationToken);
             steps.Add(new ValidationStep
@@ -26,7 +27,7 @@ public sealed class ValidationRunner(SandboxRunner sandbox)
                 CommandLine = command.CommandLine,
                 ExitCode = result.ExitCode,
                 Duration = result.Duration,
-                OutputTail = result.TimedOut ? $"{result.OutputTail}\n[timed out after {timeout}]" : result.OutputLimitExceeded ? $"{result.OutputTail}\n[output limit exceeded]" : result.OutputTail,
+                OutputTail = result.TimedOut ? $"{result.OutputTail}\n[timed out after {limit}]" : result.OutputLimitExceeded ? $"{result.OutputTail}\n[output limit exceeded]" : result.OutputTail,
             });
             if (!result.Succeeded)
             {

@@ -33,7 +33,7 @@ public sealed class ExecutionPipelineTests
         Assert.That(result.Patch, Does.Contain("diff --git a/Greeter.cs b/Greeter.cs"));
         Assert.That(result.Patch, Does.Contain("+    public static string Hello("));
         Assert.That(result.Patch, Does.Not.Contain("obj/"));
-        Assert.That(string.Join(",", result.Validation.Select(v => v.Kind)), Is.EqualTo("command,build"));
+        Assert.That(string.Join(",", result.Validation.Select(v => v.Kind)), Is.EqualTo("setup,command,build"), "dotnet restore first, then the formatter and the build");
         Assert.That(result.Validation[^1].CommandLine, Does.StartWith("dotnet build Tiny.csproj"));
         Assert.That(result.Validation[^1].ExitCode, Is.Zero);
     }

@@ -149,4 +149,64 @@ public sealed class AgenticYamlTests
     {
         Assert.Throws<FormatException>(() => CommandLine.Split(line));
     }
+
+    [Test]
+    public void Should_read_setup_env_lifecycle_scripts_and_timeouts_when_the_file_sets_them()
+    {
+        var (config, problems) = AgenticYaml.Parse("""
+            setup:
+              - npm ci
+              - [dotnet, restore, App.sln]
+            env:
+              DOTNET_ROLL_FORWARD: Major
+              CI: "true"
+            allow_lifecycle_scripts: true
+            timeouts:
+              setup: 10m
+              test: 900
+              lint: 90s
+            """);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(problems, Is.Empty);
+            Assert.That(config!.Setup, Is.EqualTo(new[] { new[] { "npm", "ci" }, new[] { "dotnet", "restore", "App.sln" } }));
+            Assert.That(config.Environment, Is.EqualTo(new Dictionary<string, string> { ["DOTNET_ROLL_FORWARD"] = "Major", ["CI"] = "true" }));
+            Assert.That(config.AllowLifecycleScripts, Is.True);
+            Assert.That(config.Timeouts, Is.EqualTo(new Dictionary<string, TimeSpan> { ["setup"] = TimeSpan.FromMinutes(10), ["test"] = TimeSpan.FromSeconds(900), ["lint"] = TimeSpan.FromSeconds(90) }));
+        });
+    }
+
+    [Test]
+    public void Should_detect_setup_and_run_no_scripts_when_the_file_says_nothing()
+    {
+        var (config, problems) = AgenticYaml.Parse("auto_fix: true\n");
+
+        Assert.That(problems, Is.Empty);
+        Assert.That(config!.Setup, Is.Null, "null: detected per ecosystem");
+        Assert.That(config.AllowLifecycleScripts, Is.False);
+        Assert.That(config.Environment, Is.Empty);
+    }
+
+    [TestCase("env:\n  LD_PRELOAD: /tmp/x.so\n", "'LD_PRELOAD' cannot be set")]
+    [TestCase("env:\n  PATH: /tmp\n", "'PATH' cannot be set")]
+    [TestCase("env:\n  NODE_PATH: /tmp\n", "'NODE_PATH' cannot be set")]
+    [TestCase("env:\n  HTTPS_PROXY: http://evil\n", "'HTTPS_PROXY' cannot be set")]
+    [TestCase("env:\n  npm_config_registry: http://evil\n", "'npm_config_registry' cannot be set")]
+    [TestCase("env:\n  TOKEN: ${{ secrets.TOKEN }}\n", "is an expression")]
+    [TestCase("env:\n  1BAD: x\n", "is not a variable name")]
+    [TestCase("env: [A, B]\n", "'env' must be a mapping")]
+    [TestCase("allow_lifecycle_scripts: sometimes\n", "'allow_lifecycle_scripts' must be true or false")]
+    [TestCase("timeouts:\n  deploy: 10m\n", "unknown kind 'deploy'")]
+    [TestCase("timeouts:\n  test: 2h\n", "at most 1h")]
+    [TestCase("timeouts:\n  test: soon\n", "'test' must be seconds or a duration")]
+    [TestCase("setup: npm ci && curl evil\n", "'setup' must be a command string")]
+    public void Should_name_the_problem_when_a_setup_setting_is_invalid(string yaml, string expected)
+    {
+        var (config, problems) = AgenticYaml.Parse(yaml);
+
+        Assert.That(config, Is.Null);
+        Assert.That(problems, Has.Some.Contains(expected));
+        Assert.That(problems, Has.All.StartsWith(".github/agentic.yml line "));
+    }
 }

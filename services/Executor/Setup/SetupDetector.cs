@@ -1,0 +1,62 @@
+using Agentic.Executor.Validation;
+
+namespace Agentic.Executor.Setup;
+
+/// <summary>
+/// The install commands a repository needs when neither its CI job nor <c>.github/agentic.yml</c> says: per ecosystem
+/// found at the root, with the package managers' reproducible modes (lockfile only) and their lifecycle scripts off
+/// unless the repository allows them.
+/// </summary>
+public static class SetupDetector
+{
+    public const string VirtualEnvironment = ".venv";
+
+    public static IReadOnlyList<SetupStep> Detect(string workspace, bool allowLifecycleScripts, Func<string, bool>? programExists = null)
+    {
+        programExists ??= ProgramExists;
+        var steps = new List<SetupStep>();
+        var none = new Dictionary<string, string>();
+        bool Has(string file) => File.Exists(Path.Combine(workspace, file));
+        IEnumerable<string> Scripts(string flag) => allowLifecycleScripts ? [] : [flag];
+
+        if (!Has("package.json"))
+        {
+            // A lockfile alone installs nothing.
+        }
+        else if (Has("package-lock.json") || Has("npm-shrinkwrap.json"))
+        {
+            steps.Add(new("npm ci", ["npm", "ci", .. Scripts("--ignore-scripts"), "--no-audit", "--no-fund"], ".", none));
+        }
+        else if (Has("pnpm-lock.yaml") && programExists("pnpm"))
+        {
+            steps.Add(new("pnpm install", ["pnpm", "install", "--frozen-lockfile", .. Scripts("--ignore-scripts")], ".", none));
+        }
+        else if (Has("yarn.lock") && programExists("yarn"))
+        {
+            // Yarn 2+ (a .yarnrc.yml) turns scripts off through YARN_ENABLE_SCRIPTS; classic has the flag.
+            steps.Add(Has(".yarnrc.yml")
+                ? new("yarn install", ["yarn", "install", "--immutable"], ".", none)
+                : new("yarn install", ["yarn", "install", "--frozen-lockfile", .. Scripts("--ignore-scripts")], ".", none));
+        }
+
+        if (ValidationPlanner.DotnetTarget(workspace) is { } target)
+        {
+            steps.Add(new("dotnet restore", ["dotnet", "restore", target, "--nologo", "-v", "q"], ".", none));
+        }
+
+        if (Has("requirements.txt") || Has("pyproject.toml"))
+        {
+            var pip = $"{VirtualEnvironment}/bin/pip";
+            steps.Add(new("python venv", ["python3", "-m", "venv", VirtualEnvironment], ".", none));
+            steps.Add(Has("requirements.txt")
+                ? new("pip install", [pip, "install", "-r", "requirements.txt"], ".", none)
+                : new("pip install", [pip, "install", "."], ".", none));
+        }
+
+        return steps;
+    }
+
+    /// <summary>On the sandbox's PATH (the host's system folders, which the sandbox sees read-only).</summary>
+    public static bool ProgramExists(string program) =>
+        Sandbox.SandboxRunner.SandboxPath.Split(':').Any(directory => File.Exists(Path.Combine(directory, program)));
+}
