@@ -202,7 +202,7 @@ public sealed partial class ExecutionPipeline(
             return result(ExecutionOutcome.NoChange, ran.NoChangeReason, null);
         }
 
-        if (patch is not null && head?.Plan is { } reproduction)
+        if (patch is not null && head is not null && reproduction is not null)
         {
             // The same step must now pass, and every validation step that passed at the head must still pass.
             var (after, afterStep) = await reproducer.RunAsync(workspace.Directory, readOnly, reproduction, settings.ValidationTimeout, cancellationToken);
@@ -272,14 +272,14 @@ public sealed partial class ExecutionPipeline(
             var tail = headStep.OutputTail.Trim();
             return new HeadRun(ExecutionOutcome.NotReproduced,
                 $"{plan.Step} passed here on the unchanged head {workspace.HeadSha[..Math.Min(7, workspace.HeadSha.Length)]}: the CI failure is flaky or belongs to CI's environment.{notes}" +
-                (tail.Length > 0 ? "\n" + (tail.Length > 2000 ? "…" + tail[^2000..] : tail) : string.Empty), null, []);
+                (tail.Length > 0 ? "\n" + (tail.Length > 2000 ? "…" + tail[^2000..] : tail) : string.Empty), []);
         }
 
         if (FailureSignature.Difference(atHead, command.FailureFiles) is { } difference)
         {
             LogEnvironmentDiffers(logger, command.ExecutionId, difference);
             return new HeadRun(ExecutionOutcome.EnvironmentDiffers,
-                $"Our environment differs from CI's: {plan.Step} failed here differently: {difference}.{notes}\n{FailureSummary(headStep)}", null, []);
+                $"Our environment differs from CI's: {plan.Step} failed here differently: {difference}.{notes}\n{FailureSummary(headStep)}", []);
         }
 
         // Reproduced. Which validation steps pass at the head (each run on its own: one failing does not hide the others)?
@@ -294,7 +294,7 @@ public sealed partial class ExecutionPipeline(
         }
 
         await ForgetHeadRunAsync(workspace.Directory, cancellationToken);
-        return new HeadRun(null, null, plan, passing);
+        return new HeadRun(null, null, passing);
     }
 
     /// <summary>
@@ -343,7 +343,7 @@ public sealed partial class ExecutionPipeline(
     /// <summary>The head's reproduction: an outcome ending the execution, or the plan to run again after the fix and the validation steps passing at the head.</summary>
     private static string Notes(ReproductionPlan plan) => plan.Notes.Count > 0 ? "\nNotes: " + string.Join("; ", plan.Notes) : string.Empty;
 
-    private sealed record HeadRun(ExecutionOutcome? Outcome, string? Message, ReproductionPlan? Plan, IReadOnlyList<ValidationCommand> PassingAtHead);
+    private sealed record HeadRun(ExecutionOutcome? Outcome, string? Message, IReadOnlyList<ValidationCommand> PassingAtHead);
 
     /// <summary>
     /// What failed, with the tail of its (already scrubbed) output: fed back to the next attempt (an LLM edit's prompt)
