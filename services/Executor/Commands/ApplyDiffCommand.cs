@@ -16,8 +16,6 @@ public sealed class ApplyDiffCommand(GitCli git) : ILibraryCommand
 
     public string Name => "apply-diff";
 
-    public bool AllowsNetwork => false;
-
     public string? ValidateArguments(IReadOnlyDictionary<string, string> arguments)
     {
         ArgumentNullException.ThrowIfNull(arguments);

@@ -19,8 +19,6 @@ public sealed partial class FormatCommand(SandboxRunner sandbox, FixerCatalog fi
 
     public string Name => "format";
 
-    public bool AllowsNetwork => false;
-
     public string? ValidateArguments(IReadOnlyDictionary<string, string> arguments)
     {
         ArgumentNullException.ThrowIfNull(arguments);
@@ -131,7 +129,6 @@ public sealed partial class FormatCommand(SandboxRunner sandbox, FixerCatalog fi
                     Workspace = context.Workspace,
                     Arguments = argv,
                     Timeout = context.Timeout,
-                    AllowNetwork = AllowsNetwork,
                     ReadOnlyPaths = context.ReadOnlyPaths,
                 }, cancellationToken);
                 var outcome = CommandRunResult.From(result, [.. fixer.AcceptableExitCodes(current)]);

@@ -7,9 +7,6 @@ public interface ILibraryCommand
 {
     string Name { get; }
 
-    /// <summary>Whether the sandbox keeps the network for this command (none of the built-in ones need it).</summary>
-    bool AllowsNetwork { get; }
-
     /// <summary>The problem with <paramref name="arguments"/>, or null; checked before any workspace is prepared.</summary>
     string? ValidateArguments(IReadOnlyDictionary<string, string> arguments);
 

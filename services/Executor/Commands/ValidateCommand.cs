@@ -5,8 +5,6 @@ public sealed class ValidateCommand : ILibraryCommand
 {
     public string Name => "validate";
 
-    public bool AllowsNetwork => false;
-
     public string? ValidateArguments(IReadOnlyDictionary<string, string> arguments) => ArgumentRules.OnlyKeys(arguments);
 
     public Task<CommandRunResult> RunAsync(CommandContext context, CancellationToken cancellationToken) => Task.FromResult(new CommandRunResult(CommandStatus.Ran));

@@ -11,12 +11,6 @@ public sealed record SandboxRequest
     public required TimeSpan Timeout { get; init; }
 
     /// <summary>
-    /// Gone: no sandboxed command gets the host's network. Kept only so callers that still say <c>false</c> compile;
-    /// <c>true</c> is refused. Registry access for setup is <see cref="EgressSocket"/>.
-    /// </summary>
-    public bool AllowNetwork { get; init; }
-
-    /// <summary>
     /// Registry-only network: the host path of an egress proxy session's Unix socket (<see cref="Egress.EgressSession"/>).
     /// The sandbox keeps its own network namespace (loopback only); the socket is bound in, a bridge inside listens on
     /// <c>127.0.0.1:</c><see cref="SandboxRunner.ProxyPort"/> and the command gets the proxy variables. Null: no network at all.

@@ -73,11 +73,6 @@ public sealed partial class SandboxRunner(
             throw new ArgumentException("A command needs at least a program name.", nameof(request));
         }
 
-        if (request.AllowNetwork)
-        {
-            throw new ArgumentException("The host network is never given to a sandboxed command; setup reaches the registries through EgressSocket.", nameof(request));
-        }
-
         var settings = options.Value.Sandbox;
         var bwrap = _bwrap ??= FindBwrap(settings.BwrapPath);
         var etc = _etc ??= WriteAccountFiles(options.Value.WorkspaceRoot);

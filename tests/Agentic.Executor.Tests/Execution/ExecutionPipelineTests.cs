@@ -54,7 +54,11 @@ public sealed class ExecutionPipelineTests
 
         Assert.That(result.Outcome, Is.EqualTo(ExecutionOutcome.NoChange), result.Error);
         Assert.That(result.Error, Is.EqualTo("dotnet format whitespace Tiny.csproj --include Greeter.cs --verbosity minimal changed nothing: the failure is not a formatting one the tool fixes"));
-        Assert.That(result.Validation[0].CommandLine, Is.EqualTo("dotnet format whitespace Tiny.csproj --include Greeter.cs --verbosity minimal"));
+        Assert.That(result.Validation.Select(s => (s.Kind, s.CommandLine)), Is.EqualTo(new[]
+        {
+            ("setup", "dotnet restore Tiny.csproj --nologo -v q"),
+            ("command", "dotnet format whitespace Tiny.csproj --include Greeter.cs --verbosity minimal"),
+        }));
     }
 
     [Test]
