@@ -56,7 +56,7 @@ public sealed partial class PostgresOutboxContextFactory(
 
             if (!consumedBefore && state.Consumed && outboxContext.Added > 0)
             {
-                CrashIfAsked();
+                CrashIfAsked(options.ConsumerType);
                 if (faults.AfterConsumeCommitted is { } hook)
                 {
                     await hook(messageId, options.ConsumerType);
@@ -70,14 +70,24 @@ public sealed partial class PostgresOutboxContextFactory(
     public void Probe(ProbeContext context) => context.CreateFilterScope("postgresOutbox");
 
     /// <summary>The test-only fault of <see cref="PostgresOutboxOptions.CrashAfterCommittedOutboxes"/>: die like kill -9 between commit and delivery.</summary>
-    private void CrashIfAsked()
+    private void CrashIfAsked(string consumerType)
     {
-        var crashAfter = outboxOptions.Value.CrashAfterCommittedOutboxes;
-        if (crashAfter > 0 && Interlocked.Increment(ref _committedOutboxes) == crashAfter)
+        var fault = outboxOptions.Value;
+        if (fault.CrashAfterCommittedOutboxes <= 0
+            || (fault.CrashConsumerType is { Length: > 0 } only && !string.Equals(only, consumerType, StringComparison.Ordinal))
+            || (fault.CrashOnceMarker is { Length: > 0 } marker && File.Exists(marker))
+            || Interlocked.Increment(ref _committedOutboxes) != fault.CrashAfterCommittedOutboxes)
         {
-            LogCrashing(logger, crashAfter);
-            Process.GetCurrentProcess().Kill();
+            return;
         }
+
+        LogCrashing(logger, fault.CrashAfterCommittedOutboxes);
+        if (fault.CrashOnceMarker is { Length: > 0 } once)
+        {
+            File.WriteAllText(once, DateTimeOffset.UtcNow.ToString("O", System.Globalization.CultureInfo.InvariantCulture));
+        }
+
+        Process.GetCurrentProcess().Kill();
     }
 
     [LoggerMessage(1, LogLevel.Information, "Message {MessageId} was already consumed by {Consumer}; delivering its outbox, not consuming it again")]

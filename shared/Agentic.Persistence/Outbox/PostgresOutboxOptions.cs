@@ -31,4 +31,13 @@ public sealed class PostgresOutboxOptions
     /// whose outbox rows were committed, before they reach the broker. 0, the default, never.
     /// </summary>
     public int CrashAfterCommittedOutboxes { get; set; }
+
+    /// <summary>TEST ONLY: with <see cref="CrashAfterCommittedOutboxes"/>, count only this consumer's or saga's messages (its type's short name, e.g. <c>FixWorkflowState</c>).</summary>
+    public string? CrashConsumerType { get; set; }
+
+    /// <summary>
+    /// TEST ONLY: with <see cref="CrashAfterCommittedOutboxes"/>, a file created just before the crash; while it exists
+    /// the process does not crash again (so the restarted process runs on).
+    /// </summary>
+    public string? CrashOnceMarker { get; set; }
 }
