@@ -74,7 +74,8 @@ public sealed partial class PostgresOutboxContextFactory(
     {
         var fault = outboxOptions.Value;
         if (fault.CrashAfterCommittedOutboxes <= 0
-            || (fault.CrashConsumerType is { Length: > 0 } only && !string.Equals(only, consumerType, StringComparison.Ordinal))
+            || (fault.CrashConsumerType is { Length: > 0 } only && !string.Equals(only, consumerType, StringComparison.Ordinal)
+                && !consumerType.EndsWith("." + only, StringComparison.Ordinal))
             || (fault.CrashOnceMarker is { Length: > 0 } marker && File.Exists(marker))
             || Interlocked.Increment(ref _committedOutboxes) != fault.CrashAfterCommittedOutboxes)
         {

@@ -32,7 +32,7 @@ public sealed class PostgresOutboxOptions
     /// </summary>
     public int CrashAfterCommittedOutboxes { get; set; }
 
-    /// <summary>TEST ONLY: with <see cref="CrashAfterCommittedOutboxes"/>, count only this consumer's or saga's messages (its type's short name, e.g. <c>FixWorkflowState</c>).</summary>
+    /// <summary>TEST ONLY: with <see cref="CrashAfterCommittedOutboxes"/>, count only this consumer's or saga's messages (its type's name, with or without namespace, e.g. <c>FixWorkflowState</c>).</summary>
     public string? CrashConsumerType { get; set; }
 
     /// <summary>
