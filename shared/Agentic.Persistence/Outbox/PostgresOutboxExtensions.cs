@@ -1,6 +1,7 @@
 using MassTransit;
 using MassTransit.Configuration;
 using MassTransit.Middleware;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -16,8 +17,9 @@ public static class PostgresOutboxExtensions
     /// </summary>
     public static IServiceCollection AddPostgresOutbox(this IServiceCollection services)
     {
+        // Bound when the host has configuration (a bare test container may not).
         services.AddOptions<PostgresOutboxOptions>()
-            .BindConfiguration(PostgresOutboxOptions.SectionName)
+            .Configure<IServiceProvider>((options, provider) => provider.GetService<IConfiguration>()?.GetSection(PostgresOutboxOptions.SectionName).Bind(options))
             .Validate(o => o.RelayInterval > TimeSpan.Zero && o.RelayMaxBackoff >= o.RelayInterval, "Outbox:RelayInterval must be positive and at most Outbox:RelayMaxBackoff")
             .Validate(o => o.RelayMinAge >= TimeSpan.Zero && o.InboxRetention > TimeSpan.Zero, "Outbox:RelayMinAge and Outbox:InboxRetention must not be negative")
             .Validate(o => o.MessageDeliveryLimit is >= 1 and <= 10_000 && o.MessageDeliveryTimeout > TimeSpan.Zero, "Outbox:MessageDeliveryLimit must be 1..10000")

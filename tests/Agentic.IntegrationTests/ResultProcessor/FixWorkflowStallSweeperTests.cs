@@ -1,6 +1,7 @@
 using Agentic.Contracts.Common;
 using Agentic.Contracts.Discovery;
 using Agentic.Contracts.Workflows;
+using Agentic.Persistence.Outbox;
 using Agentic.Persistence.Sagas;
 using Agentic.ResultProcessor.Extensions;
 using Agentic.ResultProcessor.Options;
@@ -39,6 +40,7 @@ public sealed class FixWorkflowStallSweeperTests
         services.AddSingleton(SecretScrubber.ShapesOnly);
         services.Configure<FixWorkflowOptions>(o => o.StallAfter = StallAfter);
         services.AddSingleton<FixWorkflowStallSweeper>();
+        services.AddPostgresOutbox();
         services.AddMassTransitTestHarness(bus => bus.AddSagaStateMachine<FixWorkflowStateMachine, FixWorkflowState>(typeof(FixWorkflowStateDefinition))
             .PostgresRepository(HostingExtensions.FixWorkflowTable));
         _provider = services.BuildServiceProvider(validateScopes: true);
