@@ -11,7 +11,11 @@ namespace Agentic.Benchmarks;
 /// beyond one, comments on a PR beyond one, and workflows for one failure beyond one) and the recovery time (the fault
 /// to the last workflow finished).
 /// <list type="bullet">
-/// <item><c>result-processor</c>, <c>executor</c>, <c>check-analyzer</c>, <c>rabbitmq</c>, <c>postgres</c>: SIGKILL of
+/// <item><c>result-processor</c>: the saga host kills itself (SIGKILL) at the chosen point, right after the Nth saga
+/// transition whose row and outbox rows committed and before they reach the broker (<c>--kill-after N</c>, default 15:
+/// mid-burst of the first transitions), through the outbox's test-only fault hook
+/// (<c>Outbox:CrashAfterCommittedOutboxes</c>, once: a marker file keeps the restarted process alive).</item>
+/// <item><c>executor</c>, <c>check-analyzer</c>, <c>rabbitmq</c>, <c>postgres</c>: SIGKILL of
 /// that resource's process (its pid from the dashboard's resources API) once at least a few workflows are in the step
 /// the resource serves and none has finished.</item>
 /// <item><c>duplicates</c>: every webhook delivered three more times at that point, once as GitHub's redelivery (same
@@ -52,7 +56,17 @@ public static class ChaosBenchmark
         }
 
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(minutes + 10));
-        await system.StartAsync(Path.Combine(Path.GetTempPath(), "agentic-chaos-benchmark-state"), timeout.Token);
+        var killAfter = Options.Int(args, "--kill-after", 15);
+        var marker = Path.Combine(Path.GetTempPath(), $"agentic-chaos-crash-{Guid.NewGuid():N}");
+        var selfKill = name == "result-processor";
+        await system.StartAsync(Path.Combine(Path.GetTempPath(), "agentic-chaos-benchmark-state"), timeout.Token, selfKill
+            ? new Dictionary<string, string?>
+            {
+                ["Outbox__CrashAfterCommittedOutboxes"] = killAfter.ToString(CultureInfo.InvariantCulture),
+                ["Outbox__CrashConsumerType"] = "FixWorkflowState",
+                ["Outbox__CrashOnceMarker"] = marker,
+            }
+            : null);
         var deliveryIds = failures.ToDictionary(f => f.Repository.FullName, _ => Guid.NewGuid().ToString(), StringComparer.OrdinalIgnoreCase);
         var answers = await Task.WhenAll(failures.Select(f => system.DeliverCheckRunAsync(f, deliveryIds[f.Repository.FullName], timeout.Token)));
         var clock = Stopwatch.StartNew();
@@ -66,6 +80,18 @@ public static class ChaosBenchmark
         var moment = "a minute passed";
         while (clock.Elapsed < pointDeadline)
         {
+            if (selfKill)
+            {
+                if (File.Exists(marker))
+                {
+                    moment = $"the saga host killed itself after its transition #{killAfter} committed, before its messages reached the broker";
+                    break;
+                }
+
+                await Task.Delay(20, timeout.Token);
+                continue;
+            }
+
             if (await system.TryListWorkflowsAsync(timeout.Token) is { } listed)
             {
                 var ours = listed.Where(w => mine.Contains(w.Repository)).ToList();
@@ -88,7 +114,12 @@ public static class ChaosBenchmark
 
         var faultAt = DateTimeOffset.UtcNow;
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"fault {name} at {clock.Elapsed.TotalSeconds:0.0} s after posting ({moment})"));
-        if (fault.Resource is { } resource)
+        if (selfKill && File.Exists(marker))
+        {
+            // The marker stays until the end: the restarted process must not crash again.
+            Console.WriteLine($"  {ResourceNames.ResultProcessor} died by its own SIGKILL (Outbox:CrashAfterCommittedOutboxes={killAfter})");
+        }
+        else if (fault.Resource is { } resource)
         {
             var pid = (await system.AppHost.TryGetResourcesAsync(timeout.Token))?.SingleOrDefault(r => r.Name == resource)?.Pid
                 ?? throw new InvalidOperationException($"The dashboard shows no pid for {resource}.");
@@ -167,6 +198,7 @@ public static class ChaosBenchmark
         Console.WriteLine($"resources after the run: {string.Join(", ", restarts.Where(r => r.Restarts > 0 || r.State != "Running").Select(r => $"{r.Name} {r.State} (restarts {r.Restarts})"))}");
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"RESULT chaos {name}: pushed {pushed}, escalated {escalated}, stuck {stuck}, duplicated {duplicated}, recovery {recovery:0} s{(stuck > 0 ? " (not all finished)" : "")}; target {count} pushed, 0 stuck, 0 duplicated"));
+        File.Delete(marker);
         return 0;
     }
 

@@ -70,9 +70,9 @@ public sealed class FormatFixSystem : IAsyncDisposable
     }
 
     /// <summary>Starts the AppHost on a reset <paramref name="state"/> folder and waits until every resource is healthy.</summary>
-    public async Task StartAsync(string state, CancellationToken cancellationToken)
+    public async Task StartAsync(string state, CancellationToken cancellationToken, IReadOnlyDictionary<string, string?>? environment = null)
     {
-        AppHost = await AppHostProcess.StartAsync(state, reset: true, output: null, cancellationToken, new Dictionary<string, string?>
+        var variables = new Dictionary<string, string?>
         {
             ["GitHub__Api__BaseUrl"] = GitHub.BaseUri.ToString(),
             ["GitHub__Api__App__AppId"] = _app.Id.ToString(CultureInfo.InvariantCulture),
@@ -80,7 +80,13 @@ public sealed class FormatFixSystem : IAsyncDisposable
             ["GitHub__Webhooks__Secrets__0"] = _webhookSecret,
             ["Inbox__OperatorApiKey"] = _operatorKey,
             ["Logging__LogLevel__Default"] = "Warning",
-        });
+        };
+        foreach (var (name, value) in environment ?? new Dictionary<string, string?>())
+        {
+            variables[name] = value;
+        }
+
+        AppHost = await AppHostProcess.StartAsync(state, reset: true, output: null, cancellationToken, variables);
         (_, Resources) = await AppHost.WaitUntilHealthyAsync(TimeSpan.FromMinutes(4), cancellationToken);
         var gateway = Resources.Single(r => r.Name == ResourceNames.IngressGateway).Url!;
         _webhooks = new Uri(gateway, "/webhooks/github");

@@ -6,6 +6,7 @@ using Agentic.CheckAnalyzer.Options;
 using Agentic.CheckAnalyzer.Persistence;
 using Agentic.GitHub;
 using Agentic.Llm;
+using Agentic.Persistence.Outbox;
 using Agentic.ServiceDefaults.Messaging;
 using Agentic.ServiceDefaults.Options;
 using MassTransit;
@@ -19,6 +20,7 @@ public static class HostingExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         builder.Services.AddCheckAnalyzerServices(builder.Configuration);
+        builder.Services.AddPostgresOutbox();
         builder.AddAgenticMessaging(bus => bus.AddConsumer<AnalyzeCheckFailureConsumer, AnalyzeCheckFailureConsumerDefinition>());
         return builder;
     }

@@ -51,7 +51,8 @@ public sealed class ProcessRunner(TimeProvider timeProvider)
         using var process = new Process { StartInfo = startInfo };
         try
         {
-            process.Start();
+            // From the launcher's long-lived thread: the sandbox's parent-death signal follows the forking thread.
+            await ProcessLauncher.StartAsync(process, cancellationToken);
         }
         catch (Win32Exception e)
         {

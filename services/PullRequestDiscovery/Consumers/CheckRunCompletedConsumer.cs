@@ -1,5 +1,6 @@
 using Agentic.Contracts.Discovery;
 using Agentic.Contracts.Ingress;
+using Agentic.Persistence.Outbox;
 using Agentic.PullRequestDiscovery.Persistence;
 using Agentic.PullRequestDiscovery.Workflows;
 using MassTransit;
@@ -19,10 +20,20 @@ public sealed partial class CheckRunCompletedConsumer(CheckRunStore store, Check
         var checkRun = context.Message;
         var cancellationToken = context.CancellationToken;
 
-        await using var connection = await store.OpenAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        var detected = await detection.RecordAsync(connection, transaction, checkRun, context, cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
+        int detected;
+        if (context.TryGetOutboxTransaction(out var outboxConnection, out var outboxTransaction))
+        {
+            // The inbox/outbox's transaction: committed, with this message's inbox row and its publishes, by the outbox.
+            detected = await detection.RecordAsync(outboxConnection, outboxTransaction, checkRun, context, cancellationToken);
+        }
+        else
+        {
+            await using var connection = await store.OpenAsync(cancellationToken);
+            await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+            detected = await detection.RecordAsync(connection, transaction, checkRun, context, cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+        }
+
         LogRecorded(logger, checkRun.CheckRunId, checkRun.Conclusion, detected);
     }
 

@@ -1,4 +1,5 @@
 using Agentic.GitHub;
+using Agentic.Persistence.Outbox;
 using Agentic.PullRequestDiscovery.Consumers;
 using Agentic.PullRequestDiscovery.Options;
 using Agentic.PullRequestDiscovery.Persistence;
@@ -6,6 +7,7 @@ using Agentic.PullRequestDiscovery.Reconciliation;
 using Agentic.PullRequestDiscovery.Workflows;
 using Agentic.ServiceDefaults.Messaging;
 using Agentic.ServiceDefaults.Options;
+using MassTransit;
 
 namespace Agentic.PullRequestDiscovery.Extensions;
 
@@ -15,9 +17,10 @@ public static class HostingExtensions
     {
         builder.Services.AddPullRequestDiscoveryState(builder.Configuration);
         builder.Services.AddHostedService<ReconciliationService>();
+        builder.Services.AddPostgresOutbox();
         builder.AddAgenticMessaging(bus =>
         {
-            bus.AddConsumer<CheckRunCompletedConsumer>();
+            bus.AddConsumer<CheckRunCompletedConsumer, CheckRunCompletedConsumerDefinition>();
             bus.AddConsumer<PullRequestChangedConsumer>();
         });
         return builder;

@@ -1,5 +1,6 @@
 using Agentic.Git;
 using Agentic.GitHub;
+using Agentic.Persistence.Outbox;
 using Agentic.Persistence.Sagas;
 using Agentic.ResultProcessor.Api;
 using Agentic.ResultProcessor.Consumers;
@@ -9,6 +10,7 @@ using Agentic.ResultProcessor.StateMachines;
 using Agentic.ServiceDefaults.Messaging;
 using Agentic.ServiceDefaults.Options;
 using Agentic.Text;
+using MassTransit;
 
 namespace Agentic.ResultProcessor.Extensions;
 
@@ -27,14 +29,15 @@ public static class HostingExtensions
         builder.Services.AddHostedService<FixWorkflowStallSweeper>();
         builder.Services.AddSingleton<WorkflowQueries>();
         builder.Services.AddProblemDetails();
+        builder.Services.AddPostgresOutbox();
         builder.AddAgenticMessaging(bus =>
         {
             bus.AddSagaStateMachine<FixWorkflowStateMachine, FixWorkflowState>(typeof(FixWorkflowStateDefinition))
                 .PostgresRepository(FixWorkflowTable);
             bus.AddConsumer<WorkflowFinishedConsumer>();
-            bus.AddConsumer<PublishFixResultConsumer>();
+            bus.AddConsumer<PublishFixResultConsumer, PublishFixResultConsumerDefinition>();
             bus.AddConsumer<RerunRequestedConsumer>();
-            bus.AddConsumer<LoadRepositoryConfigConsumer>();
+            bus.AddConsumer<LoadRepositoryConfigConsumer, LoadRepositoryConfigConsumerDefinition>();
             bus.AddConsumer<IssueRepositoryTokenConsumer>();
         });
         return builder;

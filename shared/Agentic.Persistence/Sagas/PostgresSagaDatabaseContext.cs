@@ -20,13 +20,16 @@ public sealed class PostgresSagaDatabaseContext<TSaga> : IAsyncDisposable
     private readonly NpgsqlConnection _connection;
     private readonly NpgsqlTransaction _transaction;
     private readonly string _table;
+    private readonly bool _owned;
     private bool _committed;
 
-    internal PostgresSagaDatabaseContext(NpgsqlConnection connection, NpgsqlTransaction transaction, string table)
+    /// <param name="owned">False when the transaction is the inbox/outbox's: then its owner commits and disposes it.</param>
+    internal PostgresSagaDatabaseContext(NpgsqlConnection connection, NpgsqlTransaction transaction, string table, bool owned = true)
     {
         _connection = connection;
         _transaction = transaction;
         _table = table;
+        _owned = owned;
     }
 
     public async Task<TSaga?> LoadAsync(Guid correlationId, CancellationToken cancellationToken)
@@ -84,12 +87,21 @@ public sealed class PostgresSagaDatabaseContext<TSaga> : IAsyncDisposable
 
     public async Task CommitAsync(CancellationToken cancellationToken)
     {
-        await _transaction.CommitAsync(cancellationToken);
+        if (_owned)
+        {
+            await _transaction.CommitAsync(cancellationToken);
+        }
+
         _committed = true;
     }
 
     public async ValueTask DisposeAsync()
     {
+        if (!_owned)
+        {
+            return;
+        }
+
         if (!_committed)
         {
             await _transaction.RollbackAsync(CancellationToken.None);

@@ -1,3 +1,4 @@
+using Agentic.Persistence.Outbox;
 using MassTransit;
 using MassTransit.Saga;
 using Npgsql;
@@ -6,7 +7,8 @@ namespace Agentic.Persistence.Sagas;
 
 /// <summary>
 /// MassTransit saga repository over Npgsql + Dapper: one connection and transaction per message, the instance row
-/// locked with <c>SELECT ... FOR UPDATE</c> for the duration, committed after the state machine has run.
+/// locked with <c>SELECT ... FOR UPDATE</c> for the duration, committed after the state machine has run (with the
+/// message's inbox and outbox rows when the endpoint uses <see cref="PostgresOutboxExtensions.UsePostgresOutbox"/>).
 /// Sagas correlate by id only (<c>CorrelateById</c>): query correlation is refused with a clear error.
 /// </summary>
 public sealed class PostgresSagaRepositoryContextFactory<TSaga>(
@@ -19,7 +21,11 @@ public sealed class PostgresSagaRepositoryContextFactory<TSaga>(
     public async Task Send<T>(ConsumeContext<T> context, IPipe<SagaRepositoryContext<TSaga, T>> next)
         where T : class
     {
-        await using var database = await OpenAsync(context.CancellationToken);
+        // On an endpoint with the inbox/outbox, the saga row is written in the transaction of the message's inbox and
+        // outbox rows, which their owner commits; otherwise in a transaction of its own.
+        await using var database = context.TryGetOutboxTransaction(out var connection, out var transaction)
+            ? new PostgresSagaDatabaseContext<TSaga>(connection, transaction, options.TableName, owned: false)
+            : await OpenAsync(context.CancellationToken);
         var repositoryContext = new PostgresSagaRepositoryContext<TSaga, T>(database, context, factory);
         await next.Send(repositoryContext);
         await database.CommitAsync(context.CancellationToken);

@@ -1,0 +1,99 @@
+using System.Diagnostics;
+using MassTransit;
+using MassTransit.Middleware;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace Agentic.Persistence.Outbox;
+
+/// <summary>
+/// MassTransit's consumer outbox (<see cref="OutboxConsumeFilter{TContext,TMessage}"/>) over our PostgreSQL: each pass
+/// of its pipe runs in one transaction that first locks the message's inbox row. Pass one runs the consumer (its outbox
+/// rows, its inbox row and, through <see cref="PostgresOutboxTransaction"/>, its own writes commit together); the next
+/// passes send the outbox rows and mark them delivered; the last removes them and acknowledges the message. A message
+/// seen again after its consumption is not consumed again: its outbox is delivered if it was not, and it is acknowledged.
+/// </summary>
+public sealed partial class PostgresOutboxContextFactory(
+    NpgsqlDataSource dataSource, IServiceProvider services, PostgresOutboxFaults faults, IOptions<PostgresOutboxOptions> outboxOptions,
+    ILogger<PostgresOutboxContextFactory> logger)
+    : IOutboxContextFactory<NpgsqlDataSource>
+{
+    private int _committedOutboxes;
+
+    public async Task Send<T>(ConsumeContext<T> context, OutboxConsumeOptions options, IPipe<OutboxConsumeContext<T>> next)
+        where T : class
+    {
+        var messageId = context.GetOriginalMessageId() ?? throw new MessageException(typeof(T), "The outbox needs the message's MessageId.");
+        var ambient = context.GetOrAddPayload(() => new PostgresOutboxTransaction());
+        var provider = context.TryGetPayload(out IServiceProvider? scoped) ? scoped : services;
+        var countReceive = true;
+        var continueProcessing = true;
+        while (continueProcessing)
+        {
+            await using var connection = await dataSource.OpenConnectionAsync(context.CancellationToken);
+            await using var transaction = await connection.BeginTransactionAsync(System.Data.IsolationLevel.ReadCommitted, context.CancellationToken);
+            var state = await PostgresOutboxStore.LockAsync(
+                connection, transaction, messageId, options.ConsumerId, options.ConsumerType, countReceive, context.CancellationToken);
+            countReceive = false;
+            var consumedBefore = state.Consumed;
+            if (consumedBefore && state.ReceiveCount > 1 && !state.Delivered)
+            {
+                LogRedelivering(logger, messageId, options.ConsumerType);
+            }
+
+            var outboxContext = new PostgresOutboxConsumeContext<T>(context, options, provider, connection, transaction, state);
+            ambient.Enter(connection, transaction);
+            try
+            {
+                await next.Send(outboxContext);
+                await transaction.CommitAsync(context.CancellationToken);
+            }
+            finally
+            {
+                ambient.Leave();
+            }
+
+            if (!consumedBefore && state.Consumed && outboxContext.Added > 0)
+            {
+                CrashIfAsked(options.ConsumerType);
+                if (faults.AfterConsumeCommitted is { } hook)
+                {
+                    await hook(messageId, options.ConsumerType);
+                }
+            }
+
+            continueProcessing = outboxContext.ContinueProcessing;
+        }
+    }
+
+    public void Probe(ProbeContext context) => context.CreateFilterScope("postgresOutbox");
+
+    /// <summary>The test-only fault of <see cref="PostgresOutboxOptions.CrashAfterCommittedOutboxes"/>: die like kill -9 between commit and delivery.</summary>
+    private void CrashIfAsked(string consumerType)
+    {
+        var fault = outboxOptions.Value;
+        if (fault.CrashAfterCommittedOutboxes <= 0
+            || (fault.CrashConsumerType is { Length: > 0 } only && !string.Equals(only, consumerType, StringComparison.Ordinal)
+                && !consumerType.EndsWith("." + only, StringComparison.Ordinal))
+            || (fault.CrashOnceMarker is { Length: > 0 } marker && File.Exists(marker))
+            || Interlocked.Increment(ref _committedOutboxes) != fault.CrashAfterCommittedOutboxes)
+        {
+            return;
+        }
+
+        LogCrashing(logger, fault.CrashAfterCommittedOutboxes);
+        if (fault.CrashOnceMarker is { Length: > 0 } once)
+        {
+            File.WriteAllText(once, DateTimeOffset.UtcNow.ToString("O", System.Globalization.CultureInfo.InvariantCulture));
+        }
+
+        Process.GetCurrentProcess().Kill();
+    }
+
+    [LoggerMessage(1, LogLevel.Information, "Message {MessageId} was already consumed by {Consumer}; delivering its outbox, not consuming it again")]
+    private static partial void LogRedelivering(ILogger logger, Guid messageId, string consumer);
+
+    [LoggerMessage(2, LogLevel.Critical, "TEST ONLY Outbox:CrashAfterCommittedOutboxes={Count}: killing this process after a commit, before its outbox is delivered")]
+    private static partial void LogCrashing(ILogger logger, int count);
+}

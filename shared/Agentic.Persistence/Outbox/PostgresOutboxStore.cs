@@ -1,0 +1,187 @@
+using Dapper;
+using MassTransit;
+using MassTransit.Context;
+using Npgsql;
+
+namespace Agentic.Persistence.Outbox;
+
+/// <summary>The SQL of the inbox (<c>outbox_inbox_states</c>) and outbox (<c>outbox_messages</c>) tables, always inside the caller's transaction.</summary>
+internal static class PostgresOutboxStore
+{
+    private const string MessageColumns = """
+        sequence_number AS SequenceNumber, message_id AS MessageId, inbox_message_id AS InboxMessageId, inbox_consumer_id AS InboxConsumerId,
+        destination_address AS DestinationAddress, source_address AS SourceAddress, response_address AS ResponseAddress,
+        fault_address AS FaultAddress, conversation_id AS ConversationId, correlation_id AS CorrelationId, initiator_id AS InitiatorId,
+        request_id AS RequestId, content_type AS ContentType, message_type AS MessageType, body AS Body, headers AS HeadersJson,
+        properties AS PropertiesJson, sent_time AS SentTime, enqueue_time AS EnqueueTime, expiration_time AS ExpirationTime
+        """;
+
+    /// <summary>Creates or locks (until the transaction ends) the inbox row of this message for this consumer.</summary>
+    public static Task<InboxState> LockAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, Guid messageId, Guid consumerId, string consumerType, bool countReceive, CancellationToken cancellationToken)
+    {
+        const string sql = """
+            INSERT INTO outbox_inbox_states (message_id, consumer_id, consumer_type, receive_count)
+            VALUES (@messageId, @consumerId, @consumerType, 1)
+            ON CONFLICT (message_id, consumer_id) DO UPDATE
+                SET receive_count = outbox_inbox_states.receive_count + @increment
+            RETURNING message_id AS MessageId, consumer_id AS ConsumerId, receive_count AS ReceiveCount,
+                      consumed_at IS NOT NULL AS Consumed, delivered_at IS NOT NULL AS Delivered, last_sequence_number AS LastSequenceNumber
+            """;
+        return connection.QuerySingleAsync<InboxState>(new CommandDefinition(sql, new
+        {
+            messageId,
+            consumerId,
+            consumerType,
+            increment = countReceive ? 1 : 0,
+        }, transaction, cancellationToken: cancellationToken));
+    }
+
+    public static Task SetConsumedAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, InboxState state, CancellationToken cancellationToken)
+    {
+        const string sql = "UPDATE outbox_inbox_states SET consumed_at = now() WHERE message_id = @MessageId AND consumer_id = @ConsumerId";
+        return connection.ExecuteAsync(new CommandDefinition(sql, state, transaction, cancellationToken: cancellationToken));
+    }
+
+    public static Task SetDeliveredAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, InboxState state, CancellationToken cancellationToken)
+    {
+        const string sql = """
+            UPDATE outbox_inbox_states SET delivered_at = now(), last_sequence_number = @LastSequenceNumber, relay_after = NULL
+            WHERE message_id = @MessageId AND consumer_id = @ConsumerId
+            """;
+        return connection.ExecuteAsync(new CommandDefinition(sql, state, transaction, cancellationToken: cancellationToken));
+    }
+
+    public static Task SetLastSequenceNumberAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, InboxState state, CancellationToken cancellationToken)
+    {
+        const string sql = "UPDATE outbox_inbox_states SET last_sequence_number = @LastSequenceNumber WHERE message_id = @MessageId AND consumer_id = @ConsumerId";
+        return connection.ExecuteAsync(new CommandDefinition(sql, state, transaction, cancellationToken: cancellationToken));
+    }
+
+    /// <summary>The messages not yet sent, oldest first: at most <paramref name="limit"/> (one more tells the caller there are more).</summary>
+    public static async Task<List<PostgresOutboxMessage>> LoadMessagesAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, InboxState state, int limit, CancellationToken cancellationToken)
+    {
+        const string sql = $"""
+            SELECT {MessageColumns} FROM outbox_messages
+            WHERE inbox_message_id = @MessageId AND inbox_consumer_id = @ConsumerId AND sequence_number > coalesce(@LastSequenceNumber, 0)
+            ORDER BY sequence_number
+            LIMIT @limit
+            """;
+        var rows = await connection.QueryAsync<PostgresOutboxMessage>(new CommandDefinition(sql, new
+        {
+            state.MessageId,
+            state.ConsumerId,
+            state.LastSequenceNumber,
+            limit,
+        }, transaction, cancellationToken: cancellationToken));
+        return rows.AsList();
+    }
+
+    public static Task RemoveMessagesAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, InboxState state, CancellationToken cancellationToken)
+    {
+        const string sql = "DELETE FROM outbox_messages WHERE inbox_message_id = @MessageId AND inbox_consumer_id = @ConsumerId";
+        return connection.ExecuteAsync(new CommandDefinition(sql, state, transaction, cancellationToken: cancellationToken));
+    }
+
+    public static async Task AddMessageAsync<T>(NpgsqlConnection connection, NpgsqlTransaction transaction, InboxState state, SendContext<T> context, SerializerContext serializer, CancellationToken cancellationToken)
+        where T : class
+    {
+        var messageId = context.MessageId ?? throw new MessageException(typeof(T), "The outbox needs the SendContext's MessageId.");
+        var now = DateTime.UtcNow;
+        string? properties = null;
+        if (context is TransportSendContext<T> transportSendContext)
+        {
+            var values = new Dictionary<string, object>(StringComparer.OrdinalIgnoreCase);
+            transportSendContext.WritePropertiesTo(values);
+            properties = serializer.SerializeDictionary(values);
+        }
+
+        const string sql = """
+            INSERT INTO outbox_messages (message_id, inbox_message_id, inbox_consumer_id, destination_address, source_address,
+                response_address, fault_address, conversation_id, correlation_id, initiator_id, request_id, content_type,
+                message_type, body, headers, properties, sent_time, enqueue_time, expiration_time)
+            VALUES (@messageId, @inboxMessageId, @inboxConsumerId, @destinationAddress, @sourceAddress,
+                @responseAddress, @faultAddress, @conversationId, @correlationId, @initiatorId, @requestId, @contentType,
+                @messageType, @body, @headers, @properties, @sentTime, @enqueueTime, @expirationTime)
+            """;
+        await connection.ExecuteAsync(new CommandDefinition(sql, new
+        {
+            messageId,
+            inboxMessageId = state.MessageId,
+            inboxConsumerId = state.ConsumerId,
+            destinationAddress = context.DestinationAddress?.ToString(),
+            sourceAddress = context.SourceAddress?.ToString(),
+            responseAddress = context.ResponseAddress?.ToString(),
+            faultAddress = context.FaultAddress?.ToString(),
+            conversationId = context.ConversationId,
+            correlationId = context.CorrelationId,
+            initiatorId = context.InitiatorId,
+            requestId = context.RequestId,
+            contentType = context.ContentType?.ToString() ?? context.Serialization.DefaultContentType.ToString(),
+            messageType = string.Join(";", context.SupportedMessageTypes),
+            body = context.Serializer.GetMessageBody(context).GetString(),
+            headers = serializer.SerializeDictionary(context.Headers.GetAll()),
+            properties,
+            sentTime = context.SentTime ?? now,
+            enqueueTime = context.Delay is { } delay ? now + delay : (DateTime?)null,
+            expirationTime = context.TimeToLive is { } ttl ? now + ttl : (DateTime?)null,
+        }, transaction, cancellationToken: cancellationToken));
+    }
+
+    /// <summary>Locks the oldest inbox row whose outbox a crash left undelivered (skipping rows a handler holds), if any.</summary>
+    public static Task<InboxState?> LockUndeliveredAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, TimeSpan minAge, CancellationToken cancellationToken)
+    {
+        const string sql = """
+            SELECT message_id AS MessageId, consumer_id AS ConsumerId, receive_count AS ReceiveCount, true AS Consumed, false AS Delivered,
+                   last_sequence_number AS LastSequenceNumber, relay_attempts AS RelayAttempts
+            FROM outbox_inbox_states
+            WHERE consumed_at IS NOT NULL AND delivered_at IS NULL AND consumed_at < now() - @minAge
+              AND (relay_after IS NULL OR relay_after <= now())
+            ORDER BY consumed_at, message_id
+            LIMIT 1
+            FOR UPDATE SKIP LOCKED
+            """;
+        return connection.QuerySingleOrDefaultAsync<InboxState?>(new CommandDefinition(sql, new { minAge }, transaction, cancellationToken: cancellationToken));
+    }
+
+    public static Task PostponeAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, InboxState state, TimeSpan delay, CancellationToken cancellationToken)
+    {
+        const string sql = """
+            UPDATE outbox_inbox_states
+            SET relay_attempts = relay_attempts + 1, relay_after = now() + @delay, last_sequence_number = @LastSequenceNumber
+            WHERE message_id = @MessageId AND consumer_id = @ConsumerId
+            """;
+        return connection.ExecuteAsync(new CommandDefinition(sql, new { state.MessageId, state.ConsumerId, state.LastSequenceNumber, delay }, transaction, cancellationToken: cancellationToken));
+    }
+
+    /// <summary>Forgets inbox rows older than the retention: delivered ones, and ones never consumed (their message went to an error queue).</summary>
+    public static async Task<int> DeleteExpiredAsync(NpgsqlDataSource dataSource, TimeSpan retention, CancellationToken cancellationToken)
+    {
+        const string sql = """
+            DELETE FROM outbox_inbox_states
+            WHERE (delivered_at IS NOT NULL AND delivered_at < now() - @retention)
+               OR (consumed_at IS NULL AND received_at < now() - @retention)
+            """;
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        return await connection.ExecuteAsync(new CommandDefinition(sql, new { retention }, cancellationToken: cancellationToken));
+    }
+}
+
+/// <summary>One message's inbox row for one consumer.</summary>
+internal sealed class InboxState
+{
+    public Guid MessageId { get; init; }
+
+    public Guid ConsumerId { get; init; }
+
+    public int ReceiveCount { get; init; }
+
+    public bool Consumed { get; set; }
+
+    public bool Delivered { get; set; }
+
+    public long? LastSequenceNumber { get; set; }
+
+    public int RelayAttempts { get; init; }
+}

@@ -1,0 +1,208 @@
+using System.Text.Json;
+using Agentic.AppHost.Infrastructure;
+using Agentic.Persistence.Outbox;
+using Agentic.Persistence.Sagas;
+using Agentic.ServiceDefaults;
+using Agentic.ServiceDefaults.Data;
+using Agentic.ServiceDefaults.Messaging;
+using Agentic.StandIns;
+using Dapper;
+using MassTransit;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Npgsql;
+using RabbitMQ.Client;
+
+namespace Agentic.IntegrationTests.Persistence;
+
+/// <summary>
+/// The transactional inbox/outbox on real PostgreSQL and RabbitMQ: what a saga publishes is committed with its row and
+/// reaches the broker exactly once, even when the host dies between the two; a message seen twice is consumed once.
+/// </summary>
+public sealed class PostgresOutboxTests
+{
+    private const string Table = "test_ticket_sagas";
+    private static readonly JsonSerializerOptions WebJson = new(JsonSerializerDefaults.Web);
+    private string _connectionString = null!;
+
+    [SetUp]
+    public async Task CreateDatabase()
+    {
+        _connectionString = await TestEnvironment.CreateMigratedDatabaseAsync("outbox");
+        await using var connection = new NpgsqlConnection(_connectionString);
+        await connection.ExecuteAsync($"CREATE TABLE {Table} (LIKE fix_workflow_sagas INCLUDING ALL)");
+    }
+
+    [Test]
+    public async Task Should_deliver_the_committed_outbox_exactly_once_from_a_new_host_when_the_first_dies_before_delivering()
+    {
+        var broker = TestEnvironment.RabbitMq.ConnectionString;
+        var probe = await BindProbeQueueAsync(broker);
+        var id = NewId.NextGuid();
+
+        using (var first = await StartHostAsync(broker, crashAfterCommit: true))
+        {
+            await first.Services.GetRequiredService<IBus>().Publish(new TicketOpened { CorrelationId = id });
+            Assert.That(await Polling.UntilAsync(async () => await UndeliveredAsync() == 1), Is.True, "the saga row and its outbox row committed");
+            Assert.That(await SagaCountAsync(id), Is.EqualTo(1));
+            await first.StopAsync();
+        }
+
+        Assert.That(await ReadProbeAsync(broker, probe), Is.Empty, "the first host died before its outbox reached the broker");
+
+        using var second = await StartHostAsync(broker);
+        Assert.That(await Polling.UntilAsync(async () => await UndeliveredAsync() == 0, TimeSpan.FromSeconds(60)), Is.True, "the new host's relay delivered the outbox");
+
+        var delivered = await ReadProbeAsync(broker, probe);
+        Assert.Multiple(async () =>
+        {
+            Assert.That(delivered.Select(d => d.CorrelationId), Is.EqualTo(new[] { id }), "exactly once");
+            Assert.That(await SagaCountAsync(id), Is.EqualTo(1), "the saga did not run again");
+        });
+        await second.StopAsync();
+    }
+
+    [Test]
+    public async Task Should_consume_a_message_once_when_it_is_delivered_twice_with_the_same_message_id()
+    {
+        var broker = TestEnvironment.RabbitMq.ConnectionString;
+        var probe = await BindProbeQueueAsync(broker);
+        var id = NewId.NextGuid();
+        var messageId = NewId.NextGuid();
+        using var host = await StartHostAsync(broker);
+        var bus = host.Services.GetRequiredService<IBus>();
+
+        await Task.WhenAll(Enumerable.Range(0, 2).Select(_ => bus.Publish(new TicketOpened { CorrelationId = id }, c => c.MessageId = messageId)));
+        Assert.That(await Polling.UntilAsync(async () => await ReceiveCountAsync(messageId) == 2 && await UndeliveredAsync() == 0), Is.True,
+            "both copies were received and the outbox is drained");
+
+        var delivered = await ReadProbeAsync(broker, probe);
+        Assert.Multiple(async () =>
+        {
+            Assert.That(await SagaCountAsync(id), Is.EqualTo(1), "the second copy did not run the saga");
+            Assert.That(delivered.Select(d => d.CorrelationId), Is.EqualTo(new[] { id }), "one acknowledgement");
+        });
+        await host.StopAsync();
+    }
+
+    [Test]
+    public async Task Should_retry_the_relay_while_the_broker_is_down_and_deliver_once_it_is_back()
+    {
+        await using var broker = new RabbitMqServer(Path.Combine(TestEnvironment.Root, $"rabbitmq-{Guid.NewGuid():N}"));
+        await broker.StartAsync(CancellationToken.None);
+        var probe = await BindProbeQueueAsync(broker.ConnectionString);
+        var id = NewId.NextGuid();
+        using (var first = await StartHostAsync(broker.ConnectionString, crashAfterCommit: true))
+        {
+            await first.Services.GetRequiredService<IBus>().Publish(new TicketOpened { CorrelationId = id });
+            Assert.That(await Polling.UntilAsync(async () => await UndeliveredAsync() == 1), Is.True);
+            await first.StopAsync();
+        }
+
+        await broker.StopAsync(CancellationToken.None);
+        using var second = await StartHostAsync(broker.ConnectionString, waitForBus: false);
+        Assert.That(await Polling.UntilAsync(async () => await RelayAttemptsAsync() >= 2, TimeSpan.FromSeconds(60)), Is.True,
+            "the relay tried, failed and tried again while the broker was down");
+        Assert.That(await UndeliveredAsync(), Is.EqualTo(1));
+
+        await broker.StartAsync(CancellationToken.None);
+        Assert.That(await Polling.UntilAsync(async () => await UndeliveredAsync() == 0, TimeSpan.FromSeconds(90)), Is.True, "delivered once the broker was back");
+
+        var delivered = await ReadProbeAsync(broker.ConnectionString, probe);
+        Assert.That(delivered.Select(d => d.CorrelationId), Is.EqualTo(new[] { id }));
+        await second.StopAsync();
+    }
+
+    private async Task<IHost> StartHostAsync(string broker, bool crashAfterCommit = false, bool waitForBus = true)
+    {
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { EnvironmentName = "Development", DisableDefaults = true });
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            [$"ConnectionStrings:{ResourceNames.Database}"] = _connectionString,
+            [$"ConnectionStrings:{ResourceNames.Messaging}"] = broker,
+            // The simulated crash must not be healed by an in-process retry: the new host is what delivers.
+            ["Messaging:RetryLimit"] = crashAfterCommit ? "0" : "5",
+            ["Outbox:RelayInterval"] = "00:00:00.200",
+            ["Outbox:RelayMinAge"] = "00:00:00",
+            ["Outbox:RelayMaxBackoff"] = "00:00:01",
+            ["Outbox:MessageDeliveryTimeout"] = "00:00:02",
+        });
+        builder.Services.AddSingleton<ILoggerFactory>(NullLoggerFactory.Instance);
+        builder.AddAgenticDatabase();
+        builder.Services.AddPostgresOutbox();
+        if (crashAfterCommit)
+        {
+            // The host "dies" right after the commit: nothing of this handling reaches the broker, and its relay is off.
+            builder.Services.AddSingleton(new PostgresOutboxFaults { AfterConsumeCommitted = (_, _) => throw new SimulatedCrashException() });
+            builder.Configuration["Outbox:RelayInterval"] = "01:00:00";
+            builder.Configuration["Outbox:RelayMaxBackoff"] = "01:00:00";
+        }
+
+        builder.AddAgenticMessaging(bus => bus.AddSagaStateMachine<TicketStateMachine, TicketState>(typeof(TicketStateDefinition)).PostgresRepository(Table));
+        var host = builder.Build();
+        await host.StartAsync();
+        if (waitForBus)
+        {
+            await host.Services.GetRequiredService<IBusControl>().WaitForHealthStatus(BusHealthStatus.Healthy, TimeSpan.FromSeconds(30));
+        }
+
+        return host;
+    }
+
+    private async Task<int> UndeliveredAsync()
+    {
+        await using var connection = new NpgsqlConnection(_connectionString);
+        return await connection.ExecuteScalarAsync<int>("SELECT count(*)::int FROM outbox_messages");
+    }
+
+    private async Task<int> RelayAttemptsAsync()
+    {
+        await using var connection = new NpgsqlConnection(_connectionString);
+        return await connection.ExecuteScalarAsync<int>("SELECT coalesce(max(relay_attempts), 0) FROM outbox_inbox_states");
+    }
+
+    private async Task<int> ReceiveCountAsync(Guid messageId)
+    {
+        await using var connection = new NpgsqlConnection(_connectionString);
+        return await connection.ExecuteScalarAsync<int>("SELECT coalesce(sum(receive_count), 0)::int FROM outbox_inbox_states WHERE message_id = @messageId", new { messageId });
+    }
+
+    private async Task<int> SagaCountAsync(Guid id)
+    {
+        await using var connection = new NpgsqlConnection(_connectionString);
+        return await connection.ExecuteScalarAsync<int>($"SELECT (data->>'Count')::int FROM {Table} WHERE correlation_id = @id", new { id });
+    }
+
+    /// <summary>A durable queue of its own bound to <see cref="TicketAcknowledged"/>'s exchange: it keeps what arrives across a broker restart.</summary>
+    private static async Task<string> BindProbeQueueAsync(string broker)
+    {
+        var queue = $"probe-ticket-acknowledged-{Guid.NewGuid():N}";
+        await using var connection = await new ConnectionFactory { Uri = new Uri(broker) }.CreateConnectionAsync();
+        await using var channel = await connection.CreateChannelAsync();
+        var exchange = $"{typeof(TicketAcknowledged).Namespace}:{nameof(TicketAcknowledged)}";
+        await channel.ExchangeDeclareAsync(exchange, ExchangeType.Fanout, durable: true, autoDelete: false);
+        await channel.QueueDeclareAsync(queue, durable: true, exclusive: false, autoDelete: false);
+        await channel.QueueBindAsync(queue, exchange, string.Empty);
+        return queue;
+    }
+
+    /// <summary>Everything in the probe queue now (taken off it). Called once the outbox is drained, so nothing more can come.</summary>
+    private static async Task<List<TicketAcknowledged>> ReadProbeAsync(string broker, string queue)
+    {
+        await using var connection = await new ConnectionFactory { Uri = new Uri(broker) }.CreateConnectionAsync();
+        await using var channel = await connection.CreateChannelAsync();
+        var messages = new List<TicketAcknowledged>();
+        while (await channel.BasicGetAsync(queue, autoAck: true) is { } result)
+        {
+            using var envelope = JsonDocument.Parse(result.Body);
+            messages.Add(envelope.RootElement.GetProperty("message").Deserialize<TicketAcknowledged>(WebJson)!);
+        }
+
+        return messages;
+    }
+
+    private sealed class SimulatedCrashException() : Exception("simulated crash between the outbox commit and its delivery");
+}
