@@ -14,9 +14,18 @@ public sealed class ProcessLauncherTests
         using var direct = Sleeper();
         using var launched = Sleeper();
 
-        // Each start is asked for from a short-lived thread, like a thread-pool thread that retires.
-        RunOnThreadThatEnds(() => direct.Start());
-        RunOnThreadThatEnds(() => ProcessLauncher.StartAsync(launched, CancellationToken.None).GetAwaiter().GetResult());
+        // Each start is asked for from a short-lived thread, like a thread-pool thread that retires. The thread ends only
+        // once the child has armed its parent-death signal (it says so on its output): armed later, it would never fire.
+        RunOnThreadThatEnds(() =>
+        {
+            direct.Start();
+            WaitUntilArmed(direct);
+        });
+        RunOnThreadThatEnds(() =>
+        {
+            ProcessLauncher.StartAsync(launched, CancellationToken.None).GetAwaiter().GetResult();
+            WaitUntilArmed(launched);
+        });
 
         try
         {
@@ -34,8 +43,16 @@ public sealed class ProcessLauncherTests
 
     private static Process Sleeper() => new()
     {
-        StartInfo = new ProcessStartInfo("setpriv") { ArgumentList = { "--pdeathsig", "KILL", "--", "sleep", "60" }, UseShellExecute = false },
+        StartInfo = new ProcessStartInfo("setpriv")
+        {
+            ArgumentList = { "--pdeathsig", "KILL", "--", "sh", "-c", "echo armed; exec sleep 60" },
+            UseShellExecute = false,
+            RedirectStandardOutput = true,
+        },
     };
+
+    private static void WaitUntilArmed(Process process) =>
+        Assert.That(process.StandardOutput.ReadLine(), Is.EqualTo("armed"), "the child runs with its parent-death signal set");
 
     private static void RunOnThreadThatEnds(Action action)
     {
