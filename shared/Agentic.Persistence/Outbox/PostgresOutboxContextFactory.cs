@@ -33,6 +33,15 @@ public sealed partial class PostgresOutboxContextFactory(
         {
             await using var connection = await dataSource.OpenConnectionAsync(context.CancellationToken);
             await using var transaction = await connection.BeginTransactionAsync(System.Data.IsolationLevel.ReadCommitted, context.CancellationToken);
+            if (!countReceive)
+            {
+                // The passes after the first only mark the outbox delivered and remove it. Their commits need not wait for
+                // the disk: lost in a database crash, the outbox is delivered again (same message ids), and every
+                // consumer behind an inbox, or idempotent by its own ids, takes it once.
+                await using var relaxed = new NpgsqlCommand("SET LOCAL synchronous_commit TO OFF", connection, transaction);
+                await relaxed.ExecuteNonQueryAsync(context.CancellationToken);
+            }
+
             var state = await PostgresOutboxStore.LockAsync(
                 connection, transaction, messageId, options.ConsumerId, options.ConsumerType, countReceive, context.CancellationToken);
             countReceive = false;
