@@ -269,10 +269,10 @@ public sealed partial class ExecutionPipeline(
         if (atHead.Succeeded)
         {
             LogNotReproduced(logger, command.ExecutionId);
-            var tail = headStep.OutputTail.Trim();
+            var tail = OutputTail(headStep);
             return new HeadRun(ExecutionOutcome.NotReproduced,
                 $"{plan.Step} passed here on the unchanged head {workspace.HeadSha[..Math.Min(7, workspace.HeadSha.Length)]}: the CI failure is flaky or belongs to CI's environment.{notes}" +
-                (tail.Length > 0 ? "\n" + (tail.Length > 2000 ? "…" + tail[^2000..] : tail) : string.Empty), []);
+                (tail.Length > 0 ? "\n" + tail : string.Empty), []);
         }
 
         if (FailureSignature.Difference(atHead, command.FailureFiles) is { } difference)
@@ -351,16 +351,18 @@ public sealed partial class ExecutionPipeline(
     /// </summary>
     internal static string FailureSummary(ValidationStep step)
     {
-        const int MaxTail = 2000;
-        var tail = step.OutputTail.Trim();
-        if (tail.Length > MaxTail)
-        {
-            tail = "…" + tail[^MaxTail..];
-        }
-
+        var tail = OutputTail(step);
         return tail.Length == 0
             ? $"{step.Kind} failed (exit {step.ExitCode})"
             : $"{step.Kind} failed (exit {step.ExitCode}: {step.CommandLine}):\n{tail}";
+    }
+
+    /// <summary>The end of a step's output, at most 2,000 characters, for a message.</summary>
+    private static string OutputTail(ValidationStep step)
+    {
+        const int MaxTail = 2000;
+        var tail = step.OutputTail.Trim();
+        return tail.Length > MaxTail ? "…" + tail[^MaxTail..] : tail;
     }
 
     /// <summary><c>.github/agentic.yml</c> from the default branch (the mirror's HEAD), so a pull request cannot change its own rules.</summary>
