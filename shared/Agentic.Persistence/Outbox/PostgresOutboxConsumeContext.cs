@@ -66,10 +66,14 @@ internal sealed class PostgresOutboxConsumeContext<TMessage> : OutboxConsumeCont
         return messages.ConvertAll(message => (OutboxMessageContext)message);
     }
 
+    /// <summary>
+    /// Kept in memory: the pass's transaction writes it once, with the delivered mark or, for a pass stopped at its
+    /// limit, before its commit (a row per message would change nothing, since a failed pass rolls back as a whole).
+    /// </summary>
     public override Task NotifyOutboxMessageDelivered(OutboxMessageContext message)
     {
         _state.LastSequenceNumber = message.SequenceNumber;
-        return PostgresOutboxStore.SetLastSequenceNumberAsync(_connection, _transaction, _state, CancellationToken);
+        return Task.CompletedTask;
     }
 
     public override Task RemoveOutboxMessages() => PostgresOutboxStore.RemoveMessagesAsync(_connection, _transaction, _state, CancellationToken);

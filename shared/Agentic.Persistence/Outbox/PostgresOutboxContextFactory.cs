@@ -11,8 +11,9 @@ namespace Agentic.Persistence.Outbox;
 /// MassTransit's consumer outbox (<see cref="OutboxConsumeFilter{TContext,TMessage}"/>) over our PostgreSQL: each pass
 /// of its pipe runs in one transaction that first locks the message's inbox row. Pass one runs the consumer (its outbox
 /// rows, its inbox row and, through <see cref="PostgresOutboxTransaction"/>, its own writes commit together); the next
-/// passes send the outbox rows and mark them delivered; the last removes them and acknowledges the message. A message
-/// seen again after its consumption is not consumed again: its outbox is delivered if it was not, and it is acknowledged.
+/// sends the outbox rows, marks them delivered and (in the same transaction) removes them and acknowledges the message.
+/// A consume that sent nothing finishes in its own transaction. A message seen again after its consumption is not
+/// consumed again: its outbox is delivered if it was not, and it is acknowledged.
 /// </summary>
 public sealed partial class PostgresOutboxContextFactory(
     NpgsqlDataSource dataSource, IServiceProvider services, PostgresOutboxFaults faults, IOptions<PostgresOutboxOptions> outboxOptions,
@@ -46,16 +47,38 @@ public sealed partial class PostgresOutboxContextFactory(
                 connection, transaction, messageId, options.ConsumerId, options.ConsumerType, countReceive, context.CancellationToken);
             countReceive = false;
             var consumedBefore = state.Consumed;
+            var sequenceBefore = state.LastSequenceNumber;
             if (consumedBefore && state.ReceiveCount > 1 && !state.Delivered)
             {
                 LogRedelivering(logger, messageId, options.ConsumerType);
             }
 
-            var outboxContext = new PostgresOutboxConsumeContext<T>(context, options, provider, connection, transaction, state);
+            var added = 0;
             ambient.Enter(connection, transaction);
             try
             {
-                await next.Send(outboxContext);
+                bool sameTransaction;
+                do
+                {
+                    var (wasConsumed, wasDelivered) = (state.Consumed, state.Delivered);
+                    var outboxContext = new PostgresOutboxConsumeContext<T>(context, options, provider, connection, transaction, state);
+                    await next.Send(outboxContext);
+                    added += outboxContext.Added;
+                    continueProcessing = outboxContext.ContinueProcessing;
+
+                    // The next pass shares this transaction when nothing has to reach the broker before a commit: after a
+                    // consume that sent nothing, and after the delivery that emptied the outbox (only its removal is left).
+                    sameTransaction = continueProcessing
+                        && ((!wasConsumed && state.Consumed && outboxContext.Added == 0) || (wasConsumed && !wasDelivered && state.Delivered));
+                }
+                while (sameTransaction);
+
+                if (!state.Delivered && state.LastSequenceNumber != sequenceBefore)
+                {
+                    // A delivery pass that stopped at its limit: the next pass resumes after the last message sent.
+                    await PostgresOutboxStore.SetLastSequenceNumberAsync(connection, transaction, state, context.CancellationToken);
+                }
+
                 await transaction.CommitAsync(context.CancellationToken);
             }
             finally
@@ -63,7 +86,7 @@ public sealed partial class PostgresOutboxContextFactory(
                 ambient.Leave();
             }
 
-            if (!consumedBefore && state.Consumed && outboxContext.Added > 0)
+            if (!consumedBefore && state.Consumed && added > 0)
             {
                 CrashIfAsked(options.ConsumerType);
                 if (faults.AfterConsumeCommitted is { } hook)
@@ -71,8 +94,6 @@ public sealed partial class PostgresOutboxContextFactory(
                     await hook(messageId, options.ConsumerType);
                 }
             }
-
-            continueProcessing = outboxContext.ContinueProcessing;
         }
     }
 

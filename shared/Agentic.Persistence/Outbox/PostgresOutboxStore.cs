@@ -16,25 +16,35 @@ internal static class PostgresOutboxStore
         properties AS PropertiesJson, sent_time AS SentTime, enqueue_time AS EnqueueTime, expiration_time AS ExpirationTime
         """;
 
-    /// <summary>Creates or locks (until the transaction ends) the inbox row of this message for this consumer.</summary>
-    public static Task<InboxState> LockAsync(
+    /// <summary>
+    /// Creates or locks (until the transaction ends) the inbox row of this message for this consumer. A later pass of the
+    /// same receive only locks the row its first pass created (no new row version), unless the row is gone.
+    /// </summary>
+    public static async Task<InboxState> LockAsync(
         NpgsqlConnection connection, NpgsqlTransaction transaction, Guid messageId, Guid consumerId, string consumerType, bool countReceive, CancellationToken cancellationToken)
     {
-        const string sql = """
+        const string returned = """
+            message_id AS MessageId, consumer_id AS ConsumerId, receive_count AS ReceiveCount,
+            consumed_at IS NOT NULL AS Consumed, delivered_at IS NOT NULL AS Delivered, last_sequence_number AS LastSequenceNumber
+            """;
+        const string upsert = $"""
             INSERT INTO outbox_inbox_states (message_id, consumer_id, consumer_type, receive_count)
             VALUES (@messageId, @consumerId, @consumerType, 1)
             ON CONFLICT (message_id, consumer_id) DO UPDATE
                 SET receive_count = outbox_inbox_states.receive_count + @increment
-            RETURNING message_id AS MessageId, consumer_id AS ConsumerId, receive_count AS ReceiveCount,
-                      consumed_at IS NOT NULL AS Consumed, delivered_at IS NOT NULL AS Delivered, last_sequence_number AS LastSequenceNumber
+            RETURNING {returned}
             """;
-        return connection.QuerySingleAsync<InboxState>(new CommandDefinition(sql, new
+        const string select = $"""
+            SELECT {returned} FROM outbox_inbox_states WHERE message_id = @messageId AND consumer_id = @consumerId FOR UPDATE
+            """;
+        var parameters = new { messageId, consumerId, consumerType, increment = countReceive ? 1 : 0 };
+        if (!countReceive
+            && await connection.QuerySingleOrDefaultAsync<InboxState>(new CommandDefinition(select, parameters, transaction, cancellationToken: cancellationToken)) is { } locked)
         {
-            messageId,
-            consumerId,
-            consumerType,
-            increment = countReceive ? 1 : 0,
-        }, transaction, cancellationToken: cancellationToken));
+            return locked;
+        }
+
+        return await connection.QuerySingleAsync<InboxState>(new CommandDefinition(upsert, parameters, transaction, cancellationToken: cancellationToken));
     }
 
     public static Task SetConsumedAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, InboxState state, CancellationToken cancellationToken)

@@ -116,6 +116,46 @@ public sealed class PostgresOutboxTests
         await second.StopAsync();
     }
 
+    [Test]
+    public async Task Should_deliver_an_outbox_larger_than_the_delivery_limit_once_and_in_order()
+    {
+        var broker = TestEnvironment.RabbitMq.ConnectionString;
+        var probe = await BindProbeQueueAsync(broker);
+        var id = NewId.NextGuid();
+        var messageId = NewId.NextGuid();
+        using var host = await StartHostAsync(broker);
+
+        // The test host delivers at most two messages per pass: five take three delivery passes.
+        await host.Services.GetRequiredService<IBus>().Publish(new TicketBatchRequested { CorrelationId = id, Count = 5 }, c => c.MessageId = messageId);
+        Assert.That(await Polling.UntilAsync(async () => await DeliveredAsync(messageId)), Is.True, "the inbox row was marked delivered");
+
+        var delivered = await ReadProbeAsync(broker, probe);
+        Assert.Multiple(async () =>
+        {
+            Assert.That(delivered.Select(d => d.Count), Is.EqualTo(new[] { 1, 2, 3, 4, 5 }), "each once, in the order published");
+            Assert.That(await UndeliveredAsync(), Is.Zero, "the delivered outbox was removed");
+        });
+        await host.StopAsync();
+    }
+
+    [Test]
+    public async Task Should_finish_a_consume_that_sends_nothing_in_the_transaction_that_consumed_it()
+    {
+        var broker = TestEnvironment.RabbitMq.ConnectionString;
+        var messageId = NewId.NextGuid();
+        using var host = await StartHostAsync(broker);
+
+        await host.Services.GetRequiredService<IBus>().Publish(new TicketBatchRequested { CorrelationId = NewId.NextGuid(), Count = 0 }, c => c.MessageId = messageId);
+        Assert.That(await Polling.UntilAsync(async () => await DeliveredAsync(messageId)), Is.True, "consumed and marked delivered");
+
+        // now() is the transaction's start time: equal marks were written by one transaction, not three.
+        await using var connection = new NpgsqlConnection(_connectionString);
+        var sameTransaction = await connection.ExecuteScalarAsync<bool>(
+            "SELECT consumed_at = delivered_at FROM outbox_inbox_states WHERE message_id = @messageId", new { messageId });
+        Assert.That(sameTransaction, Is.True);
+        await host.StopAsync();
+    }
+
     private async Task<IHost> StartHostAsync(string broker, bool crashAfterCommit = false, bool waitForBus = true)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { EnvironmentName = "Development", DisableDefaults = true });
@@ -129,6 +169,7 @@ public sealed class PostgresOutboxTests
             ["Outbox:RelayMinAge"] = "00:00:00",
             ["Outbox:RelayMaxBackoff"] = "00:00:01",
             ["Outbox:MessageDeliveryTimeout"] = "00:00:02",
+            ["Outbox:MessageDeliveryLimit"] = "2",
         });
         builder.Services.AddSingleton<ILoggerFactory>(NullLoggerFactory.Instance);
         builder.AddAgenticDatabase();
@@ -141,7 +182,11 @@ public sealed class PostgresOutboxTests
             builder.Configuration["Outbox:RelayMaxBackoff"] = "01:00:00";
         }
 
-        builder.AddAgenticMessaging(bus => bus.AddSagaStateMachine<TicketStateMachine, TicketState>(typeof(TicketStateDefinition)).PostgresRepository(Table));
+        builder.AddAgenticMessaging(bus =>
+        {
+            bus.AddSagaStateMachine<TicketStateMachine, TicketState>(typeof(TicketStateDefinition)).PostgresRepository(Table);
+            bus.AddConsumer<TicketBatchConsumer, TicketBatchConsumerDefinition>();
+        });
         var host = builder.Build();
         await host.StartAsync();
         if (waitForBus)
@@ -156,6 +201,13 @@ public sealed class PostgresOutboxTests
     {
         await using var connection = new NpgsqlConnection(_connectionString);
         return await connection.ExecuteScalarAsync<int>("SELECT count(*)::int FROM outbox_messages");
+    }
+
+    private async Task<bool> DeliveredAsync(Guid messageId)
+    {
+        await using var connection = new NpgsqlConnection(_connectionString);
+        return await connection.ExecuteScalarAsync<bool>(
+            "SELECT coalesce(bool_and(delivered_at IS NOT NULL), false) FROM outbox_inbox_states WHERE message_id = @messageId", new { messageId });
     }
 
     private async Task<int> RelayAttemptsAsync()

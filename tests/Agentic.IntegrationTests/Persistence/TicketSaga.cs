@@ -55,3 +55,29 @@ public sealed class TicketStateDefinition : SagaDefinition<TicketState>
     protected override void ConfigureSaga(IReceiveEndpointConfigurator endpointConfigurator, ISagaConfigurator<TicketState> sagaConfigurator, IRegistrationContext context) =>
         endpointConfigurator.UsePostgresOutbox(context);
 }
+
+/// <summary>Asks <see cref="TicketBatchConsumer"/> for <see cref="Count"/> acknowledgements (none when zero).</summary>
+public sealed record TicketBatchRequested
+{
+    public required Guid CorrelationId { get; init; }
+
+    public required int Count { get; init; }
+}
+
+/// <summary>A consumer on the inbox/outbox that publishes <c>Count</c> acknowledgements, numbered 1..Count in order.</summary>
+public sealed class TicketBatchConsumer : IConsumer<TicketBatchRequested>
+{
+    public async Task Consume(ConsumeContext<TicketBatchRequested> context)
+    {
+        for (var i = 1; i <= context.Message.Count; i++)
+        {
+            await context.Publish(new TicketAcknowledged { CorrelationId = context.Message.CorrelationId, Count = i });
+        }
+    }
+}
+
+public sealed class TicketBatchConsumerDefinition : ConsumerDefinition<TicketBatchConsumer>
+{
+    protected override void ConfigureConsumer(IReceiveEndpointConfigurator endpointConfigurator, IConsumerConfigurator<TicketBatchConsumer> consumerConfigurator, IRegistrationContext context) =>
+        endpointConfigurator.UsePostgresOutbox(context);
+}
