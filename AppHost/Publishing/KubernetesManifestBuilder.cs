@@ -49,6 +49,9 @@ public sealed class KubernetesManifestBuilder(ApplicationModel model, Kubernetes
     public const string ReadinessPath = HealthEndpoints.Readiness;
 
     private const string PostgresUserName = "postgres";
+
+    /// <summary>The services' pools (<c>Database:MaxPoolSize</c>) add up to 152: the default 100 would refuse a burst.</summary>
+    private static readonly string[] PostgresArguments = ["-c", "max_connections=200"];
     private const string RabbitMqUserName = "agentic";
     private const string PartOf = "agentic";
 
@@ -224,6 +227,7 @@ public sealed class KubernetesManifestBuilder(ApplicationModel model, Kubernetes
             { "name", "postgres" },
             { "image", PostgresImage },
             { "imagePullPolicy", "IfNotPresent" },
+            { "args", PostgresArguments },
             { "ports", new[] { ContainerPort("postgres", PostgresPort) } },
             { "env", environment },
             { "startupProbe", ExecProbe(ready, periodSeconds: 2, timeoutSeconds: 3, failureThreshold: 90) },

@@ -9,7 +9,14 @@ namespace Agentic.ServiceDefaults.Data;
 
 public static class DataExtensions
 {
-    /// <summary>A singleton <see cref="NpgsqlDataSource"/> from <c>ConnectionStrings:agentic</c>, and a readiness check that runs <c>SELECT 1</c>.</summary>
+    public const string MaxPoolSizeKey = "Database:MaxPoolSize";
+
+    /// <summary>
+    /// A singleton <see cref="NpgsqlDataSource"/> from <c>ConnectionStrings:agentic</c>, and a readiness check that runs
+    /// <c>SELECT 1</c>. <c>Database:MaxPoolSize</c>, when set, caps this service's connections: every service shares one
+    /// server, whose <c>max_connections</c> must exceed the sum of the caps (152 with the shipped settings), so a burst
+    /// waits for a pooled connection instead of being refused by the server ("too many clients") and retried.
+    /// </summary>
     public static IHostApplicationBuilder AddAgenticDatabase(this IHostApplicationBuilder builder)
     {
         var connectionString = builder.Configuration.GetConnectionString(ResourceNames.Database)
@@ -22,6 +29,14 @@ public static class DataExtensions
             var dataSource = new NpgsqlDataSourceBuilder(connectionString);
             dataSource.UseLoggerFactory(services.GetRequiredService<ILoggerFactory>());
             dataSource.ConnectionStringBuilder.ApplicationName ??= builder.Environment.ApplicationName;
+            if (builder.Configuration.GetValue<int?>(MaxPoolSizeKey) is { } maxPoolSize)
+            {
+                dataSource.ConnectionStringBuilder.MaxPoolSize = maxPoolSize is >= 1 and <= 1_000
+                    ? maxPoolSize
+                    : throw new InvalidOperationException($"{MaxPoolSizeKey} must be 1..1000, not {maxPoolSize}.");
+                dataSource.ConnectionStringBuilder.MinPoolSize = Math.Min(dataSource.ConnectionStringBuilder.MinPoolSize, maxPoolSize);
+            }
+
             return dataSource.Build();
         });
         builder.Services.AddHealthChecks().AddCheck<PostgresHealthCheck>(ResourceNames.Database, tags: [HealthTags.Ready]);

@@ -91,7 +91,8 @@ public static class GatewayThroughputBenchmark
                 ["ASPNETCORE_ENVIRONMENT"] = "Production",
                 ["Logging__LogLevel__Default"] = "Warning",
                 ["GitHub__Webhooks__Secrets__0"] = Secret,
-                [$"ConnectionStrings__{ResourceNames.Database}"] = database + ";Maximum Pool Size=50",
+                [$"ConnectionStrings__{ResourceNames.Database}"] = database,
+                ["Database__MaxPoolSize"] = "50",
                 [$"ConnectionStrings__{ResourceNames.Messaging}"] = messaging,
             },
         }, CancellationToken.None);

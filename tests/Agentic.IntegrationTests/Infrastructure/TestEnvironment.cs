@@ -29,7 +29,12 @@ public sealed class TestEnvironment
     {
         _root = Path.Combine(Path.GetTempPath(), $"agentic-tests-{Guid.NewGuid():N}"[..24]);
         Directory.CreateDirectory(_root);
-        _postgres = new PostgresServer(Path.Combine(_root, "postgres"), new PostgresServerOptions { Database = null });
+        _postgres = new PostgresServer(Path.Combine(_root, "postgres"), new PostgresServerOptions
+        {
+            Database = null,
+            // Whole-system tests run every service against this server: their pools (Database:MaxPoolSize) add up to 152.
+            Settings = new Dictionary<string, string> { ["max_connections"] = "300" },
+        });
         _rabbitMq = new RabbitMqServer(Path.Combine(_root, "rabbitmq"));
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
         await Task.WhenAll(_postgres.StartAsync(timeout.Token), _rabbitMq.StartAsync(timeout.Token));
