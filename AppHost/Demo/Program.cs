@@ -1,5 +1,6 @@
 using Agentic.Demo.Extensions;
 
-var builder = Host.CreateApplicationBuilder(args);
+// appsettings.json beside the program, wherever it is started from.
+var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = args, ContentRootPath = AppContext.BaseDirectory });
 builder.AddGitHubDemo();
 await builder.Build().RunAsync();
