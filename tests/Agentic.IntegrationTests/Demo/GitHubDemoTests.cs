@@ -42,7 +42,7 @@ public sealed class GitHubDemoTests
         var clock = Stopwatch.StartNew();
 
         // The demo first, as Aspire starts it: it seeds, then waits for the gateway the services open last.
-        await using var demo = await ServiceProcess.StartProjectAsync("github-demo", Path.Combine(BuildInfo.RepositoryRoot, "AppHost", "Demo", "Agentic.Demo.csproj"),
+        await using var demo = await ServiceProcess.StartProjectAsync("github-demo", DemoProject,
             new Dictionary<string, string?>
             {
                 ["GitHubDemo__StateDirectory"] = state,
@@ -89,6 +89,7 @@ public sealed class GitHubDemoTests
             checkRuns.AddRange((await api.GetFromJsonAsync<JsonObject>($"repos/{Owner}/{Repository}/commits/{sha}/check-runs"))!["check_runs"]!.AsArray().Select(c => c!));
         }
 
+        TestContext.Progress.WriteLine(string.Join("\n---\n", comments!.Select(c => c!["body"]!.GetValue<string>())));
         Assert.Multiple(() =>
         {
             Assert.That(workflow.Outcome, Is.EqualTo("pushed"), workflow.Summary);
@@ -101,11 +102,55 @@ public sealed class GitHubDemoTests
         });
     }
 
-    /// <summary>The PR branch's commit as git's smart HTTP advertises it.</summary>
-    private static async Task<string> RemoteHeadAsync(Uri demoUrl)
+    [Test]
+    public async Task Should_keep_its_repository_and_open_the_next_pull_request_without_npm_when_restarted_on_the_same_state_folder()
     {
-        var refs = (await GitCommand.RunAsync(TestEnvironment.Root, ["ls-remote", new Uri(demoUrl, $"{Owner}/{Repository}.git").ToString(), $"refs/heads/{Branch}"], CancellationToken.None)).EnsureSuccess("ls-remote");
-        return refs.Split('\t')[0];
+        var state = Path.Combine(TestEnvironment.Root, $"github-demo-{Guid.NewGuid():N}");
+        var environment = new Dictionary<string, string?>
+        {
+            ["GitHubDemo__StateDirectory"] = state,
+            // Nothing listens there: the demo keeps waiting for the gateway, as it does while the services start.
+            ["GitHubDemo__GatewayWebhookUrl"] = string.Create(CultureInfo.InvariantCulture, $"http://127.0.0.1:{FreePort.Find()}/webhooks/github"),
+            ["GitHubDemo__WebhookSecret"] = "restart-secret",
+        };
+        var demoUrl = new Uri(string.Create(CultureInfo.InvariantCulture, $"http://127.0.0.1:{FreePort.Find()}/"));
+        IReadOnlyDictionary<string, string> first;
+        string key;
+        await using (await ServiceProcess.StartProjectAsync("github-demo", DemoProject, environment, demoUrl))
+        {
+            first = await RemoteRefsAsync(demoUrl);
+            key = await File.ReadAllTextAsync(Path.Combine(state, "app-private-key.pem"));
+        }
+
+        var seedWritten = File.GetLastWriteTimeUtc(Path.Combine(state, "seed.json"));
+        var clock = Stopwatch.StartNew();
+        await using var again = await ServiceProcess.StartProjectAsync("github-demo", DemoProject, environment, demoUrl);
+        TestContext.Progress.WriteLine(string.Create(CultureInfo.InvariantCulture, $"restart on a warm state folder healthy in {clock.Elapsed.TotalSeconds:0.0} s"));
+        var second = await RemoteRefsAsync(demoUrl);
+        using var api = await InstallationClientAsync(demoUrl, key);
+        var pull = await api.GetFromJsonAsync<JsonObject>($"repos/{Owner}/{Repository}/pulls/2");
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(first.Keys, Is.EquivalentTo(new[] { "refs/heads/main", "refs/heads/farewell-1" }));
+            Assert.That(second["refs/heads/main"], Is.EqualTo(first["refs/heads/main"]), "the repository is kept, not made again");
+            Assert.That(second["refs/heads/farewell-1"], Is.EqualTo(first["refs/heads/farewell-1"]));
+            Assert.That(second.Keys, Does.Contain("refs/heads/farewell-2"));
+            Assert.That(pull?["head"]?["ref"]?.GetValue<string>(), Is.EqualTo("farewell-2"));
+            Assert.That(pull?["head"]?["sha"]?.GetValue<string>(), Is.EqualTo(second["refs/heads/farewell-2"]));
+            Assert.That(File.GetLastWriteTimeUtc(Path.Combine(state, "seed.json")), Is.EqualTo(seedWritten), "npm and prettier ran once, on the first start");
+        });
+    }
+
+    private static string DemoProject => Path.Combine(BuildInfo.RepositoryRoot, "AppHost", "Demo", "Agentic.Demo.csproj");
+
+    /// <summary>The PR branch's commit as git's smart HTTP advertises it.</summary>
+    private static async Task<string> RemoteHeadAsync(Uri demoUrl) => (await RemoteRefsAsync(demoUrl))[$"refs/heads/{Branch}"];
+
+    private static async Task<IReadOnlyDictionary<string, string>> RemoteRefsAsync(Uri demoUrl)
+    {
+        var refs = (await GitCommand.RunAsync(TestEnvironment.Root, ["ls-remote", "--heads", new Uri(demoUrl, $"{Owner}/{Repository}.git").ToString()], CancellationToken.None)).EnsureSuccess("ls-remote");
+        return refs.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(line => line.Split('\t')).ToDictionary(parts => parts[1], parts => parts[0], StringComparer.Ordinal);
     }
 
     /// <summary>An API client with an installation token of the demo's app, obtained as any GitHub App gets one (an RS256 JWT).</summary>
