@@ -139,6 +139,13 @@ public sealed class GitHubDemoService(
         var app = gitHub.AddApp("agentic", _settings.AppId, await PrivateKeyAsync(cancellationToken));
         gitHub.AddInstallation(app, _settings.Owner, _settings.InstallationId);
         var repository = await gitHub.CreateRepositoryAsync(_settings.Owner, _settings.Repository, id: RepositoryId, cancellationToken: cancellationToken);
+        if (repository.ReadRef(repository.DefaultBranch) is { } main && !await MatchesAsync(repository, main, seed, cancellationToken))
+        {
+            // Made from an earlier seed (another prettier version): made again from this one.
+            gitHub.DeleteRepository(_settings.Owner, _settings.Repository);
+            repository = await gitHub.CreateRepositoryAsync(_settings.Owner, _settings.Repository, id: RepositoryId, cancellationToken: cancellationToken);
+        }
+
         if (repository.ReadRef(repository.DefaultBranch) is null)
         {
             await repository.CommitFilesAsync(repository.DefaultBranch, Nullable(seed.MainFiles), "Initial commit", cancellationToken);
@@ -233,6 +240,12 @@ public sealed class GitHubDemoService(
         }
 
         return text.ToString();
+    }
+
+    private static async Task<bool> MatchesAsync(StandInRepository repository, string commit, DemoSeed seed, CancellationToken cancellationToken)
+    {
+        var lockfile = await repository.ReadFileAsync(commit, "package-lock.json", cancellationToken);
+        return lockfile is not null && Encoding.UTF8.GetString(lockfile) == seed.MainFiles["package-lock.json"];
     }
 
     private static Dictionary<string, string?> Nullable(IReadOnlyDictionary<string, string> files) =>

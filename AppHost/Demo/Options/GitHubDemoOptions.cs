@@ -57,11 +57,13 @@ public sealed class GitHubDemoOptionsValidator : AbstractValidator<GitHubDemoOpt
 {
     public GitHubDemoOptionsValidator()
     {
-        RuleFor(o => o.Url).NotNull().Must(u => u!.IsAbsoluteUri && u.Scheme == Uri.UriSchemeHttp && u.IsLoopback)
+        RuleFor(o => o.Url).Must(u => u is { IsAbsoluteUri: true, IsLoopback: true } && u.Scheme == Uri.UriSchemeHttp)
             .WithMessage("must be an http URL on loopback, e.g. http://127.0.0.1:18090");
-        RuleFor(o => o.StateDirectory).NotEmpty().Must(Path.IsPathFullyQualified).WithMessage("must be an absolute path");
-        RuleFor(o => o.GatewayWebhookUrl).NotNull().Must(u => u!.IsAbsoluteUri && (u.Scheme == Uri.UriSchemeHttp || u.Scheme == Uri.UriSchemeHttps))
+        RuleFor(o => o.StateDirectory).Must(path => !string.IsNullOrEmpty(path) && Path.IsPathFullyQualified(path)).WithMessage("must be an absolute path");
+        RuleFor(o => o.GatewayWebhookUrl).Must(u => u is { IsAbsoluteUri: true } && (u.Scheme == Uri.UriSchemeHttp || u.Scheme == Uri.UriSchemeHttps))
             .WithMessage("must be the gateway's http(s) webhook URL, e.g. http://127.0.0.1:18080/webhooks/github");
+        RuleFor(o => o.GatewayHealthUrl).Must(u => u is null || (u.IsAbsoluteUri && (u.Scheme == Uri.UriSchemeHttp || u.Scheme == Uri.UriSchemeHttps)))
+            .WithMessage("must be an absolute http(s) URL");
         RuleFor(o => o.WebhookSecret).NotEmpty().WithMessage("is required: the secret the gateway verifies (its GitHub__Webhooks__Secrets__0)");
         RuleFor(o => o.AppId).GreaterThan(0).LessThan(10_000_000);
         RuleFor(o => o.InstallationId).GreaterThan(0).LessThan(10_000_000);
