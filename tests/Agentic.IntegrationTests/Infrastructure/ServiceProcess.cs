@@ -24,21 +24,36 @@ public sealed class ServiceProcess : IAsyncDisposable
 
     public int Pid => _process.Pid;
 
-    public static async Task<ServiceProcess> StartAsync(
-        string name, string folder, string databaseConnectionString, IReadOnlyDictionary<string, string?>? environment = null)
+    public static Task<ServiceProcess> StartAsync(
+        string name, string folder, string databaseConnectionString, IReadOnlyDictionary<string, string?>? environment = null, Uri? url = null)
     {
-        var project = new ProjectResource(name, Path.Combine(BuildInfo.RepositoryRoot, "services", folder, $"Agentic.{folder}.csproj"));
-        var url = new Uri(string.Create(CultureInfo.InvariantCulture, $"http://127.0.0.1:{FreePort.Find()}"));
+        var variables = new Dictionary<string, string?>
+        {
+            [$"ConnectionStrings__{ResourceNames.Database}"] = databaseConnectionString,
+            [$"ConnectionStrings__{ResourceNames.Messaging}"] = TestEnvironment.RabbitMq.ConnectionString,
+        };
+        foreach (var (key, value) in environment ?? new Dictionary<string, string?>())
+        {
+            variables[key] = value;
+        }
+
+        return StartProjectAsync(name, Path.Combine(BuildInfo.RepositoryRoot, "services", folder, $"Agentic.{folder}.csproj"), variables, url);
+    }
+
+    /// <summary>Any project of the repository (built with the tests), on <paramref name="url"/> or a free port, healthy when its <c>/health</c> answers 200.</summary>
+    public static async Task<ServiceProcess> StartProjectAsync(string name, string projectPath, IReadOnlyDictionary<string, string?> environment, Uri? url = null)
+    {
+        ArgumentNullException.ThrowIfNull(environment);
+        var project = new ProjectResource(name, projectPath);
+        url ??= new Uri(string.Create(CultureInfo.InvariantCulture, $"http://127.0.0.1:{FreePort.Find()}"));
         var variables = new Dictionary<string, string?>
         {
             ["ASPNETCORE_URLS"] = url.ToString(),
             ["DOTNET_ENVIRONMENT"] = "Development",
             ["ASPNETCORE_ENVIRONMENT"] = "Development",
             ["OTEL_SERVICE_NAME"] = name,
-            [$"ConnectionStrings__{ResourceNames.Database}"] = databaseConnectionString,
-            [$"ConnectionStrings__{ResourceNames.Messaging}"] = TestEnvironment.RabbitMq.ConnectionString,
         };
-        foreach (var (key, value) in environment ?? new Dictionary<string, string?>())
+        foreach (var (key, value) in environment)
         {
             variables[key] = value;
         }

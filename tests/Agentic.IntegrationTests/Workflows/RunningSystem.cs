@@ -28,7 +28,7 @@ public sealed class RunningSystem : IAsyncDisposable
 
     public Uri GitHubWebhookUrl => new(_services[^1].Url, "/webhooks/github");
 
-    public static async Task<RunningSystem> StartAsync(
+    public static Task<RunningSystem> StartAsync(
         string database, GitHubStandIn gitHub, StandInApp app, IReadOnlyDictionary<string, string?>? settings = null)
     {
         var environment = new Dictionary<string, string?>
@@ -38,9 +38,23 @@ public sealed class RunningSystem : IAsyncDisposable
             ["GitHub__Api__App__PrivateKey"] = app.PrivateKeyPem,
             ["GitHub__Api__RateLimit__MinimumWriteInterval"] = "00:00:00",
             ["GitHub__Webhooks__Secrets__0"] = WebhookSecret,
-            ["Executor__WorkspaceRoot"] = Path.Combine(TestEnvironment.Root, $"workspaces-{Guid.NewGuid():N}"),
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        {
+            environment[key] = value;
+        }
+
+        return StartAsync(database, environment);
+    }
+
+    /// <summary>Every service with <paramref name="settings"/> (GitHub__* withheld from the Executor), the gateway on <paramref name="gatewayUrl"/> or a free port.</summary>
+    public static async Task<RunningSystem> StartAsync(string database, IReadOnlyDictionary<string, string?> settings, Uri? gatewayUrl = null)
+    {
+        var environment = new Dictionary<string, string?>
+        {
+            ["Executor__WorkspaceRoot"] = Path.Combine(TestEnvironment.Root, $"workspaces-{Guid.NewGuid():N}"),
+        };
+        foreach (var (key, value) in settings)
         {
             environment[key] = value;
         }
@@ -55,9 +69,12 @@ public sealed class RunningSystem : IAsyncDisposable
             ServiceProcess.StartAsync(ResourceNames.Executor, "Executor", database, executorEnvironment),
             ServiceProcess.StartAsync(ResourceNames.ResultProcessor, "ResultProcessor", database, environment),
             ServiceProcess.StartAsync(ResourceNames.Notifier, "Notifier", database, environment))).ToList();
-        services.Add(await ServiceProcess.StartAsync(ResourceNames.IngressGateway, "IngressGateway", database, environment));
+        services.Add(await ServiceProcess.StartAsync(ResourceNames.IngressGateway, "IngressGateway", database, environment, gatewayUrl));
         return new RunningSystem(database, services);
     }
+
+    /// <summary>The last lines of every service's output, for a failure message.</summary>
+    public string RecentOutput(int lines = 25) => string.Join("\n", _services.Select(s => $"--- {s.Name}\n{s.RecentOutput(lines)}"));
 
     /// <summary>GitHub's <c>check_run.completed</c> for a failed Actions job on the PR's head, signed and delivered.</summary>
     public async Task DeliverFailedCheckAsync(StandInRepository repository, long installationId, StandInPullRequest pullRequest, StandInJob job)
@@ -69,14 +86,17 @@ public sealed class RunningSystem : IAsyncDisposable
     }
 
     /// <summary>The repository's workflow once it has finished and its final report had time to be posted.</summary>
-    public async Task<FinishedWorkflow> WaitForFinishedAsync(StandInRepository repository, TimeSpan timeout)
+    public Task<FinishedWorkflow> WaitForFinishedAsync(StandInRepository repository, TimeSpan timeout) => WaitForFinishedAsync(repository.Id, timeout);
+
+    /// <summary>The workflow of the repository with id <paramref name="repositoryId"/> once it has finished and its final report had time to be posted.</summary>
+    public async Task<FinishedWorkflow> WaitForFinishedAsync(long repositoryId, TimeSpan timeout)
     {
         await using var connection = new NpgsqlConnection(Database);
         var deadline = DateTime.UtcNow + timeout;
         while (DateTime.UtcNow < deadline)
         {
             var workflow = await connection.QuerySingleOrDefaultAsync<FinishedWorkflow>(
-                "SELECT id, outcome, summary FROM workflows WHERE repository_id = @Id AND finished_at IS NOT NULL", new { repository.Id });
+                "SELECT id, outcome, summary FROM workflows WHERE repository_id = @Id AND finished_at IS NOT NULL", new { Id = repositoryId });
             if (workflow is not null && await ReportedAsync(connection, workflow.Id))
             {
                 return workflow;
@@ -87,8 +107,8 @@ public sealed class RunningSystem : IAsyncDisposable
 
         var saga = await connection.QueryFirstOrDefaultAsync<string>(
             "SELECT s.current_state || ' ' || left(s.data::text, 1500) FROM fix_workflow_sagas s JOIN workflows w ON w.id = s.correlation_id WHERE w.repository_id = @Id",
-            new { repository.Id });
-        Assert.Fail($"The workflow did not finish; saga: {saga ?? "none"}\n" + string.Join("\n", _services.Select(s => $"--- {s.Name}\n{s.RecentOutput(25)}")));
+            new { Id = repositoryId });
+        Assert.Fail($"The workflow did not finish; saga: {saga ?? "none"}\n" + RecentOutput());
         return null!;
     }
 

@@ -54,7 +54,7 @@ public sealed class GitHubStandIn : IAsyncDisposable
     private readonly bool _ownsWorkRoot;
     private WebApplication? _api;
     private WebApplication? _logs;
-    private long _lastId = 1_000_000;
+    private long _lastId;
     private int _concurrent;
     private int _appCount;
     private int _maxConcurrent;
@@ -62,6 +62,7 @@ public sealed class GitHubStandIn : IAsyncDisposable
     public GitHubStandIn(GitHubStandInOptions? options = null)
     {
         Options = options ?? new GitHubStandInOptions();
+        _lastId = Options.FirstId;
         _ownsWorkRoot = Options.WorkingDirectory is null;
         WorkRoot = Options.WorkingDirectory ?? Path.Combine(Path.GetTempPath(), $"github-standin-{Guid.NewGuid():N}"[..28]);
         Directory.CreateDirectory(Path.Combine(WorkRoot, "repos"));
@@ -104,7 +105,8 @@ public sealed class GitHubStandIn : IAsyncDisposable
         await _logs.StartAsync(cancellationToken);
         LogsBaseUri = ListeningOn(_logs);
 
-        _api = CreateHost();
+        _api = CreateHost(Options.ApiEndpoint);
+        Options.MapMoreEndpoints?.Invoke(_api);
         new StandInApi(this).Map(_api);
         new GitHttpBackend(this).Map(_api);
         await _api.StartAsync(cancellationToken);
@@ -143,10 +145,10 @@ public sealed class GitHubStandIn : IAsyncDisposable
 
     // ---- Seeding
 
-    /// <summary>A GitHub App with a new RSA key pair.</summary>
-    public StandInApp AddApp(string slug = "agentic", long? id = null)
+    /// <summary>A GitHub App with a new RSA key pair, or with <paramref name="privateKeyPem"/> (PKCS#1 or PKCS#8 PEM) when given.</summary>
+    public StandInApp AddApp(string slug = "agentic", long? id = null, string? privateKeyPem = null)
     {
-        var app = new StandInApp(id ?? NextId(), slug, $"{char.ToUpperInvariant(slug[0])}{slug[1..]}", AppKeys.For(Interlocked.Increment(ref _appCount) - 1));
+        var app = new StandInApp(id ?? NextId(), slug, $"{char.ToUpperInvariant(slug[0])}{slug[1..]}", privateKeyPem ?? AppKeys.For(Interlocked.Increment(ref _appCount) - 1));
         if (!_apps.TryAdd(app.Id, app))
         {
             app.Dispose();
@@ -206,7 +208,8 @@ public sealed class GitHubStandIn : IAsyncDisposable
 
     /// <summary>
     /// A repository backed by a new bare git repository; seeded from <paramref name="sourceDirectory"/> and/or
-    /// <paramref name="files"/> as the first commit of <paramref name="defaultBranch"/>.
+    /// <paramref name="files"/> as the first commit of <paramref name="defaultBranch"/>. In a kept
+    /// <see cref="GitHubStandInOptions.WorkingDirectory"/>, a bare repository left by an earlier run is reused as it is.
     /// </summary>
     public async Task<StandInRepository> CreateRepositoryAsync(
         string owner,
@@ -215,12 +218,13 @@ public sealed class GitHubStandIn : IAsyncDisposable
         string defaultBranch = "main",
         string? sourceDirectory = null,
         IReadOnlyDictionary<string, string?>? files = null,
+        long? id = null,
         CancellationToken cancellationToken = default)
     {
         var gitDirectory = Path.Combine(WorkRoot, "repos", owner, $"{name}.git");
         Directory.CreateDirectory(Path.GetDirectoryName(gitDirectory)!);
         (await GitCommand.RunAsync(WorkRoot, ["init", "--quiet", "--bare", $"--initial-branch={defaultBranch}", gitDirectory], cancellationToken)).EnsureSuccess("init");
-        var repository = new StandInRepository(this, NextId(), owner, name, isPrivate, defaultBranch, gitDirectory, Now);
+        var repository = new StandInRepository(this, id ?? NextId(), owner, name, isPrivate, defaultBranch, gitDirectory, Now);
         (await repository.GitAsync(["config", "http.receivepack", "true"], cancellationToken)).EnsureSuccess("config");
         if (!_repositories.TryAdd(repository.FullName, repository))
         {
@@ -445,7 +449,7 @@ public sealed class GitHubStandIn : IAsyncDisposable
             }
         });
 
-    private static WebApplication CreateHost()
+    private static WebApplication CreateHost(IPEndPoint? endpoint = null)
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
         {
@@ -456,7 +460,7 @@ public sealed class GitHubStandIn : IAsyncDisposable
         builder.Logging.ClearProviders();
         builder.WebHost.UseKestrel(kestrel =>
         {
-            kestrel.Listen(IPAddress.Loopback, 0);
+            kestrel.Listen(endpoint ?? new IPEndPoint(IPAddress.Loopback, 0));
             kestrel.Limits.MaxRequestBodySize = null;
             kestrel.AddServerHeader = false;
         });

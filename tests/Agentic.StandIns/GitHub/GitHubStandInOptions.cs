@@ -30,6 +30,15 @@ public sealed class GitHubStandInOptions
 
     public TimeSpan InstallationTokenLifetime { get; set; } = TimeSpan.FromHours(1);
 
-    /// <summary>Where the bare repositories live; a new temporary folder (removed on dispose) by default.</summary>
+    /// <summary>Where the bare repositories live; a new temporary folder (removed on dispose) by default. A given folder is kept, and its repositories are reused by <see cref="GitHubStandIn.CreateRepositoryAsync"/>.</summary>
     public string? WorkingDirectory { get; init; }
+
+    /// <summary>Where the API (and git) host listens; a free loopback port by default.</summary>
+    public IPEndPoint? ApiEndpoint { get; init; }
+
+    /// <summary>Ids handed out after this one (repositories, pull requests, runs, jobs, comments); a long-lived stand-in that restarts can move it on so that its ids are new.</summary>
+    public long FirstId { get; init; } = 1_000_000;
+
+    /// <summary>Maps more endpoints on the API host before it starts (e.g. a health endpoint); they pass no authentication gate.</summary>
+    public Action<Microsoft.AspNetCore.Builder.WebApplication>? MapMoreEndpoints { get; init; }
 }

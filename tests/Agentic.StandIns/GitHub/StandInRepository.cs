@@ -73,16 +73,19 @@ public sealed class StandInRepository
 
     // ---- Seeding
 
-    /// <summary>Opens a pull request from <paramref name="headRef"/> into <paramref name="baseRef"/> (default branch by default).</summary>
-    public StandInPullRequest AddPullRequest(string headRef, string title = "A change", string? baseRef = null, string? body = null, string user = "octocat", string? headSha = null, bool draft = false)
+    /// <summary>Opens a pull request from <paramref name="headRef"/> into <paramref name="baseRef"/> (default branch by default), numbered <paramref name="number"/> or the next number.</summary>
+    public StandInPullRequest AddPullRequest(
+        string headRef, string title = "A change", string? baseRef = null, string? body = null, string user = "octocat", string? headSha = null, bool draft = false, int? number = null)
     {
         lock (_server.Gate)
         {
             var now = _server.Now;
+            var assigned = number ?? _lastNumber + 1;
+            _lastNumber = Math.Max(_lastNumber, assigned);
             var pull = new StandInPullRequest
             {
                 Id = _server.NextId(),
-                Number = ++_lastNumber,
+                Number = assigned,
                 Title = title,
                 Body = body,
                 User = user,
