@@ -20,7 +20,7 @@ public static class HostingExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         builder.Services.AddCheckAnalyzerServices(builder.Configuration);
-        builder.Services.AddPostgresOutbox();
+        builder.Services.AddPostgresOutbox("check_analyzer");
         builder.AddAgenticMessaging(bus => bus.AddConsumer<AnalyzeCheckFailureConsumer, AnalyzeCheckFailureConsumerDefinition>());
         return builder;
     }

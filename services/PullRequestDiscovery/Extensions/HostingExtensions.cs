@@ -17,7 +17,7 @@ public static class HostingExtensions
     {
         builder.Services.AddPullRequestDiscoveryState(builder.Configuration);
         builder.Services.AddHostedService<ReconciliationService>();
-        builder.Services.AddPostgresOutbox();
+        builder.Services.AddPostgresOutbox("pr_discovery");
         builder.AddAgenticMessaging(bus =>
         {
             bus.AddConsumer<CheckRunCompletedConsumer, CheckRunCompletedConsumerDefinition>();

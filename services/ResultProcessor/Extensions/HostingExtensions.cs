@@ -29,7 +29,7 @@ public static class HostingExtensions
         builder.Services.AddHostedService<FixWorkflowStallSweeper>();
         builder.Services.AddSingleton<WorkflowQueries>();
         builder.Services.AddProblemDetails();
-        builder.Services.AddPostgresOutbox();
+        builder.Services.AddPostgresOutbox("result_processor");
         builder.AddAgenticMessaging(bus =>
         {
             bus.AddSagaStateMachine<FixWorkflowStateMachine, FixWorkflowState>(typeof(FixWorkflowStateDefinition))

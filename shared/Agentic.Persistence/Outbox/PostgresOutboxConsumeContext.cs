@@ -7,12 +7,13 @@ namespace Agentic.Persistence.Outbox;
 
 /// <summary>
 /// One pass of MassTransit's outbox pipe (<see cref="OutboxMessagePipe{TMessage}"/>) over one transaction: what the
-/// consumer sends or publishes becomes <c>outbox_messages</c> rows, and the inbox row says whether the message was
+/// consumer sends or publishes becomes outbox rows, and the inbox row says whether the message was
 /// consumed and its outbox delivered.
 /// </summary>
 internal sealed class PostgresOutboxConsumeContext<TMessage> : OutboxConsumeContextProxy<TMessage>
     where TMessage : class
 {
+    private readonly PostgresOutboxStore _store;
     private readonly NpgsqlConnection _connection;
     private readonly NpgsqlTransaction _transaction;
     private readonly InboxState _state;
@@ -20,9 +21,10 @@ internal sealed class PostgresOutboxConsumeContext<TMessage> : OutboxConsumeCont
 
     public PostgresOutboxConsumeContext(
         ConsumeContext<TMessage> context, OutboxConsumeOptions options, IServiceProvider provider,
-        NpgsqlConnection connection, NpgsqlTransaction transaction, InboxState state)
+        PostgresOutboxStore store, NpgsqlConnection connection, NpgsqlTransaction transaction, InboxState state)
         : base(context, options, provider)
     {
+        _store = store;
         _connection = connection;
         _transaction = transaction;
         _state = state;
@@ -44,20 +46,20 @@ internal sealed class PostgresOutboxConsumeContext<TMessage> : OutboxConsumeCont
 
     public override async Task SetConsumed()
     {
-        await PostgresOutboxStore.SetConsumedAsync(_connection, _transaction, _state, CancellationToken);
+        await _store.SetConsumedAsync(_connection, _transaction, _state, CancellationToken);
         _state.Consumed = true;
     }
 
     public override async Task SetDelivered()
     {
-        await PostgresOutboxStore.SetDeliveredAsync(_connection, _transaction, _state, CancellationToken);
+        await _store.SetDeliveredAsync(_connection, _transaction, _state, CancellationToken);
         _state.Delivered = true;
     }
 
     public override async Task<List<OutboxMessageContext>> LoadOutboxMessages()
     {
         // One more than a pass sends: the pipe marks the outbox delivered only when it saw fewer than its limit.
-        var messages = await PostgresOutboxStore.LoadMessagesAsync(_connection, _transaction, _state, _deliveryLimit + 1, CancellationToken);
+        var messages = await _store.LoadMessagesAsync(_connection, _transaction, _state, _deliveryLimit + 1, CancellationToken);
         foreach (var message in messages)
         {
             message.Deserialize(SerializerContext);
@@ -76,11 +78,11 @@ internal sealed class PostgresOutboxConsumeContext<TMessage> : OutboxConsumeCont
         return Task.CompletedTask;
     }
 
-    public override Task RemoveOutboxMessages() => PostgresOutboxStore.RemoveMessagesAsync(_connection, _transaction, _state, CancellationToken);
+    public override Task RemoveOutboxMessages() => _store.RemoveMessagesAsync(_connection, _transaction, _state, CancellationToken);
 
     public override async Task AddSend<T>(SendContext<T> context)
     {
-        await PostgresOutboxStore.AddMessageAsync(_connection, _transaction, _state, context, SerializerContext, CancellationToken);
+        await _store.AddMessageAsync(_connection, _transaction, _state, context, SerializerContext, CancellationToken);
         Added++;
     }
 }

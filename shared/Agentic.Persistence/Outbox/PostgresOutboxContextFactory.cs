@@ -15,8 +15,8 @@ namespace Agentic.Persistence.Outbox;
 /// A consume that sent nothing finishes in its own transaction. A message seen again after its consumption is not
 /// consumed again: its outbox is delivered if it was not, and it is acknowledged.
 /// </summary>
-public sealed partial class PostgresOutboxContextFactory(
-    NpgsqlDataSource dataSource, IServiceProvider services, PostgresOutboxFaults faults, IOptions<PostgresOutboxOptions> outboxOptions,
+internal sealed partial class PostgresOutboxContextFactory(
+    NpgsqlDataSource dataSource, PostgresOutboxStore store, IServiceProvider services, PostgresOutboxFaults faults, IOptions<PostgresOutboxOptions> outboxOptions,
     ILogger<PostgresOutboxContextFactory> logger)
     : IOutboxContextFactory<NpgsqlDataSource>
 {
@@ -43,7 +43,7 @@ public sealed partial class PostgresOutboxContextFactory(
                 await relaxed.ExecuteNonQueryAsync(context.CancellationToken);
             }
 
-            var state = await PostgresOutboxStore.LockAsync(
+            var state = await store.LockAsync(
                 connection, transaction, messageId, options.ConsumerId, options.ConsumerType, countReceive, context.CancellationToken);
             countReceive = false;
             var consumedBefore = state.Consumed;
@@ -61,7 +61,7 @@ public sealed partial class PostgresOutboxContextFactory(
                 do
                 {
                     var (wasConsumed, wasDelivered) = (state.Consumed, state.Delivered);
-                    var outboxContext = new PostgresOutboxConsumeContext<T>(context, options, provider, connection, transaction, state);
+                    var outboxContext = new PostgresOutboxConsumeContext<T>(context, options, provider, store, connection, transaction, state);
                     await next.Send(outboxContext);
                     added += outboxContext.Added;
                     continueProcessing = outboxContext.ContinueProcessing;
@@ -76,7 +76,7 @@ public sealed partial class PostgresOutboxContextFactory(
                 if (!state.Delivered && state.LastSequenceNumber != sequenceBefore)
                 {
                     // A delivery pass that stopped at its limit: the next pass resumes after the last message sent.
-                    await PostgresOutboxStore.SetLastSequenceNumberAsync(connection, transaction, state, context.CancellationToken);
+                    await store.SetLastSequenceNumberAsync(connection, transaction, state, context.CancellationToken);
                 }
 
                 await transaction.CommitAsync(context.CancellationToken);

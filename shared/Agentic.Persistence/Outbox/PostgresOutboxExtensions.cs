@@ -12,11 +12,13 @@ namespace Agentic.Persistence.Outbox;
 public static class PostgresOutboxExtensions
 {
     /// <summary>
-    /// The transactional inbox/outbox in PostgreSQL (<c>outbox_inbox_states</c>, <c>outbox_messages</c>) and its relay.
-    /// Endpoints opt in with <see cref="UsePostgresOutbox"/>.
+    /// The transactional inbox/outbox in PostgreSQL and its relay, on the tables this service owns
+    /// (<c>{owner}_outbox_inbox_states</c>, <c>{owner}_outbox_messages</c>; <paramref name="owner"/> is
+    /// <c>result_processor</c>, <c>check_analyzer</c> or <c>pr_discovery</c>). Endpoints opt in with <see cref="UsePostgresOutbox"/>.
     /// </summary>
-    public static IServiceCollection AddPostgresOutbox(this IServiceCollection services)
+    public static IServiceCollection AddPostgresOutbox(this IServiceCollection services, string owner)
     {
+        services.TryAddSingleton(new PostgresOutboxStore(owner));
         // Bound when the host has configuration (a bare test container may not).
         services.AddOptions<PostgresOutboxOptions>()
             .Configure<IServiceProvider>((options, provider) => provider.GetService<IConfiguration>()?.GetSection(PostgresOutboxOptions.SectionName).Bind(options))

@@ -14,7 +14,7 @@ namespace Agentic.Persistence.Outbox;
 /// A failing delivery is retried with a doubling delay. Also forgets inbox rows older than the retention.
 /// </summary>
 public sealed partial class PostgresOutboxRelay(
-    NpgsqlDataSource dataSource, IBus bus, IOptions<PostgresOutboxOptions> options, ILogger<PostgresOutboxRelay> logger)
+    NpgsqlDataSource dataSource, PostgresOutboxStore store, IBus bus, IOptions<PostgresOutboxOptions> options, ILogger<PostgresOutboxRelay> logger)
     : BackgroundService
 {
     private static readonly TimeSpan CleanupInterval = TimeSpan.FromMinutes(10);
@@ -31,7 +31,7 @@ public sealed partial class PostgresOutboxRelay(
                 if (DateTime.UtcNow >= nextCleanup)
                 {
                     nextCleanup = DateTime.UtcNow + CleanupInterval;
-                    var forgotten = await PostgresOutboxStore.DeleteExpiredAsync(dataSource, options.Value.InboxRetention, stoppingToken);
+                    var forgotten = await store.DeleteExpiredAsync(dataSource, options.Value.InboxRetention, stoppingToken);
                     if (forgotten > 0)
                     {
                         LogForgotten(logger, forgotten);
@@ -53,13 +53,13 @@ public sealed partial class PostgresOutboxRelay(
         {
             await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
             await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-            var state = await PostgresOutboxStore.LockUndeliveredAsync(connection, transaction, options.Value.RelayMinAge, cancellationToken);
+            var state = await store.LockUndeliveredAsync(connection, transaction, options.Value.RelayMinAge, cancellationToken);
             if (state is null)
             {
                 return sent;
             }
 
-            var messages = await PostgresOutboxStore.LoadMessagesAsync(connection, transaction, state, int.MaxValue, cancellationToken);
+            var messages = await store.LoadMessagesAsync(connection, transaction, state, int.MaxValue, cancellationToken);
             foreach (var message in messages)
             {
                 try
@@ -69,7 +69,7 @@ public sealed partial class PostgresOutboxRelay(
                 catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
                 {
                     var delay = Backoff(state.RelayAttempts);
-                    await PostgresOutboxStore.PostponeAsync(connection, transaction, state, delay, cancellationToken);
+                    await store.PostponeAsync(connection, transaction, state, delay, cancellationToken);
                     await transaction.CommitAsync(cancellationToken);
                     LogDeliveryFailed(logger, ex, state.MessageId, message.MessageId, delay);
                     return sent;
@@ -79,8 +79,8 @@ public sealed partial class PostgresOutboxRelay(
                 sent++;
             }
 
-            await PostgresOutboxStore.SetDeliveredAsync(connection, transaction, state, cancellationToken);
-            await PostgresOutboxStore.RemoveMessagesAsync(connection, transaction, state, cancellationToken);
+            await store.SetDeliveredAsync(connection, transaction, state, cancellationToken);
+            await store.RemoveMessagesAsync(connection, transaction, state, cancellationToken);
             await transaction.CommitAsync(cancellationToken);
             LogRelayed(logger, messages.Count, state.MessageId);
         }

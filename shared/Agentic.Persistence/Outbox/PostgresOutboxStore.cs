@@ -5,9 +5,32 @@ using Npgsql;
 
 namespace Agentic.Persistence.Outbox;
 
-/// <summary>The SQL of the inbox (<c>outbox_inbox_states</c>) and outbox (<c>outbox_messages</c>) tables, always inside the caller's transaction.</summary>
-internal static class PostgresOutboxStore
+/// <summary>
+/// The SQL of one service's inbox (<c>{owner}_outbox_inbox_states</c>) and outbox (<c>{owner}_outbox_messages</c>)
+/// tables, always inside the caller's transaction. Each service that uses the outbox owns its own pair (migration 0017).
+/// </summary>
+public sealed class PostgresOutboxStore
 {
+    /// <summary>The services whose tables the migrations create.</summary>
+    public static readonly IReadOnlySet<string> Owners = new HashSet<string>(StringComparer.Ordinal) { "result_processor", "check_analyzer", "pr_discovery" };
+
+    private readonly string _inbox;
+    private readonly string _messages;
+
+    public PostgresOutboxStore(string owner)
+    {
+        if (!Owners.Contains(owner))
+        {
+            throw new ArgumentException($"The outbox owner must be one of {string.Join(", ", Owners.Order(StringComparer.Ordinal))}, not '{owner}'.", nameof(owner));
+        }
+
+        Owner = owner;
+        _inbox = owner + "_outbox_inbox_states";
+        _messages = owner + "_outbox_messages";
+    }
+
+    public string Owner { get; }
+
     private const string MessageColumns = """
         sequence_number AS SequenceNumber, message_id AS MessageId, inbox_message_id AS InboxMessageId, inbox_consumer_id AS InboxConsumerId,
         destination_address AS DestinationAddress, source_address AS SourceAddress, response_address AS ResponseAddress,
@@ -20,22 +43,22 @@ internal static class PostgresOutboxStore
     /// Creates or locks (until the transaction ends) the inbox row of this message for this consumer. A later pass of the
     /// same receive only locks the row its first pass created (no new row version), unless the row is gone.
     /// </summary>
-    public static async Task<InboxState> LockAsync(
+    internal async Task<InboxState> LockAsync(
         NpgsqlConnection connection, NpgsqlTransaction transaction, Guid messageId, Guid consumerId, string consumerType, bool countReceive, CancellationToken cancellationToken)
     {
         const string returned = """
             message_id AS MessageId, consumer_id AS ConsumerId, receive_count AS ReceiveCount,
             consumed_at IS NOT NULL AS Consumed, delivered_at IS NOT NULL AS Delivered, last_sequence_number AS LastSequenceNumber
             """;
-        const string upsert = $"""
-            INSERT INTO outbox_inbox_states (message_id, consumer_id, consumer_type, receive_count)
+        var upsert = $"""
+            INSERT INTO {_inbox} (message_id, consumer_id, consumer_type, receive_count)
             VALUES (@messageId, @consumerId, @consumerType, 1)
             ON CONFLICT (message_id, consumer_id) DO UPDATE
-                SET receive_count = outbox_inbox_states.receive_count + @increment
+                SET receive_count = {_inbox}.receive_count + @increment
             RETURNING {returned}
             """;
-        const string select = $"""
-            SELECT {returned} FROM outbox_inbox_states WHERE message_id = @messageId AND consumer_id = @consumerId FOR UPDATE
+        var select = $"""
+            SELECT {returned} FROM {_inbox} WHERE message_id = @messageId AND consumer_id = @consumerId FOR UPDATE
             """;
         var parameters = new { messageId, consumerId, consumerType, increment = countReceive ? 1 : 0 };
         if (!countReceive
@@ -47,33 +70,33 @@ internal static class PostgresOutboxStore
         return await connection.QuerySingleAsync<InboxState>(new CommandDefinition(upsert, parameters, transaction, cancellationToken: cancellationToken));
     }
 
-    public static Task SetConsumedAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, InboxState state, CancellationToken cancellationToken)
+    internal Task SetConsumedAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, InboxState state, CancellationToken cancellationToken)
     {
-        const string sql = "UPDATE outbox_inbox_states SET consumed_at = now() WHERE message_id = @MessageId AND consumer_id = @ConsumerId";
+        var sql = $"UPDATE {_inbox} SET consumed_at = now() WHERE message_id = @MessageId AND consumer_id = @ConsumerId";
         return connection.ExecuteAsync(new CommandDefinition(sql, state, transaction, cancellationToken: cancellationToken));
     }
 
-    public static Task SetDeliveredAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, InboxState state, CancellationToken cancellationToken)
+    internal Task SetDeliveredAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, InboxState state, CancellationToken cancellationToken)
     {
-        const string sql = """
-            UPDATE outbox_inbox_states SET delivered_at = now(), last_sequence_number = @LastSequenceNumber, relay_after = NULL
+        var sql = $"""
+            UPDATE {_inbox} SET delivered_at = now(), last_sequence_number = @LastSequenceNumber, relay_after = NULL
             WHERE message_id = @MessageId AND consumer_id = @ConsumerId
             """;
         return connection.ExecuteAsync(new CommandDefinition(sql, state, transaction, cancellationToken: cancellationToken));
     }
 
-    public static Task SetLastSequenceNumberAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, InboxState state, CancellationToken cancellationToken)
+    internal Task SetLastSequenceNumberAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, InboxState state, CancellationToken cancellationToken)
     {
-        const string sql = "UPDATE outbox_inbox_states SET last_sequence_number = @LastSequenceNumber WHERE message_id = @MessageId AND consumer_id = @ConsumerId";
+        var sql = $"UPDATE {_inbox} SET last_sequence_number = @LastSequenceNumber WHERE message_id = @MessageId AND consumer_id = @ConsumerId";
         return connection.ExecuteAsync(new CommandDefinition(sql, state, transaction, cancellationToken: cancellationToken));
     }
 
     /// <summary>The messages not yet sent, oldest first: at most <paramref name="limit"/> (one more tells the caller there are more).</summary>
-    public static async Task<List<PostgresOutboxMessage>> LoadMessagesAsync(
+    internal async Task<List<PostgresOutboxMessage>> LoadMessagesAsync(
         NpgsqlConnection connection, NpgsqlTransaction transaction, InboxState state, int limit, CancellationToken cancellationToken)
     {
-        const string sql = $"""
-            SELECT {MessageColumns} FROM outbox_messages
+        var sql = $"""
+            SELECT {MessageColumns} FROM {_messages}
             WHERE inbox_message_id = @MessageId AND inbox_consumer_id = @ConsumerId AND sequence_number > coalesce(@LastSequenceNumber, 0)
             ORDER BY sequence_number
             LIMIT @limit
@@ -88,13 +111,13 @@ internal static class PostgresOutboxStore
         return rows.AsList();
     }
 
-    public static Task RemoveMessagesAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, InboxState state, CancellationToken cancellationToken)
+    internal Task RemoveMessagesAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, InboxState state, CancellationToken cancellationToken)
     {
-        const string sql = "DELETE FROM outbox_messages WHERE inbox_message_id = @MessageId AND inbox_consumer_id = @ConsumerId";
+        var sql = $"DELETE FROM {_messages} WHERE inbox_message_id = @MessageId AND inbox_consumer_id = @ConsumerId";
         return connection.ExecuteAsync(new CommandDefinition(sql, state, transaction, cancellationToken: cancellationToken));
     }
 
-    public static async Task AddMessageAsync<T>(NpgsqlConnection connection, NpgsqlTransaction transaction, InboxState state, SendContext<T> context, SerializerContext serializer, CancellationToken cancellationToken)
+    internal async Task AddMessageAsync<T>(NpgsqlConnection connection, NpgsqlTransaction transaction, InboxState state, SendContext<T> context, SerializerContext serializer, CancellationToken cancellationToken)
         where T : class
     {
         var messageId = context.MessageId ?? throw new MessageException(typeof(T), "The outbox needs the SendContext's MessageId.");
@@ -107,8 +130,8 @@ internal static class PostgresOutboxStore
             properties = serializer.SerializeDictionary(values);
         }
 
-        const string sql = """
-            INSERT INTO outbox_messages (message_id, inbox_message_id, inbox_consumer_id, destination_address, source_address,
+        var sql = $"""
+            INSERT INTO {_messages} (message_id, inbox_message_id, inbox_consumer_id, destination_address, source_address,
                 response_address, fault_address, conversation_id, correlation_id, initiator_id, request_id, content_type,
                 message_type, body, headers, properties, sent_time, enqueue_time, expiration_time)
             VALUES (@messageId, @inboxMessageId, @inboxConsumerId, @destinationAddress, @sourceAddress,
@@ -140,12 +163,12 @@ internal static class PostgresOutboxStore
     }
 
     /// <summary>Locks the oldest inbox row whose outbox a crash left undelivered (skipping rows a handler holds), if any.</summary>
-    public static Task<InboxState?> LockUndeliveredAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, TimeSpan minAge, CancellationToken cancellationToken)
+    internal Task<InboxState?> LockUndeliveredAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, TimeSpan minAge, CancellationToken cancellationToken)
     {
-        const string sql = """
+        var sql = $"""
             SELECT message_id AS MessageId, consumer_id AS ConsumerId, receive_count AS ReceiveCount, true AS Consumed, false AS Delivered,
                    last_sequence_number AS LastSequenceNumber, relay_attempts AS RelayAttempts
-            FROM outbox_inbox_states
+            FROM {_inbox}
             WHERE consumed_at IS NOT NULL AND delivered_at IS NULL AND consumed_at < now() - @minAge
               AND (relay_after IS NULL OR relay_after <= now())
             ORDER BY consumed_at, message_id
@@ -155,10 +178,10 @@ internal static class PostgresOutboxStore
         return connection.QuerySingleOrDefaultAsync<InboxState?>(new CommandDefinition(sql, new { minAge }, transaction, cancellationToken: cancellationToken));
     }
 
-    public static Task PostponeAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, InboxState state, TimeSpan delay, CancellationToken cancellationToken)
+    internal Task PostponeAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, InboxState state, TimeSpan delay, CancellationToken cancellationToken)
     {
-        const string sql = """
-            UPDATE outbox_inbox_states
+        var sql = $"""
+            UPDATE {_inbox}
             SET relay_attempts = relay_attempts + 1, relay_after = now() + @delay, last_sequence_number = @LastSequenceNumber
             WHERE message_id = @MessageId AND consumer_id = @ConsumerId
             """;
@@ -166,10 +189,10 @@ internal static class PostgresOutboxStore
     }
 
     /// <summary>Forgets inbox rows older than the retention: delivered ones, and ones never consumed (their message went to an error queue).</summary>
-    public static async Task<int> DeleteExpiredAsync(NpgsqlDataSource dataSource, TimeSpan retention, CancellationToken cancellationToken)
+    internal async Task<int> DeleteExpiredAsync(NpgsqlDataSource dataSource, TimeSpan retention, CancellationToken cancellationToken)
     {
-        const string sql = """
-            DELETE FROM outbox_inbox_states
+        var sql = $"""
+            DELETE FROM {_inbox}
             WHERE (delivered_at IS NOT NULL AND delivered_at < now() - @retention)
                OR (consumed_at IS NULL AND received_at < now() - @retention)
             """;

@@ -12,6 +12,8 @@ public sealed class DatabaseMigratorTests
     [
         "schema_migrations", "installations", "repositories", "pull_requests", "check_runs", "webhook_deliveries", "workflows",
         "analyses", "command_executions", "reviews", "notifications", "audit_log", "fix_workflow_sagas", "webhook_outbox",
+        "result_processor_outbox_inbox_states", "result_processor_outbox_messages", "check_analyzer_outbox_inbox_states",
+        "check_analyzer_outbox_messages", "pr_discovery_outbox_inbox_states", "pr_discovery_outbox_messages",
     ];
 
     private NpgsqlDataSource _dataSource = null!;
@@ -34,6 +36,49 @@ public sealed class DatabaseMigratorTests
             Assert.That(result.Applied, Is.EqualTo(DatabaseMigrator.EmbeddedScripts.Select(s => s.Version)));
             Assert.That(tables, Is.SupersetOf(ExpectedTables));
         });
+    }
+
+    [Test]
+    public async Task Should_move_what_the_shared_outbox_holds_to_the_service_that_owns_it()
+    {
+        var before = DatabaseMigrator.EmbeddedScripts.Where(s => s.Version < 17).ToList();
+        await Migrator().MigrateAsync(before, CancellationToken.None);
+        await using (var connection = await _dataSource.OpenConnectionAsync())
+        {
+            // A saga's and an analyzer's outbox a crash left undelivered (one message each), and a delivered inbox row.
+            await connection.ExecuteAsync("""
+                INSERT INTO outbox_inbox_states (message_id, consumer_id, consumer_type, receive_count, consumed_at, delivered_at) VALUES
+                    ('00000000-0000-0000-0000-000000000001', '00000000-0000-0000-0000-0000000000a1', 'Agentic.ResultProcessor.StateMachines.FixWorkflowState', 1, now(), NULL),
+                    ('00000000-0000-0000-0000-000000000002', '00000000-0000-0000-0000-0000000000a2', 'Agentic.CheckAnalyzer.Consumers.AnalyzeCheckFailureConsumer', 1, now(), NULL),
+                    ('00000000-0000-0000-0000-000000000003', '00000000-0000-0000-0000-0000000000a3', 'Agentic.PullRequestDiscovery.Consumers.CheckRunCompletedConsumer', 1, now(), now());
+                INSERT INTO outbox_messages (message_id, inbox_message_id, inbox_consumer_id, content_type, message_type, body, sent_time) VALUES
+                    ('00000000-0000-0000-0000-0000000000b1', '00000000-0000-0000-0000-000000000001', '00000000-0000-0000-0000-0000000000a1', 'application/json', 'urn:message:X', '{}', now()),
+                    ('00000000-0000-0000-0000-0000000000b2', '00000000-0000-0000-0000-000000000002', '00000000-0000-0000-0000-0000000000a2', 'application/json', 'urn:message:Y', '{}', now());
+                """);
+        }
+
+        await Migrator().MigrateAsync(CancellationToken.None);
+
+        await using var after = await _dataSource.OpenConnectionAsync();
+        async Task<string[]> Messages(string owner) =>
+            (await after.QueryAsync<string>($"SELECT message_type FROM {owner}_outbox_messages ORDER BY sequence_number")).ToArray();
+        async Task<int> Inbox(string owner) => await after.ExecuteScalarAsync<int>($"SELECT count(*)::int FROM {owner}_outbox_inbox_states");
+        var shared = await after.ExecuteScalarAsync<int>("SELECT count(*)::int FROM information_schema.tables WHERE table_name IN ('outbox_messages', 'outbox_inbox_states')");
+        Assert.Multiple(async () =>
+        {
+            Assert.That(await Messages("result_processor"), Is.EqualTo(new[] { "urn:message:X" }));
+            Assert.That(await Messages("check_analyzer"), Is.EqualTo(new[] { "urn:message:Y" }));
+            Assert.That(await Messages("pr_discovery"), Is.Empty);
+            Assert.That(await Inbox("pr_discovery"), Is.EqualTo(1), "the delivered row is kept within its retention");
+            Assert.That(shared, Is.Zero, "the shared pair is gone");
+        });
+
+        // The owner's sequence continues after the moved rows.
+        await after.ExecuteAsync("""
+            INSERT INTO result_processor_outbox_messages (message_id, inbox_message_id, inbox_consumer_id, content_type, message_type, body, sent_time)
+            VALUES (gen_random_uuid(), '00000000-0000-0000-0000-000000000001', '00000000-0000-0000-0000-0000000000a1', 'application/json', 'urn:message:Z', '{}', now())
+            """);
+        Assert.That(await Messages("result_processor"), Is.EqualTo(new[] { "urn:message:X", "urn:message:Z" }));
     }
 
     [Test]

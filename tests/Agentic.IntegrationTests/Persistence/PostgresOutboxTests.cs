@@ -66,6 +66,33 @@ public sealed class PostgresOutboxTests
     }
 
     [Test]
+    public async Task Should_leave_an_outbox_to_the_service_that_owns_it()
+    {
+        var broker = TestEnvironment.RabbitMq.ConnectionString;
+        var probe = await BindProbeQueueAsync(broker);
+        using (var first = await StartHostAsync(broker, crashAfterCommit: true))
+        {
+            await first.Services.GetRequiredService<IBus>().Publish(new TicketOpened { CorrelationId = NewId.NextGuid() });
+            Assert.That(await Polling.UntilAsync(async () => await UndeliveredAsync() == 1), Is.True);
+            await first.StopAsync();
+        }
+
+        // Another service's relay runs over its own tables only: the leftover stays until its owner's relay runs.
+        using (var other = await StartHostAsync(broker, owner: "check_analyzer", registerSaga: false))
+        {
+            var relay = other.Services.GetServices<IHostedService>().OfType<PostgresOutboxRelay>().Single();
+            Assert.That(await relay.RelayOnceAsync(CancellationToken.None), Is.Zero);
+            Assert.That(await UndeliveredAsync(), Is.EqualTo(1));
+            await other.StopAsync();
+        }
+
+        using var owner = await StartHostAsync(broker);
+        Assert.That(await Polling.UntilAsync(async () => await UndeliveredAsync() == 0, TimeSpan.FromSeconds(60)), Is.True, "its owner delivered it");
+        Assert.That(await ReadProbeAsync(broker, probe), Has.Count.EqualTo(1));
+        await owner.StopAsync();
+    }
+
+    [Test]
     public async Task Should_consume_a_message_once_when_it_is_delivered_twice_with_the_same_message_id()
     {
         var broker = TestEnvironment.RabbitMq.ConnectionString;
@@ -151,12 +178,13 @@ public sealed class PostgresOutboxTests
         // now() is the transaction's start time: equal marks were written by one transaction, not three.
         await using var connection = new NpgsqlConnection(_connectionString);
         var sameTransaction = await connection.ExecuteScalarAsync<bool>(
-            "SELECT consumed_at = delivered_at FROM outbox_inbox_states WHERE message_id = @messageId", new { messageId });
+            "SELECT consumed_at = delivered_at FROM result_processor_outbox_inbox_states WHERE message_id = @messageId", new { messageId });
         Assert.That(sameTransaction, Is.True);
         await host.StopAsync();
     }
 
-    private async Task<IHost> StartHostAsync(string broker, bool crashAfterCommit = false, bool waitForBus = true)
+    private async Task<IHost> StartHostAsync(
+        string broker, bool crashAfterCommit = false, bool waitForBus = true, string owner = "result_processor", bool registerSaga = true)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { EnvironmentName = "Development", DisableDefaults = true });
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
@@ -173,7 +201,7 @@ public sealed class PostgresOutboxTests
         });
         builder.Services.AddSingleton<ILoggerFactory>(NullLoggerFactory.Instance);
         builder.AddAgenticDatabase();
-        builder.Services.AddPostgresOutbox();
+        builder.Services.AddPostgresOutbox(owner);
         if (crashAfterCommit)
         {
             // The host "dies" right after the commit: nothing of this handling reaches the broker, and its relay is off.
@@ -184,8 +212,11 @@ public sealed class PostgresOutboxTests
 
         builder.AddAgenticMessaging(bus =>
         {
-            bus.AddSagaStateMachine<TicketStateMachine, TicketState>(typeof(TicketStateDefinition)).PostgresRepository(Table);
-            bus.AddConsumer<TicketBatchConsumer, TicketBatchConsumerDefinition>();
+            if (registerSaga)
+            {
+                bus.AddSagaStateMachine<TicketStateMachine, TicketState>(typeof(TicketStateDefinition)).PostgresRepository(Table);
+                bus.AddConsumer<TicketBatchConsumer, TicketBatchConsumerDefinition>();
+            }
         });
         var host = builder.Build();
         await host.StartAsync();
@@ -200,26 +231,26 @@ public sealed class PostgresOutboxTests
     private async Task<int> UndeliveredAsync()
     {
         await using var connection = new NpgsqlConnection(_connectionString);
-        return await connection.ExecuteScalarAsync<int>("SELECT count(*)::int FROM outbox_messages");
+        return await connection.ExecuteScalarAsync<int>("SELECT count(*)::int FROM result_processor_outbox_messages");
     }
 
     private async Task<bool> DeliveredAsync(Guid messageId)
     {
         await using var connection = new NpgsqlConnection(_connectionString);
         return await connection.ExecuteScalarAsync<bool>(
-            "SELECT coalesce(bool_and(delivered_at IS NOT NULL), false) FROM outbox_inbox_states WHERE message_id = @messageId", new { messageId });
+            "SELECT coalesce(bool_and(delivered_at IS NOT NULL), false) FROM result_processor_outbox_inbox_states WHERE message_id = @messageId", new { messageId });
     }
 
     private async Task<int> RelayAttemptsAsync()
     {
         await using var connection = new NpgsqlConnection(_connectionString);
-        return await connection.ExecuteScalarAsync<int>("SELECT coalesce(max(relay_attempts), 0) FROM outbox_inbox_states");
+        return await connection.ExecuteScalarAsync<int>("SELECT coalesce(max(relay_attempts), 0) FROM result_processor_outbox_inbox_states");
     }
 
     private async Task<int> ReceiveCountAsync(Guid messageId)
     {
         await using var connection = new NpgsqlConnection(_connectionString);
-        return await connection.ExecuteScalarAsync<int>("SELECT coalesce(sum(receive_count), 0)::int FROM outbox_inbox_states WHERE message_id = @messageId", new { messageId });
+        return await connection.ExecuteScalarAsync<int>("SELECT coalesce(sum(receive_count), 0)::int FROM result_processor_outbox_inbox_states WHERE message_id = @messageId", new { messageId });
     }
 
     private async Task<int> SagaCountAsync(Guid id)
