@@ -28,7 +28,7 @@ public sealed class PostgresRunner(
             Password = secrets.GetOrCreate(LocalSecrets.PostgresPassword),
             Output = output.For(resource.Name),
             Logger = logger,
-            // The services' pools (Database:MaxPoolSize) add up to 152; the default 100 refuses a burst's connections.
+            // The services' pools (Database:MaxPoolSize) add up to 172; the default 100 refuses a burst's connections.
             Settings = new Dictionary<string, string> { ["max_connections"] = "200" },
         });
         await SuperviseServerAsync(async token =>

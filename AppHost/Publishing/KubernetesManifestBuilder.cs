@@ -50,7 +50,7 @@ public sealed class KubernetesManifestBuilder(ApplicationModel model, Kubernetes
 
     private const string PostgresUserName = "postgres";
 
-    /// <summary>The services' pools (<c>Database:MaxPoolSize</c>) add up to 152: the default 100 would refuse a burst.</summary>
+    /// <summary>The services' pools (<c>Database:MaxPoolSize</c>) add up to 172: the default 100 would refuse a burst.</summary>
     private static readonly string[] PostgresArguments = ["-c", "max_connections=200"];
     private const string RabbitMqUserName = "agentic";
     private const string PartOf = "agentic";

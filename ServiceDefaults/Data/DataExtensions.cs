@@ -14,7 +14,7 @@ public static class DataExtensions
     /// <summary>
     /// A singleton <see cref="NpgsqlDataSource"/> from <c>ConnectionStrings:agentic</c>, and a readiness check that runs
     /// <c>SELECT 1</c>. <c>Database:MaxPoolSize</c>, when set, caps this service's connections: every service shares one
-    /// server, whose <c>max_connections</c> must exceed the sum of the caps (152 with the shipped settings), so a burst
+    /// server, whose <c>max_connections</c> must exceed the sum of the caps (172 with the shipped settings), so a burst
     /// waits for a pooled connection instead of being refused by the server ("too many clients") and retried.
     /// </summary>
     public static IHostApplicationBuilder AddAgenticDatabase(this IHostApplicationBuilder builder)

@@ -1,5 +1,6 @@
 using Agentic.Contracts.Workflows;
 using Agentic.GitHub;
+using Agentic.Persistence.Outbox;
 using Agentic.RepositoryConfig;
 using Dapper;
 using MassTransit;
@@ -39,13 +40,24 @@ public sealed partial class LoadRepositoryConfigConsumer(
             SELECT coalesce(sum(attempts), 0)::int FROM workflows
             WHERE kind = 'fix' AND repository_id = @RepositoryId AND pr_number = @Number AND id <> @CorrelationId
             """;
-        await using var connection = await dataSource.OpenConnectionAsync(context.CancellationToken);
-        var used = await connection.ExecuteScalarAsync<int>(new CommandDefinition(attemptsSql, new
+        // Read in the outbox's transaction when there is one: a second pooled connection per consume could starve the pool.
+        var attempts = new CommandDefinition(attemptsSql, new
         {
             repository.RepositoryId,
             context.Message.PullRequest.Number,
             context.Message.CorrelationId,
-        }, cancellationToken: context.CancellationToken));
+        }, context.TryGetOutboxTransaction(out var outboxConnection, out var outboxTransaction) ? outboxTransaction : null, cancellationToken: context.CancellationToken);
+        int used;
+        if (outboxConnection is not null)
+        {
+            used = await outboxConnection.ExecuteScalarAsync<int>(attempts);
+        }
+        else
+        {
+            await using var connection = await dataSource.OpenConnectionAsync(context.CancellationToken);
+            used = await connection.ExecuteScalarAsync<int>(attempts);
+        }
+
         await context.Publish(new RepositoryConfigLoaded
         {
             CorrelationId = context.Message.CorrelationId,

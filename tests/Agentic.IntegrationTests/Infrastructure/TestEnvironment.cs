@@ -32,7 +32,7 @@ public sealed class TestEnvironment
         _postgres = new PostgresServer(Path.Combine(_root, "postgres"), new PostgresServerOptions
         {
             Database = null,
-            // Whole-system tests run every service against this server: their pools (Database:MaxPoolSize) add up to 152.
+            // Whole-system tests run every service against this server: their pools (Database:MaxPoolSize) add up to 172.
             Settings = new Dictionary<string, string> { ["max_connections"] = "300" },
         });
         _rabbitMq = new RabbitMqServer(Path.Combine(_root, "rabbitmq"));
