@@ -16,8 +16,8 @@ public static class Extensions
 {
     /// <summary>
     /// What every Agentic service gets with one call: structured console logs carrying trace ids, OpenTelemetry
-    /// (exported over OTLP when configured), service discovery for HttpClients, health checks, and the PostgreSQL data source. Messaging is added by
-    /// <c>AddAgenticMessaging</c> so that each service registers its own consumers.
+    /// (exported over OTLP when configured), service discovery for HttpClients, health checks, and the PostgreSQL data
+    /// source. Messaging is added by <c>AddAgenticMessaging</c> so that each service registers its own consumers.
     /// </summary>
     public static IHostApplicationBuilder AddServiceDefaults(this IHostApplicationBuilder builder)
     {
