@@ -15,15 +15,21 @@ namespace Agentic.ServiceDefaults;
 public static class Extensions
 {
     /// <summary>
-    /// What every Agentic service gets with one call: structured console logs carrying trace ids, OpenTelemetry over
-    /// OTLP when configured, health checks, and the PostgreSQL data source. Messaging is added by
-    /// <c>AddAgenticMessaging</c> so that each service registers its own consumers.
+    /// What every Agentic service gets with one call: structured console logs carrying trace ids, OpenTelemetry
+    /// (exported over OTLP when configured), service discovery for HttpClients, health checks, and the PostgreSQL data
+    /// source. Messaging is added by <c>AddAgenticMessaging</c> so that each service registers its own consumers.
     /// </summary>
     public static IHostApplicationBuilder AddServiceDefaults(this IHostApplicationBuilder builder)
     {
         builder.ConfigureLogging();
         builder.AddAgenticOpenTelemetry();
         builder.Services.TryAddSingleton(TimeProvider.System);
+
+        // As in Aspire's template: HttpClients resolve "http://name" and "https+http://name" from services:name:*
+        // (what WithReference sets). Resilience is not a default: a client that needs retries adds
+        // AddStandardResilienceHandler itself, and the GitHub client has its own (rate limits, Retry-After).
+        builder.Services.AddServiceDiscovery();
+        builder.Services.ConfigureHttpClientDefaults(http => http.AddServiceDiscovery());
         builder.Services.AddHealthChecks().AddCheck("self", () => HealthCheckResult.Healthy(), [HealthTags.Live]);
         builder.AddAgenticDatabase();
         return builder;

@@ -7,16 +7,17 @@ namespace Agentic.Llm;
 /// <summary>The configured <see cref="IChatClient"/>, or none. Built once; the API key never leaves it.</summary>
 public sealed class LlmChatClientProvider : IDisposable
 {
-    public LlmChatClientProvider(IOptions<LlmOptions> options)
+    public LlmChatClientProvider(IOptions<LlmOptions> options, IHttpClientFactory httpClients)
     {
         ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(httpClients);
         var llm = options.Value;
         Options = llm;
         Model = llm.Model;
         Client = llm.Provider.ToUpperInvariant() switch
         {
-            "OPENAI" => new OpenAiChatClient(llm.Model, llm.ApiKey, llm.Endpoint, llm.Timeout),
-            "ANTHROPIC" => CreateAnthropic(llm),
+            "OPENAI" => new OpenAiChatClient(llm.Model, llm.ApiKey, llm.Endpoint, llm.Timeout, httpClients.CreateClient(LlmOptions.HttpClientName)),
+            "ANTHROPIC" => CreateAnthropic(llm, httpClients.CreateClient(LlmOptions.HttpClientName)),
             _ => null,
         };
     }
@@ -40,11 +41,12 @@ public sealed class LlmChatClientProvider : IDisposable
 
     public void Dispose() => Client?.Dispose();
 
-    private static IChatClient CreateAnthropic(LlmOptions llm)
+    // Retries are the HttpClient's (the standard resilience handler): the SDK's own are off.
+    private static IChatClient CreateAnthropic(LlmOptions llm, HttpClient http)
     {
         var client = llm.Endpoint is null
-            ? new AnthropicClient { ApiKey = llm.ApiKey!, Timeout = llm.Timeout }
-            : new AnthropicClient { ApiKey = llm.ApiKey!, Timeout = llm.Timeout, BaseUrl = llm.Endpoint.AbsoluteUri.TrimEnd('/') };
+            ? new AnthropicClient { ApiKey = llm.ApiKey!, Timeout = llm.Timeout, HttpClient = http, MaxRetries = 0 }
+            : new AnthropicClient { ApiKey = llm.ApiKey!, Timeout = llm.Timeout, HttpClient = http, MaxRetries = 0, BaseUrl = llm.Endpoint.AbsoluteUri.TrimEnd('/') };
         return client.AsIChatClient(llm.Model, llm.MaxOutputTokens);
     }
 }

@@ -10,6 +10,9 @@ public sealed class LlmOptions
 {
     public const string SectionName = "Llm";
 
+    /// <summary>The named <see cref="System.Net.Http.HttpClient"/> every provider's SDK sends through (with the standard resilience handler).</summary>
+    public const string HttpClientName = "llm";
+
     public const string None = "none";
     public const string OpenAi = "openai";
     public const string Anthropic = "anthropic";
@@ -33,7 +36,14 @@ public sealed class LlmOptions
     /// <summary>US dollars per 1,000 output tokens.</summary>
     public decimal OutputCostPer1KTokens { get; set; }
 
+    /// <summary>One attempt's limit; a call that times out is retried like a 5xx.</summary>
     public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(120);
+
+    /// <summary>Retries of a call that failed with 408, 429, 5xx, a timeout or a connection error (the standard resilience handler's; the SDKs' own are off).</summary>
+    public int MaxRetries { get; set; } = 2;
+
+    /// <summary>The first retry's delay; it doubles, with jitter, and a <c>Retry-After</c> from the provider wins.</summary>
+    public TimeSpan RetryDelay { get; set; } = TimeSpan.FromSeconds(2);
 
     public bool IsEnabled => !string.Equals(Provider, None, StringComparison.OrdinalIgnoreCase);
 
@@ -57,6 +67,8 @@ public sealed class LlmOptionsValidator : AbstractValidator<LlmOptions>
         RuleFor(o => o.MaxOutputTokens).InclusiveBetween(50, 32_000);
         RuleFor(o => o.InputCostPer1KTokens).GreaterThanOrEqualTo(0);
         RuleFor(o => o.OutputCostPer1KTokens).GreaterThanOrEqualTo(0);
-        RuleFor(o => o.Timeout).GreaterThan(TimeSpan.Zero);
+        RuleFor(o => o.Timeout).GreaterThanOrEqualTo(TimeSpan.FromSeconds(1)).LessThanOrEqualTo(TimeSpan.FromHours(1));
+        RuleFor(o => o.MaxRetries).InclusiveBetween(0, 10);
+        RuleFor(o => o.RetryDelay).GreaterThan(TimeSpan.Zero).LessThanOrEqualTo(TimeSpan.FromMinutes(5));
     }
 }

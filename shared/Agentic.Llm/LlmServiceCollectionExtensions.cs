@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Options;
 
 namespace Agentic.Llm;
@@ -9,8 +10,9 @@ public static class LlmServiceCollectionExtensions
 {
     /// <summary>
     /// Registers <see cref="LlmOptions"/> bound from <c>Llm</c> and then from <paramref name="overlaySection"/> (a
-    /// service's own section, e.g. <c>CheckAnalyzer:Llm</c>, whose keys win), validated on start, and the
-    /// <see cref="LlmChatClientProvider"/>. A provider registered before is kept (tests).
+    /// service's own section, e.g. <c>CheckAnalyzer:Llm</c>, whose keys win), validated on start, the
+    /// <see cref="LlmChatClientProvider"/> and the <see cref="LlmOptions.HttpClientName"/> HttpClient it sends through.
+    /// A provider registered before is kept (tests).
     /// </summary>
     public static IServiceCollection AddLlm(this IServiceCollection services, IConfiguration configuration, string? overlaySection = null)
     {
@@ -27,6 +29,25 @@ public static class LlmServiceCollectionExtensions
             .ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<LlmOptions>, LlmOptionsValidation>());
         services.TryAddSingleton<LlmChatClientProvider>();
+
+        // Retries, per-attempt timeouts and a circuit breaker from Microsoft.Extensions.Http.Resilience, as Aspire's
+        // service defaults give every client; the SDKs' own retries are turned off (LlmChatClientProvider).
+        var resilient = services.AddHttpClient(LlmOptions.HttpClientName)
+            .ConfigureHttpClient(client => client.Timeout = System.Threading.Timeout.InfiniteTimeSpan)
+            .RedactLoggedHeaders(_ => true)
+            .AddStandardResilienceHandler();
+        services.AddOptions<HttpStandardResilienceOptions>(resilient.PipelineName)
+            .Configure<IOptions<LlmOptions>>((resilience, options) =>
+            {
+                var llm = options.Value;
+                resilience.AttemptTimeout.Timeout = llm.Timeout;
+                resilience.Retry.MaxRetryAttempts = llm.MaxRetries;
+                resilience.Retry.Delay = llm.RetryDelay;
+                resilience.Retry.MaxDelay = llm.RetryDelay * 16;
+                // Every attempt and every wait fit (the handler requires it), and the breaker samples at least two attempts.
+                resilience.TotalRequestTimeout.Timeout = (llm.Timeout * (llm.MaxRetries + 1)) + (resilience.Retry.MaxDelay.Value * llm.MaxRetries) + TimeSpan.FromSeconds(1);
+                resilience.CircuitBreaker.SamplingDuration = llm.Timeout * 2 > TimeSpan.FromSeconds(30) ? llm.Timeout * 2 : TimeSpan.FromSeconds(30);
+            });
         return services;
     }
 

@@ -1,4 +1,5 @@
 using System.ClientModel;
+using System.ClientModel.Primitives;
 using System.Runtime.CompilerServices;
 using Microsoft.Extensions.AI;
 using OpenAI;
@@ -15,10 +16,16 @@ public sealed class OpenAiChatClient : IChatClient
     private readonly OpenAIChat.ChatClient _client;
     private readonly ChatClientMetadata _metadata;
 
-    public OpenAiChatClient(string model, string? apiKey, Uri? endpoint, TimeSpan timeout)
+    /// <param name="http">What requests go through; its handlers retry (the SDK's own retry policy is off).</param>
+    public OpenAiChatClient(string model, string? apiKey, Uri? endpoint, TimeSpan timeout, HttpClient http)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(model);
-        var options = new OpenAIClientOptions { NetworkTimeout = timeout };
+        var options = new OpenAIClientOptions
+        {
+            NetworkTimeout = timeout,
+            Transport = new HttpClientPipelineTransport(http),
+            RetryPolicy = new ClientRetryPolicy(maxRetries: 0),
+        };
         if (endpoint is not null)
         {
             options.Endpoint = endpoint;

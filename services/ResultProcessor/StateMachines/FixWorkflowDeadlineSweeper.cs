@@ -32,7 +32,8 @@ public sealed partial class FixWorkflowDeadlineSweeper(
         // Only rows of active workflows carry a deadline (finished ones have it cleared), and a partial index keeps
         // the scan to those.
         var sql = $"""
-            SELECT correlation_id AS CorrelationId, current_state AS State, (data->>'DeadlineAt')::timestamptz AS DeadlineUtc
+            SELECT correlation_id AS CorrelationId, current_state AS State, (data->>'DeadlineAt')::timestamptz AS DeadlineUtc,
+                   data->>'TraceParent' AS TraceParent
             FROM {HostingExtensions.FixWorkflowTable}
             WHERE data->>'DeadlineAt' IS NOT NULL AND (data->>'DeadlineAt')::timestamptz <= @now
             ORDER BY 3
@@ -56,12 +57,16 @@ public sealed partial class FixWorkflowDeadlineSweeper(
                 continue;
             }
 
-            await bus.Publish(new FixWorkflowDeadlinePassed
+            using (ContinueWorkflowTrace(workflow.TraceParent, "fix-workflow deadline passed"))
             {
-                CorrelationId = workflow.CorrelationId,
-                State = workflow.State,
-                DeadlineAt = workflow.DeadlineAt,
-            }, cancellationToken);
+                await bus.Publish(new FixWorkflowDeadlinePassed
+                {
+                    CorrelationId = workflow.CorrelationId,
+                    State = workflow.State,
+                    DeadlineAt = workflow.DeadlineAt,
+                }, cancellationToken);
+            }
+
             _announced[workflow.CorrelationId] = now;
             LogOverdue(Logger, workflow.CorrelationId, workflow.State, workflow.DeadlineAt);
             announced++;
@@ -71,7 +76,7 @@ public sealed partial class FixWorkflowDeadlineSweeper(
     }
 
     // Npgsql reads timestamptz as a UTC DateTime.
-    private sealed record Overdue(Guid CorrelationId, string State, DateTime DeadlineUtc)
+    private sealed record Overdue(Guid CorrelationId, string State, DateTime DeadlineUtc, string? TraceParent)
     {
         public DateTimeOffset DeadlineAt => new(DateTime.SpecifyKind(DeadlineUtc, DateTimeKind.Utc));
     }

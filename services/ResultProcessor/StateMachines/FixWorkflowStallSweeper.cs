@@ -25,14 +25,35 @@ public sealed partial class FixWorkflowStallSweeper(
     protected override TimeSpan Interval => options.Value.StallSweepInterval;
 
     /// <summary>The active workflows stalled now and still allowed a re-drive (up to a batch), oldest first.</summary>
-    public async Task<IReadOnlyList<FixWorkflowStalled>> FindStalledAsync(CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<FixWorkflowStalled>> FindStalledAsync(CancellationToken cancellationToken) =>
+        (await QueryStalledAsync(cancellationToken)).Select(r => r.Notice).ToList();
+
+    /// <summary>One pass: announces every stalled workflow (up to a batch), each in its own trace; how many were announced.</summary>
+    public override async Task<int> SweepOnceAsync(CancellationToken cancellationToken)
+    {
+        var stalled = await QueryStalledAsync(cancellationToken);
+        foreach (var row in stalled)
+        {
+            var notice = row.Notice;
+            using (ContinueWorkflowTrace(row.TraceParent, "fix-workflow stalled"))
+            {
+                await bus.Publish(notice, cancellationToken);
+            }
+
+            LogStalled(Logger, notice.CorrelationId, notice.State, notice.StalledSince, notice.Redrives + 1);
+        }
+
+        return stalled.Count;
+    }
+
+    private async Task<List<Stalled>> QueryStalledAsync(CancellationToken cancellationToken)
     {
         var caps = options.Value;
         // Active rows only (finished ones have no deadline; a partial index keeps the scan to them). A re-drive writes
         // the row, so updated_at restarts the wait; the wait doubles with each re-drive of the step.
         var sql = $"""
             SELECT correlation_id AS CorrelationId, current_state AS State, coalesce((data->>'Steps')::integer, 0) AS Step,
-                   redrives AS Redrives, updated_at AS UpdatedUtc
+                   redrives AS Redrives, updated_at AS UpdatedUtc, data->>'TraceParent' AS TraceParent
             FROM {HostingExtensions.FixWorkflowTable}
             WHERE data->>'DeadlineAt' IS NOT NULL
               AND redrives < @maxRedrives
@@ -43,31 +64,21 @@ public sealed partial class FixWorkflowStallSweeper(
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         var rows = await connection.QueryAsync<Stalled>(new CommandDefinition(
             sql, new { now = Clock.GetUtcNow(), maxRedrives = caps.MaxRedrives, stallSeconds = caps.StallAfter.TotalSeconds }, cancellationToken: cancellationToken));
-        return rows.Select(r => new FixWorkflowStalled
-        {
-            CorrelationId = r.CorrelationId,
-            State = r.State,
-            Step = r.Step,
-            Redrives = r.Redrives,
-            StalledSince = new DateTimeOffset(DateTime.SpecifyKind(r.UpdatedUtc, DateTimeKind.Utc)),
-        }).ToList();
-    }
-
-    /// <summary>One pass: announces every stalled workflow (up to a batch); how many were announced.</summary>
-    public override async Task<int> SweepOnceAsync(CancellationToken cancellationToken)
-    {
-        var stalled = await FindStalledAsync(cancellationToken);
-        foreach (var notice in stalled)
-        {
-            await bus.Publish(notice, cancellationToken);
-            LogStalled(Logger, notice.CorrelationId, notice.State, notice.StalledSince, notice.Redrives + 1);
-        }
-
-        return stalled.Count;
+        return rows.AsList();
     }
 
     // Npgsql reads timestamptz as a UTC DateTime.
-    private sealed record Stalled(Guid CorrelationId, string State, int Step, int Redrives, DateTime UpdatedUtc);
+    private sealed record Stalled(Guid CorrelationId, string State, int Step, int Redrives, DateTime UpdatedUtc, string? TraceParent)
+    {
+        public FixWorkflowStalled Notice => new()
+        {
+            CorrelationId = CorrelationId,
+            State = State,
+            Step = Step,
+            Redrives = Redrives,
+            StalledSince = new DateTimeOffset(DateTime.SpecifyKind(UpdatedUtc, DateTimeKind.Utc)),
+        };
+    }
 
     [LoggerMessage(1, LogLevel.Warning, "Fix workflow {WorkflowId} has made no progress in {State} since {StalledSince:u}; re-driving it (re-drive {Redrive})")]
     private static partial void LogStalled(ILogger logger, Guid workflowId, string state, DateTimeOffset stalledSince, int redrive);

@@ -22,6 +22,12 @@ public sealed class FixWorkflowState : SagaStateMachineInstance, ISagaVersion
 
     public DateTimeOffset DetectedAt { get; set; }
 
+    /// <summary>
+    /// The W3C <c>traceparent</c> of the saga's first step (the trace that began at the webhook), so that the sweepers'
+    /// notices, published outside any message, continue the workflow's one trace.
+    /// </summary>
+    public string? TraceParent { get; set; }
+
     /// <summary>From <c>.github/agentic.yml</c>: false means diagnose and report, never change code.</summary>
     public bool AutoFix { get; set; } = true;
 

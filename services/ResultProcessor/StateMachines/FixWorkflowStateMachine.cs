@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Agentic.Contracts.Analysis;
 using Agentic.Contracts.Common;
 using Agentic.Contracts.Discovery;
@@ -101,6 +102,7 @@ public sealed class FixWorkflowStateMachine : MassTransitStateMachine<FixWorkflo
                     context.Saga.JobId = message.JobId;
                     context.Saga.DetectedAt = message.DetectedAt;
                     context.Saga.FromFork = message.FromFork;
+                    context.Saga.TraceParent = Activity.Current?.Id;
                     context.Saga.TriageRequested = true;
                 })
                 .TransitionTo(Configuring)

@@ -1,3 +1,6 @@
+using System.Diagnostics;
+using Agentic.ServiceDefaults.Telemetry;
+
 namespace Agentic.ResultProcessor.StateMachines;
 
 /// <summary>
@@ -15,6 +18,15 @@ public abstract partial class SagaTableSweeper(TimeProvider clock, ILogger logge
 
     /// <summary>One pass; how many workflows it announced.</summary>
     public abstract Task<int> SweepOnceAsync(CancellationToken cancellationToken);
+
+    /// <summary>
+    /// A span in the workflow's own trace (<see cref="FixWorkflowState.TraceParent"/>), so that what a sweep publishes for
+    /// it continues that trace rather than starting one per tick; null when the row has none.
+    /// </summary>
+    protected static Activity? ContinueWorkflowTrace(string? traceParent, string name) =>
+        ActivityContext.TryParse(traceParent, null, isRemote: true, out var parent)
+            ? AgenticTelemetry.ActivitySource.StartActivity(name, ActivityKind.Internal, parent)
+            : null;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {

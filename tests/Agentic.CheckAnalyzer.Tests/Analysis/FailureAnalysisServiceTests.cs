@@ -72,6 +72,40 @@ public sealed class FailureAnalysisServiceTests
     }
 
     [Test]
+    public async Task Should_retry_the_llm_call_through_the_resilience_handler_when_the_provider_answers_503()
+    {
+        await using var harness = await AnalyzerHarness.StartAsync(withLlm: true, extra: new Dictionary<string, string?>
+        {
+            ["CheckAnalyzer:Llm:RetryDelay"] = "00:00:00.050",
+        });
+        harness.Llm!.Enqueue(new OpenAiScriptedReply("overloaded", StatusCode: 503));
+        harness.Llm.Enqueue(new OpenAiScriptedReply(ValidAnswer, PromptTokens: 1200, CompletionTokens: 60));
+        var request = harness.AddFailedJob(Fixture.Read("actions-dotnet.log"));
+
+        var outcome = await harness.Analyzer.AnalyzeAsync(request, CancellationToken.None);
+
+        Assert.That(harness.Llm.Requests, Has.Count.EqualTo(2));
+        Assert.That(outcome.Analyzed!.RootCause, Is.EqualTo("OrderService uses an undeclared variable customerId"));
+    }
+
+    [Test]
+    public async Task Should_stop_after_the_configured_retries_when_the_provider_keeps_failing()
+    {
+        await using var harness = await AnalyzerHarness.StartAsync(withLlm: true, extra: new Dictionary<string, string?>
+        {
+            ["CheckAnalyzer:Llm:MaxRetries"] = "1",
+            ["CheckAnalyzer:Llm:RetryDelay"] = "00:00:00.050",
+        });
+        harness.Llm!.DefaultReply = new OpenAiScriptedReply("overloaded", StatusCode: 503);
+        var request = harness.AddFailedJob(Fixture.Read("actions-dotnet.log"));
+
+        // The failure is the consumer's to handle (MassTransit's redelivery), after one call and one retry: the SDK's
+        // own retries (three more for OpenAI's) are off.
+        Assert.That(async () => await harness.Analyzer.AnalyzeAsync(request, CancellationToken.None), Throws.Exception.Message.Contains("503"));
+        Assert.That(harness.Llm.Requests, Has.Count.EqualTo(2));
+    }
+
+    [Test]
     public async Task Should_make_no_llm_call_when_the_failure_is_format_or_lint()
     {
         await using var harness = await AnalyzerHarness.StartAsync(withLlm: true);

@@ -1,3 +1,5 @@
+using System.Diagnostics;
+using System.Text;
 using System.Text.Json;
 using Agentic.AppHost.Infrastructure;
 using Agentic.Persistence.Outbox;
@@ -66,6 +68,7 @@ public sealed class PostgresOutboxTests
     }
 
     [Test]
+<<<<<<< HEAD
     public async Task Should_leave_an_outbox_to_the_service_that_owns_it()
     {
         var broker = TestEnvironment.RabbitMq.ConnectionString;
@@ -90,6 +93,38 @@ public sealed class PostgresOutboxTests
         Assert.That(await Polling.UntilAsync(async () => await UndeliveredAsync() == 0, TimeSpan.FromSeconds(60)), Is.True, "its owner delivered it");
         Assert.That(await ReadProbeAsync(broker, probe), Has.Count.EqualTo(1));
         await owner.StopAsync();
+=======
+    public async Task Should_continue_the_consumed_message_trace_when_the_relay_delivers_a_stored_outbox()
+    {
+        var broker = TestEnvironment.RabbitMq.ConnectionString;
+        var probe = await BindProbeQueueAsync(broker);
+        var id = NewId.NextGuid();
+        using var listener = new ActivityListener
+        {
+            ShouldListenTo = source => source.Name == "MassTransit",
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+        };
+        ActivitySource.AddActivityListener(listener);
+        using var workflow = new Activity("workflow").Start();
+
+        using (var first = await StartHostAsync(broker, crashAfterCommit: true))
+        {
+            await first.Services.GetRequiredService<IBus>().Publish(new TicketOpened { CorrelationId = id });
+            Assert.That(await Polling.UntilAsync(async () => await UndeliveredAsync() == 1), Is.True, "the saga row and its outbox row committed");
+            await first.StopAsync();
+        }
+
+        // The relay runs outside any trace: only the stored message can carry the consumer's trace on.
+        Activity.Current = null;
+        using var second = await StartHostAsync(broker);
+        Assert.That(await Polling.UntilAsync(async () => await UndeliveredAsync() == 0, TimeSpan.FromSeconds(60)), Is.True, "the new host's relay delivered the outbox");
+
+        var delivered = await ReadProbeActivitiesAsync(broker, probe);
+        Assert.That(delivered, Has.Count.EqualTo(1));
+        Assert.That(ActivityContext.TryParse(delivered[0], null, out var context) ? context.TraceId : default, Is.EqualTo(workflow.TraceId),
+            $"the relayed message's MT-Activity-Id {delivered[0]} continues trace {workflow.TraceId}");
+        await second.StopAsync();
+>>>>>>> h/otel
     }
 
     [Test]
@@ -285,6 +320,22 @@ public sealed class PostgresOutboxTests
         }
 
         return messages;
+    }
+
+    /// <summary>The <c>MT-Activity-Id</c> header (W3C traceparent) of everything in the probe queue now, taken off it.</summary>
+    private static async Task<List<string?>> ReadProbeActivitiesAsync(string broker, string queue)
+    {
+        await using var connection = await new ConnectionFactory { Uri = new Uri(broker) }.CreateConnectionAsync();
+        await using var channel = await connection.CreateChannelAsync();
+        var activities = new List<string?>();
+        while (await channel.BasicGetAsync(queue, autoAck: true) is { } result)
+        {
+            activities.Add(result.BasicProperties.Headers?.TryGetValue("MT-Activity-Id", out var value) == true && value is byte[] bytes
+                ? Encoding.UTF8.GetString(bytes)
+                : null);
+        }
+
+        return activities;
     }
 
     private sealed class SimulatedCrashException() : Exception("simulated crash between the outbox commit and its delivery");

@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
 using Agentic.Contracts.Common;
 using Agentic.Contracts.Discovery;
 using Agentic.Contracts.Workflows;
@@ -107,6 +109,55 @@ public sealed class FixWorkflowStallSweeperTests
         Assert.That(_harness.Published.Select<Agentic.Contracts.Analysis.AnalyzeCheckFailure>(m => m.Context.Message.CorrelationId == id).Count(), Is.EqualTo(2));
         Assert.That(await Sweeper.SweepOnceAsync(CancellationToken.None), Is.Zero, "the re-drive restarted the wait");
     }
+
+    [Test]
+    public async Task Should_re_drive_a_stalled_workflow_in_the_trace_it_began_in()
+    {
+        var stopped = new ConcurrentQueue<Activity>();
+        using var listener = new ActivityListener
+        {
+            ShouldListenTo = source => source.Name is "MassTransit" or "Agentic",
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+            ActivityStopped = stopped.Enqueue,
+        };
+        ActivitySource.AddActivityListener(listener);
+        var id = NewId.NextGuid();
+        ActivityTraceId began;
+        using (var webhook = new Activity("webhook").Start())
+        {
+            began = webhook.TraceId;
+            await _harness.Bus.Publish(Detected(id));
+        }
+
+        Assert.That(await Polling.UntilAsync(async () => await StateAsync(id) == "Configuring"), Is.True);
+        await AgeAsync(id, StallAfter + TimeSpan.FromSeconds(1));
+        Assert.That(Activity.Current, Is.Null, "the sweep runs outside any trace, as its timer does");
+        Assert.That(await Sweeper.SweepOnceAsync(CancellationToken.None), Is.EqualTo(1));
+
+        // The saga's handling of the notice, and the commands it re-sends, are in the workflow's trace.
+        Assert.That(await Polling.UntilAsync(() => stopped.Any(a => a.OperationName.EndsWith(" process", StringComparison.Ordinal)
+            && (a.GetTagItem("messaging.masstransit.message_types") as string)?.Contains(nameof(FixWorkflowStalled), StringComparison.Ordinal) == true)), Is.True);
+        var handled = stopped.Where(a => (a.GetTagItem("messaging.masstransit.message_types") as string)?.Contains(nameof(FixWorkflowStalled), StringComparison.Ordinal) == true);
+        Assert.That(handled.Select(a => a.TraceId).Distinct(), Is.EqualTo(new[] { began }));
+    }
+
+    private static CheckFailureDetected Detected(Guid id) => new()
+    {
+        CorrelationId = id,
+        PullRequest = new PullRequestRef
+        {
+            Repository = new RepositoryRef { InstallationId = 1, RepositoryId = 42, Owner = "octo", Name = "widgets" },
+            Number = 7,
+            HeadSha = "abc1234def",
+            HeadRef = "feature",
+            BaseRef = "main",
+        },
+        CheckRunId = 99,
+        CheckName = "build",
+        Conclusion = "failure",
+        DetectedAt = DateTimeOffset.UtcNow,
+        FromFork = false,
+    };
 
     private FixWorkflowStallSweeper Sweeper => _provider.GetRequiredService<FixWorkflowStallSweeper>();
 

@@ -1,7 +1,10 @@
 using System.Text;
 using Agentic.Notifier.Delivery;
 using Agentic.ResultProcessor.Publishing;
+using Agentic.ServiceDefaults;
+using Agentic.StandIns;
 using Agentic.StandIns.GitHub;
+using Agentic.StandIns.Otlp;
 
 namespace Agentic.IntegrationTests.Workflows;
 
@@ -9,7 +12,8 @@ namespace Agentic.IntegrationTests.Workflows;
 /// The fix workflow end to end, every service a real process: a failed formatting check on a pull request (a real
 /// small C# repository behind the GitHub stand-in) arrives as a signed webhook, is analysed from its Actions log,
 /// fixed by `dotnet format` in the bubblewrap sandbox, validated with `dotnet build`, pushed to the PR branch with the
-/// installation's token, and reported on the PR. No LLM is configured: none is needed.
+/// installation's token, and reported on the PR. No LLM is configured: none is needed. Every service exports its
+/// telemetry over OTLP/HTTP to a receiver the test runs, as it would to the Aspire dashboard.
 /// </summary>
 [NonParallelizable]
 public sealed class FixWorkflowEndToEndTests
@@ -37,6 +41,7 @@ public sealed class FixWorkflowEndToEndTests
         """;
 
     private GitHubStandIn _gitHub = null!;
+    private OtlpReceiver _telemetry = null!;
     private RunningSystem _system = null!;
     private long _installationId;
 
@@ -47,13 +52,23 @@ public sealed class FixWorkflowEndToEndTests
         await _gitHub.StartAsync();
         var app = _gitHub.AddApp("agentic");
         _installationId = _gitHub.AddInstallation(app, "octo").Id;
-        _system = await RunningSystem.StartAsync(await TestEnvironment.CreateMigratedDatabaseAsync("end_to_end"), _gitHub, app);
+        _telemetry = new OtlpReceiver();
+        var otlp = await _telemetry.StartAsync();
+        _system = await RunningSystem.StartAsync(await TestEnvironment.CreateMigratedDatabaseAsync("end_to_end"), _gitHub, app, new Dictionary<string, string?>
+        {
+            ["OTEL_EXPORTER_OTLP_ENDPOINT"] = otlp.ToString(),
+            ["OTEL_EXPORTER_OTLP_PROTOCOL"] = "http/protobuf",
+            ["OTEL_BSP_SCHEDULE_DELAY"] = "200",
+            ["OTEL_BLRP_SCHEDULE_DELAY"] = "200",
+            ["OTEL_METRIC_EXPORT_INTERVAL"] = "60000",
+        });
     }
 
     [OneTimeTearDown]
     public async Task Stop()
     {
         await _system.DisposeAsync();
+        await _telemetry.DisposeAsync();
         await _gitHub.DisposeAsync();
     }
 
@@ -98,6 +113,61 @@ public sealed class FixWorkflowEndToEndTests
             Assert.That(repository.ReadRef("refs/heads/feature"), Is.EqualTo(head), "nothing was pushed");
         });
     }
+
+    [Test]
+    public async Task Should_trace_a_failed_check_through_every_service_as_one_trace()
+    {
+        var (repository, _) = await FailingFormatCheckAsync("traced", extraFiles: null);
+        var workflow = await _system.WaitForFinishedAsync(repository, TimeSpan.FromMinutes(5));
+        Assert.That(workflow.Outcome, Is.EqualTo("pushed"), workflow.Summary);
+
+        // The workflow's trace is the one its saga started in; every step of it must be there, from the webhook on.
+        var correlationId = workflow.Id.ToString("D");
+        string? traceId = null;
+        var steps = new (string Service, string Step)[]
+        {
+            (ResourceNames.IngressGateway, "POST /webhooks/github"),
+            (ResourceNames.PullRequestDiscovery, "CheckRunCompleted"),
+            (ResourceNames.ResultProcessor, "CheckFailureDetected"),
+            (ResourceNames.CheckAnalyzer, "AnalyzeCheckFailure"),
+            (ResourceNames.CommandDispatcher, "DispatchCommand"),
+            (ResourceNames.Executor, "ExecuteCommand"),
+            (ResourceNames.ResultProcessor, "PublishFixResult"),
+            (ResourceNames.Notifier, "PostWorkflowReport"),
+        };
+        string[] missing = [];
+        var complete = await Polling.UntilAsync(() =>
+        {
+            var spans = _telemetry.Spans;
+            traceId ??= spans.FirstOrDefault(s => s.ServiceName == ResourceNames.ResultProcessor && IsConsumed(s, "CheckFailureDetected")
+                && s.Attribute("messaging.masstransit.correlation_id") == correlationId)?.TraceId;
+            var trace = spans.Where(s => s.TraceId == traceId).ToList();
+            missing = steps.Where(step => !trace.Any(s => s.ServiceName == step.Service && (step.Step.StartsWith("POST ", StringComparison.Ordinal)
+                    ? s.Kind == OtlpSpan.ServerKind && s.Attribute("url.path") == step.Step[5..]
+                    : IsConsumed(s, step.Step))))
+                .Select(step => $"{step.Service}: {step.Step}").ToArray();
+            return traceId is not null && missing.Length == 0;
+        }, TimeSpan.FromSeconds(30));
+
+        var all = _telemetry.Spans;
+        var workflowTraces = all.Where(s => s.Attribute("messaging.masstransit.correlation_id") == correlationId).Select(s => s.TraceId).Distinct().ToList();
+        var services = all.Where(s => s.TraceId == traceId).Select(s => s.ServiceName).Distinct().Order().ToList();
+        Assert.Multiple(() =>
+        {
+            Assert.That(complete, Is.True,
+                $"trace {traceId ?? "(none: no span of the saga's CheckFailureDetected)"} lacks {string.Join(", ", missing)}; it has spans of {string.Join(", ", services)}; "
+                + $"the workflow's messages are in {workflowTraces.Count} trace(s)");
+            Assert.That(workflowTraces, Is.EqualTo(new[] { traceId }), "every message of the workflow is in its one trace");
+            Assert.That(all.Where(s => s.TraceId == traceId && s.ParentSpanId is null).Select(s => $"{s.ServiceName}: {s.Attribute("url.path")}"),
+                Is.EqualTo(new[] { $"{ResourceNames.IngressGateway}: /webhooks/github" }), "the trace starts at the webhook's request");
+            Assert.That(_telemetry.Logs.Any(l => l.ServiceName == ResourceNames.Executor && l.TraceId == traceId), Is.True, "the logs carry the trace too");
+            Assert.That(_telemetry.Problems, Is.Empty);
+        });
+    }
+
+    private static bool IsConsumed(OtlpSpan span, string messageType) =>
+        span.Kind == OtlpSpan.ConsumerKind && span.Attribute("messaging.operation") == "process"
+        && span.Attribute("messaging.masstransit.message_types")?.Contains($":{messageType}", StringComparison.Ordinal) == true;
 
     /// <summary>A repository whose PR head has a badly formatted file and a failed Actions "format" job, announced by a signed webhook.</summary>
     private async Task<(StandInRepository Repository, string Head)> FailingFormatCheckAsync(string name, IReadOnlyDictionary<string, string?>? extraFiles)
