@@ -68,7 +68,6 @@ public sealed class PostgresOutboxTests
     }
 
     [Test]
-<<<<<<< HEAD
     public async Task Should_leave_an_outbox_to_the_service_that_owns_it()
     {
         var broker = TestEnvironment.RabbitMq.ConnectionString;
@@ -93,7 +92,9 @@ public sealed class PostgresOutboxTests
         Assert.That(await Polling.UntilAsync(async () => await UndeliveredAsync() == 0, TimeSpan.FromSeconds(60)), Is.True, "its owner delivered it");
         Assert.That(await ReadProbeAsync(broker, probe), Has.Count.EqualTo(1));
         await owner.StopAsync();
-=======
+    }
+
+    [Test]
     public async Task Should_continue_the_consumed_message_trace_when_the_relay_delivers_a_stored_outbox()
     {
         var broker = TestEnvironment.RabbitMq.ConnectionString;
@@ -124,7 +125,6 @@ public sealed class PostgresOutboxTests
         Assert.That(ActivityContext.TryParse(delivered[0], null, out var context) ? context.TraceId : default, Is.EqualTo(workflow.TraceId),
             $"the relayed message's MT-Activity-Id {delivered[0]} continues trace {workflow.TraceId}");
         await second.StopAsync();
->>>>>>> h/otel
     }
 
     [Test]
