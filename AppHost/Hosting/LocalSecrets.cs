@@ -1,6 +1,6 @@
 using System.Buffers.Text;
 using System.Security.Cryptography;
-using Agentic.AppHost.Infrastructure;
+
 
 namespace Agentic.AppHost.Hosting;
 
@@ -24,6 +24,7 @@ public sealed class LocalSecrets
     public const string OperatorApiKey = "operator-api-key";
 
     private const UnixFileMode SecretFileMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+    private const UnixFileMode PrivateFolder = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
     private readonly Lock _lock = new();
 
     public LocalSecrets(string directory)
@@ -68,8 +69,8 @@ public sealed class LocalSecrets
         var path = PathOf(name);
         lock (_lock)
         {
-            UnixFolders.Create(Directory, UnixFolders.Private);
-            UnixFolders.SetMode(Directory, UnixFolders.Private);
+            System.IO.Directory.CreateDirectory(Directory, PrivateFolder);
+            File.SetUnixFileMode(Directory, PrivateFolder);
             if (!File.Exists(path))
             {
                 Write(path, Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(32)));
