@@ -36,7 +36,7 @@ try
     // The model: PostgreSQL and RabbitMQ from this machine's binaries, the migrations, then the eight services.
     var postgres = builder.AddLocalPostgres(ResourceNames.Postgres, ResourceNames.Database, state.PostgresData, builder.AddLocalSecret(LocalSecrets.PostgresPassword, state));
     var messaging = builder.AddLocalRabbitMq(ResourceNames.Messaging, state.RabbitMqData, builder.AddLocalSecret(LocalSecrets.RabbitMqPassword, state));
-    var migrations = builder.AddProject<Projects.Agentic_Migrator>(AgenticResources.Migrations).WithReference(postgres, ResourceNames.Database).WaitFor(postgres);
+    var migrations = builder.AddBuiltProject<Projects.Agentic_Migrator>(AgenticResources.Migrations).WithReference(postgres, ResourceNames.Database).WaitFor(postgres);
 
     var workers = new[]
     {

@@ -22,7 +22,7 @@ public static class AgenticResources
     /// A service: its HTTP endpoint on 127.0.0.1 (<paramref name="port"/>, else a free one), healthy when <c>/health</c>
     /// answers 200, this installation's webhook secret and operator key unless the environment sets them.
     /// </summary>
-    public static IResourceBuilder<ProjectResource> AddService<TProject>(
+    public static IResourceBuilder<BuiltProjectResource> AddService<TProject>(
         this IDistributedApplicationBuilder builder, string name, StateDirectory state, bool withGitHub = true, int? port = null)
         where TProject : IProjectMetadata, new()
     {
@@ -30,8 +30,9 @@ public static class AgenticResources
         ArgumentNullException.ThrowIfNull(state);
         var httpPort = port ?? LocalServers.FreePort(builder);
         var secrets = new LocalSecrets(state.Secrets);
-        return builder.AddProject<TProject>(name, launchProfileName: null)
+        return builder.AddBuiltProject<TProject>(name)
             .WithHttpEndpoint(port: httpPort, targetPort: httpPort, isProxied: false)
+            .WithEnvironment("ASPNETCORE_URLS", string.Create(CultureInfo.InvariantCulture, $"http://127.0.0.1:{httpPort}"))
             .WithHttpHealthCheck(HealthEndpoints.Readiness)
             .WithEnvironment(context =>
             {
