@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using Agentic.AppHost.Hosting;
+using Agentic.AppHost.Publishing;
 using Agentic.ServiceDefaults;
 
 var arguments = AppHostArguments.Parse(args);
@@ -60,8 +61,7 @@ try
 
     if (arguments.Publish is { } publish)
     {
-        await Console.Error.WriteLineAsync($"publish to {publish.OutputDirectory}: the Kubernetes generator is being moved onto Aspire's model.");
-        return 1;
+        return await KubernetesPublisher.RunAsync(ApplicationModel.FromAspire(builder.Resources), publish, Console.Out, Console.Error);
     }
 
     foreach (var line in new LocalSecrets(state.Secrets).Describe())

@@ -12,11 +12,7 @@ public static class AgenticResources
     /// <summary>The migrator's resource (AppHost/Migrator): runs to completion before the services start.</summary>
     public const string Migrations = "migrations";
 
-    /// <summary>
-    /// The AppHost's own <c>GitHub__*</c> variables, taken out of its environment before anything starts (so no child
-    /// inherits them) and given only to the services that hold GitHub credentials.
-    /// </summary>
-    private static readonly Dictionary<string, string> GitHubVariables = TakeGitHubVariables();
+    private static readonly Dictionary<string, string> GitHubVariables = new(StringComparer.Ordinal);
 
     /// <summary>
     /// A service: its HTTP endpoint on 127.0.0.1 (<paramref name="port"/>, else a free one), healthy when <c>/health</c>
@@ -30,7 +26,13 @@ public static class AgenticResources
         ArgumentNullException.ThrowIfNull(state);
         var httpPort = port ?? LocalServers.FreePort(builder);
         var secrets = new LocalSecrets(state.Secrets);
-        return builder.AddBuiltProject<TProject>(name)
+        var service = builder.AddBuiltProject<TProject>(name);
+        if (!withGitHub)
+        {
+            service.WithAnnotation(new WithheldCredentialsAnnotation("GitHub__"));
+        }
+
+        return service
             .WithHttpEndpoint(port: httpPort, targetPort: httpPort, isProxied: false)
             .WithEnvironment("ASPNETCORE_URLS", string.Create(CultureInfo.InvariantCulture, $"http://127.0.0.1:{httpPort}"))
             .WithHttpHealthCheck(HealthEndpoints.Readiness)
@@ -61,21 +63,25 @@ public static class AgenticResources
             : builder.AddParameter(name, secret: true);
     }
 
-    private static Dictionary<string, string> TakeGitHubVariables()
+    /// <summary>
+    /// Takes the AppHost's own <c>GitHub__*</c> variables out of its environment before DCP starts (so no resource inherits
+    /// them); <see cref="AddService{TProject}"/> gives them only to the services that hold GitHub credentials.
+    /// </summary>
+    public static void TakeGitHubVariables()
     {
-        var taken = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (DictionaryEntry entry in Environment.GetEnvironmentVariables())
         {
             if (entry is { Key: string key, Value: string value } && key.StartsWith("GitHub__", StringComparison.OrdinalIgnoreCase))
             {
-                taken[key] = value;
+                GitHubVariables[key] = value;
                 Environment.SetEnvironmentVariable(key, null);
             }
         }
-
-        return taken;
     }
 }
+
+/// <summary>The service never gets the credentials whose keys start with <see cref="Prefix"/>, here or in a cluster (ADR-008).</summary>
+public sealed record WithheldCredentialsAnnotation(string Prefix) : IResourceAnnotation;
 
 /// <summary>The AppHost's own settings: command line, else <c>AppHost__*</c> variables, else the defaults.</summary>
 public sealed record AppHostSettings(string? StateDirectory, bool Reset, int DashboardPort, int GatewayPort)
@@ -108,6 +114,7 @@ public sealed record AppHostSettings(string? StateDirectory, bool Reset, int Das
         Environment.SetEnvironmentVariable("ASPIRE_DASHBOARD_OTLP_ENDPOINT_URL", $"http://127.0.0.1:{((IPEndPoint)otlp.LocalEndpoint).Port}");
         Environment.SetEnvironmentVariable("ASPIRE_ALLOW_UNSECURED_TRANSPORT", "true");
         Environment.SetEnvironmentVariable("DOTNET_DASHBOARD_UNSECURED_ALLOW_ANONYMOUS", "true");
+        AgenticResources.TakeGitHubVariables();
         state.Acquire();
         if (Reset)
         {

@@ -28,7 +28,10 @@ public static class BuiltProjectExtensions
         var executable = Path.Combine(
             Path.GetDirectoryName(projectPath)!, "bin", Build["Agentic.Configuration"] ?? "Debug", Build["Agentic.TargetFramework"] ?? "net10.0",
             Path.GetFileNameWithoutExtension(projectPath));
+        // Production unless the AppHost's own environment says otherwise: Development would show stack traces to callers.
         return builder.AddResource(new BuiltProjectResource(name, executable, projectPath))
-            .WithOtlpExporter();
+            .WithOtlpExporter()
+            .WithEnvironment("DOTNET_ENVIRONMENT", Environment.GetEnvironmentVariable("DOTNET_ENVIRONMENT") ?? "Production")
+            .WithEnvironment("ASPNETCORE_ENVIRONMENT", Environment.GetEnvironmentVariable("ASPNETCORE_ENVIRONMENT") ?? "Production");
     }
 }

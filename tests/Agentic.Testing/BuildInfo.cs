@@ -2,7 +2,7 @@ using System.Reflection;
 
 namespace Agentic.Testing;
 
-/// <summary>What the AppHost's build recorded (see the csproj's AssemblyMetadata): configuration, framework, repository root.</summary>
+/// <summary>What this library's build recorded (see its csproj's AssemblyMetadata): configuration, framework, repository root.</summary>
 public static class BuildInfo
 {
     private static readonly Dictionary<string, string?> Metadata = typeof(BuildInfo).Assembly
@@ -14,8 +14,15 @@ public static class BuildInfo
 
     public static string TargetFramework => Metadata.GetValueOrDefault("Agentic.TargetFramework") ?? "net10.0";
 
-    /// <summary>The repository root: as recorded at build time, else found by walking up from the AppHost's binaries.</summary>
+    /// <summary>The repository root: as recorded at build time, else found by walking up from the binaries.</summary>
     public static string RepositoryRoot { get; } = FindRepositoryRoot();
+
+    /// <summary><c>services/&lt;folder&gt;</c>: a service's project folder (its working directory when run).</summary>
+    public static string ServiceDirectory(string folder) => Path.Combine(RepositoryRoot, "services", folder);
+
+    /// <summary>A service's built assembly, <c>Agentic.&lt;folder&gt;.dll</c>, in the same configuration as this library.</summary>
+    public static string ServiceAssembly(string folder) =>
+        Path.Combine(ServiceDirectory(folder), "bin", Configuration, TargetFramework, $"Agentic.{folder}.dll");
 
     private static string FindRepositoryRoot()
     {

@@ -5,7 +5,7 @@ using Npgsql;
 namespace Agentic.Testing;
 
 /// <summary>
-/// A real PostgreSQL for one test assembly (like <see cref="Remote.AppHostProcess"/>, here for the tests): loopback, a free
+/// A real PostgreSQL for one test assembly: loopback, a free
 /// port, data in a temporary folder removed at the end; each test asks for its own database with the Agentic schema.
 /// </summary>
 public sealed class TemporaryPostgres(string prefix) : IAsyncDisposable

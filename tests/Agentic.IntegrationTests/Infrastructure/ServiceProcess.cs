@@ -1,8 +1,6 @@
 using System.Globalization;
-using Agentic.AppHost.Hosting;
-using Agentic.AppHost.Infrastructure;
-using Agentic.AppHost.Orchestration;
 using Agentic.ServiceDefaults;
+using Agentic.Testing;
 
 namespace Agentic.IntegrationTests.Infrastructure;
 
@@ -27,7 +25,6 @@ public sealed class ServiceProcess : IAsyncDisposable
     public static async Task<ServiceProcess> StartAsync(
         string name, string folder, string databaseConnectionString, IReadOnlyDictionary<string, string?>? environment = null)
     {
-        var project = new ProjectResource(name, Path.Combine(BuildInfo.RepositoryRoot, "services", folder, $"Agentic.{folder}.csproj"));
         var url = new Uri(string.Create(CultureInfo.InvariantCulture, $"http://127.0.0.1:{FreePort.Find()}"));
         var variables = new Dictionary<string, string?>
         {
@@ -47,8 +44,8 @@ public sealed class ServiceProcess : IAsyncDisposable
         {
             Name = name,
             FileName = DotNetHost.Path,
-            Arguments = [project.AssemblyPath],
-            WorkingDirectory = project.ProjectDirectory,
+            Arguments = [BuildInfo.ServiceAssembly(folder)],
+            WorkingDirectory = BuildInfo.ServiceDirectory(folder),
             Environment = variables,
             RecentLines = 400,
         }, CancellationToken.None);

@@ -1,11 +1,11 @@
 using System.Text.Json;
-using Agentic.AppHost.Infrastructure;
 using Agentic.Persistence.Outbox;
 using Agentic.Persistence.Sagas;
 using Agentic.ServiceDefaults;
 using Agentic.ServiceDefaults.Data;
 using Agentic.ServiceDefaults.Messaging;
 using Agentic.StandIns;
+using Agentic.Testing;
 using Dapper;
 using MassTransit;
 using Microsoft.Extensions.Configuration;
