@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
 using Agentic.AppHost.Hosting;
 using Agentic.AppHost.Publishing;
 using Agentic.ServiceDefaults;

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.RegularExpressions;
 using Agentic.AppHost.Publishing;
 
 namespace Agentic.AppHost.Hosting;
@@ -12,7 +11,7 @@ public enum AppHostCommand
 }
 
 /// <summary>The AppHost's command line: the command, and its options as configuration keys or <see cref="KubernetesPublishOptions"/>.</summary>
-public sealed partial class AppHostArguments
+public sealed class AppHostArguments
 {
     public const string Usage = """
         Usage: dotnet run --project AppHost -- [options]
@@ -73,10 +72,7 @@ public sealed partial class AppHostArguments
         ArgumentNullException.ThrowIfNull(args);
         var settings = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
         var command = args.Count > 0 && args[0] == "publish" ? AppHostCommand.Publish : AppHostCommand.Run;
-        string? output = null;
-        string? kubernetesNamespace = null;
-        string? imageRegistry = null;
-        string? imageTag = null;
+        var publishValues = new Dictionary<string, string>(StringComparer.Ordinal);
         for (var i = command == AppHostCommand.Run ? 0 : 1; i < args.Count; i++)
         {
             var (name, inlineValue) = args[i].Split('=', 2) is [var n, var v] && args[i].StartsWith("--", StringComparison.Ordinal)
@@ -116,37 +112,13 @@ public sealed partial class AppHostArguments
 
                     settings[name == "--gateway-port" ? GatewayPortKey : DashboardPortKey] = port.ToString(CultureInfo.InvariantCulture);
                     break;
-                case "--output" when command == AppHostCommand.Publish:
-                    if (TakeValue() is not { Length: > 0 } folder)
+                case "--output" or "--namespace" or "--image-registry" or "--image-tag" when command == AppHostCommand.Publish:
+                    if (KubernetesPublishOptions.Check(name, TakeValue()) is not { } value)
                     {
-                        return Fail("--output needs a folder.");
+                        return Fail(KubernetesPublishOptions.Describe(name));
                     }
 
-                    output = folder;
-                    break;
-                case "--namespace" when command == AppHostCommand.Publish:
-                    if (TakeValue() is not { } ns || !KubernetesName().IsMatch(ns))
-                    {
-                        return Fail("--namespace needs a Kubernetes namespace name (lowercase letters, digits and '-', starting with a letter, at most 63 characters).");
-                    }
-
-                    kubernetesNamespace = ns;
-                    break;
-                case "--image-registry" when command == AppHostCommand.Publish:
-                    if (TakeValue()?.TrimEnd('/') is not { } registry || !ImageRegistry().IsMatch(registry))
-                    {
-                        return Fail("--image-registry needs an image prefix such as ghcr.io/acme or registry.local:5000/agentic (lowercase, no scheme, no tag).");
-                    }
-
-                    imageRegistry = registry;
-                    break;
-                case "--image-tag" when command == AppHostCommand.Publish:
-                    if (TakeValue() is not { } tag || !ImageTag().IsMatch(tag))
-                    {
-                        return Fail("--image-tag needs an image tag (letters, digits, '_', '.' and '-', at most 128 characters, not starting with '.' or '-').");
-                    }
-
-                    imageTag = tag;
+                    publishValues[name] = value;
                     break;
                 case "--reset" or "--state-dir" or "--dashboard-port" or "--gateway-port":
                     return Fail($"{name} applies to running the system here, not to '{args[0]}'.");
@@ -157,31 +129,14 @@ public sealed partial class AppHostArguments
             }
         }
 
-        if (command == AppHostCommand.Publish && output is null)
+        if (command == AppHostCommand.Publish && !publishValues.ContainsKey("--output"))
         {
             return Fail("publish needs --output <dir>.");
         }
 
-        var publish = command != AppHostCommand.Publish ? null : new KubernetesPublishOptions
-        {
-            OutputDirectory = Path.GetFullPath(output!),
-            Namespace = kubernetesNamespace ?? KubernetesPublishOptions.DefaultNamespace,
-            ImageRegistry = imageRegistry,
-            ImageTag = imageTag ?? KubernetesPublishOptions.DefaultImageTag,
-        };
+        var publish = command == AppHostCommand.Publish ? KubernetesPublishOptions.From(publishValues) : null;
         return new AppHostArguments(command, settings, publish, showHelp: false, error: null);
 
         AppHostArguments Fail(string error) => new(command, settings, publish: null, showHelp: false, error);
     }
-
-    /// <summary>An RFC 1035 label: what Kubernetes accepts as a namespace or Service name.</summary>
-    [GeneratedRegex("^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$", RegexOptions.CultureInvariant)]
-    internal static partial Regex KubernetesName();
-
-    /// <summary>host[:port][/path...] as in an image reference, without scheme, tag or digest.</summary>
-    [GeneratedRegex(@"^[a-z0-9]+(?:[._-][a-z0-9]+)*(?::[0-9]{1,5})?(?:/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*$", RegexOptions.CultureInvariant)]
-    private static partial Regex ImageRegistry();
-
-    [GeneratedRegex("^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$", RegexOptions.CultureInvariant)]
-    private static partial Regex ImageTag();
 }

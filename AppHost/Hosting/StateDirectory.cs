@@ -1,5 +1,3 @@
-
-
 namespace Agentic.AppHost.Hosting;
 
 /// <summary>
@@ -36,14 +34,9 @@ public sealed class StateDirectory : IDisposable
     /// </summary>
     public static string Resolve(string? configured)
     {
-        if (!string.IsNullOrWhiteSpace(configured))
+        if ((string.IsNullOrWhiteSpace(configured) ? Environment.GetEnvironmentVariable("AGENTIC_STATE_DIR") : configured) is { Length: > 0 } chosen)
         {
-            return ExpandHome(configured);
-        }
-
-        if (Environment.GetEnvironmentVariable("AGENTIC_STATE_DIR") is { Length: > 0 } fromEnvironment)
-        {
-            return ExpandHome(fromEnvironment);
+            return ExpandHome(chosen);
         }
 
         if (LocalServers.IsRoot)

@@ -89,7 +89,7 @@ public sealed class KubernetesManifestBuilder(ApplicationModel model, Kubernetes
         var reserved = new[] { NamespaceFile, SecretFile, KustomizationFile }.Select(Path.GetFileNameWithoutExtension);
         foreach (var resource in model.Resources)
         {
-            if (!Hosting.AppHostArguments.KubernetesName().IsMatch(resource.Name) || reserved.Contains(resource.Name, StringComparer.Ordinal))
+            if (!KubernetesPublishOptions.KubernetesName().IsMatch(resource.Name) || reserved.Contains(resource.Name, StringComparer.Ordinal))
             {
                 throw new InvalidOperationException(
                     $"The resource name '{resource.Name}' cannot name a Kubernetes Service (lowercase letters, digits and '-', starting with a letter, at most 63 characters; not namespace, secret or kustomization).");
