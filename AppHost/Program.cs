@@ -1,22 +1,78 @@
-using Agentic.AppHost;
 using Agentic.AppHost.Hosting;
 using Agentic.AppHost.Publishing;
+using Agentic.ServiceDefaults;
 
 var arguments = AppHostArguments.Parse(args);
-if (arguments is { ShowHelp: false, Error: null, Command: AppHostCommand.Migrate })
+if (arguments.ShowHelp || arguments.Error is not null)
 {
-    // Runs in the AppHost's container image, where there is no repository to build the model from.
-    return await DatabaseMigrationCommand.RunAsync(new ConfigurationBuilder().AddEnvironmentVariables().Build(), Console.Error);
+    await (arguments.Error is null ? Console.Out : Console.Error).WriteLineAsync(arguments.Error is null ? AppHostArguments.Usage : $"{arguments.Error}\n\n{AppHostArguments.Usage}");
+    return arguments.Error is null ? 0 : 2;
 }
 
-var builder = DistributedApplication.CreateBuilder(arguments);
-AgenticModel.Build(builder);
-
-if (arguments is { ShowHelp: false, Error: null, Publish: { } publish })
+var settings = AppHostSettings.Read(arguments);
+using var state = new StateDirectory(StateDirectory.Resolve(settings.StateDirectory));
+try
 {
-    return await KubernetesPublisher.RunAsync(builder.Resources, publish, Console.Out, Console.Error);
+    if (arguments.Publish is null)
+    {
+        settings.EnsureDashboardPortIsFree();
+        settings.Prepare(state);
+    }
+}
+catch (InvalidOperationException exception)
+{
+    await Console.Error.WriteLineAsync(exception.Message);
+    return 1;
 }
 
-// Runs the system here; also answers --help and argument errors (exit code 2).
-await using var app = builder.Build();
-return await app.RunAsync();
+var builder = DistributedApplication.CreateBuilder(new DistributedApplicationOptions
+{
+    Args = arguments.Publish is null ? [] : ["--operation", "publish"],
+    AllowUnsecuredTransport = true,
+});
+try
+{
+    // The model: PostgreSQL and RabbitMQ from this machine's binaries, the migrations, then the eight services.
+    var postgres = builder.AddLocalPostgres(ResourceNames.Postgres, ResourceNames.Database, state.PostgresData, builder.AddLocalSecret(LocalSecrets.PostgresPassword, state));
+    var messaging = builder.AddLocalRabbitMq(ResourceNames.Messaging, state.RabbitMqData, builder.AddLocalSecret(LocalSecrets.RabbitMqPassword, state));
+    var migrations = builder.AddBuiltProject<Projects.Agentic_Migrator>(AgenticResources.Migrations).WithReference(postgres, ResourceNames.Database).WaitFor(postgres);
+
+    var workers = new[]
+    {
+        builder.AddService<Projects.Agentic_PullRequestDiscovery>(ResourceNames.PullRequestDiscovery, state),
+        builder.AddService<Projects.Agentic_CheckAnalyzer>(ResourceNames.CheckAnalyzer, state),
+        builder.AddService<Projects.Agentic_CommandDispatcher>(ResourceNames.CommandDispatcher, state),
+        // Runs untrusted code: no GitHub credential, it asks the Result Processor for short-lived tokens (ADR-008).
+        builder.AddService<Projects.Agentic_Executor>(ResourceNames.Executor, state, withGitHub: false),
+        builder.AddService<Projects.Agentic_ResultProcessor>(ResourceNames.ResultProcessor, state),
+        builder.AddService<Projects.Agentic_Notifier>(ResourceNames.Notifier, state),
+        builder.AddService<Projects.Agentic_ReviewOrchestrator>(ResourceNames.ReviewOrchestrator, state),
+    }.Select(worker => worker.WithReference(postgres, ResourceNames.Database).WaitForCompletion(migrations).WithReference(messaging).WaitFor(messaging)).ToList();
+    var resultProcessor = workers.Single(worker => worker.Resource.Name == ResourceNames.ResultProcessor);
+    resultProcessor.WithUrl($"{resultProcessor.GetEndpoint("http")}/workflows", "Workflows");
+
+    // The edge opens last, on a stable port: an event published before its consumers bound their queues would be lost.
+    var gateway = builder.AddService<Projects.Agentic_IngressGateway>(ResourceNames.IngressGateway, state, port: settings.GatewayPort)
+        .WithReference(postgres, ResourceNames.Database).WaitForCompletion(migrations).WithReference(messaging).WaitFor(messaging)
+        .WithReference(resultProcessor);
+    workers.ForEach(worker => gateway.WaitFor(worker));
+
+    if (arguments.Publish is { } publish)
+    {
+        return await KubernetesPublisher.RunAsync(ApplicationModel.FromAspire(builder.Resources), publish, Console.Out, Console.Error);
+    }
+
+    foreach (var line in new LocalSecrets(state.Secrets).Describe())
+    {
+        await Console.Out.WriteLineAsync(line);
+    }
+
+    await using var app = builder.Build();
+    await app.RunAsync();
+    return 0;
+}
+catch (Exception exception) when (exception is LocalServerMissingException or InvalidOperationException or IOException or UnauthorizedAccessException)
+{
+    await Console.Error.WriteLineAsync(exception.Message);
+    return 1;
+}

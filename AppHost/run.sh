@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
-# Runs the whole system locally: installs what is missing (prerequisites.sh), then builds and starts the AppHost,
-# which runs PostgreSQL, RabbitMQ and the services and serves a dashboard on http://127.0.0.1:18888.
-# Arguments go to the AppHost: --state-dir <path>, --reset, --dashboard-port <port>, --help.
+# Runs the whole system locally: installs what is missing (prerequisites.sh), builds the AppHost (which builds the
+# services and the migrator), then starts it: the Aspire AppHost runs PostgreSQL, RabbitMQ, the migrations and the
+# services, with the Aspire dashboard on http://127.0.0.1:18888 and the Ingress Gateway on http://127.0.0.1:18080.
+# Arguments go to the AppHost: --state-dir <path>, --reset, --dashboard-port <port>, --gateway-port <port>, --help.
+# Ctrl+C or SIGTERM stops everything (exec: the signal reaches the AppHost itself).
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 "$here/prerequisites.sh"
-exec dotnet run --project "$here" -- "$@"
+dotnet build "$here/Agentic.AppHost.csproj" --nologo -v quiet -clp:ErrorsOnly
+exec dotnet "$here/bin/Debug/net10.0/Agentic.AppHost.dll" "$@"

@@ -1,34 +1,33 @@
 using System.Globalization;
-using System.Text.RegularExpressions;
 using Agentic.AppHost.Publishing;
 
 namespace Agentic.AppHost.Hosting;
 
-/// <summary>What the AppHost was asked to do: run the system here (the default), publish Kubernetes manifests, or migrate.</summary>
+/// <summary>What the AppHost was asked to do: run the system here (the default) or publish Kubernetes manifests.</summary>
 public enum AppHostCommand
 {
     Run,
     Publish,
-    Migrate,
 }
 
-/// <summary>The AppHost's command line: the command, and its options mapped onto <see cref="AppHostOptions"/> keys or <see cref="KubernetesPublishOptions"/>.</summary>
-public sealed partial class AppHostArguments
+/// <summary>The AppHost's command line: the command, and its options as configuration keys or <see cref="KubernetesPublishOptions"/>.</summary>
+public sealed class AppHostArguments
 {
     public const string Usage = """
         Usage: dotnet run --project AppHost -- [options]
                dotnet run --project AppHost -- publish --output <dir> [publish options]
-               dotnet run --project AppHost -- migrate
 
-        Runs PostgreSQL, RabbitMQ and the Agentic services on this machine, with a dashboard.
+        Runs PostgreSQL, RabbitMQ, the migrations and the Agentic services on this machine, with
+        the Aspire dashboard.
 
         Options:
           --state-dir <path>       Where PostgreSQL and RabbitMQ keep their data between runs
                                    (default: $AGENTIC_STATE_DIR, else /var/lib/agentic as root,
                                    else ${XDG_STATE_HOME:-~/.local/state}/agentic)
           --reset                  Wipe the state folder before starting
-          --dashboard-port <port>  Dashboard port on 127.0.0.1 (default 18888; 0 = any free port;
-                                   configuration key AppHost:DashboardPort)
+          --dashboard-port <port>  Aspire dashboard port on 127.0.0.1 (default 18888; AppHost:DashboardPort)
+          --gateway-port <port>    Ingress Gateway port on 127.0.0.1 (default 18080; AppHost:GatewayPort),
+                                   stable so a webhook tunnel need not be re-pointed
           -h, --help               Show this help
 
         publish: writes Kubernetes manifests for the same model (one file per resource and a
@@ -38,10 +37,12 @@ public sealed partial class AppHostArguments
           --image-registry <p>     Image prefix, e.g. ghcr.io/acme: images <p>/agentic-<resource>:<tag>
                                    (default: none, images agentic-<resource>:<tag>)
           --image-tag <tag>        Image tag (default latest)
-
-        migrate: applies the database migrations to ConnectionStrings__agentic (environment) and exits;
-        the Kubernetes init containers run this from the agentic-apphost image.
         """;
+
+    public const string StateDirectoryKey = "AppHost:StateDirectory";
+    public const string ResetKey = "AppHost:Reset";
+    public const string DashboardPortKey = "AppHost:DashboardPort";
+    public const string GatewayPortKey = "AppHost:GatewayPort";
 
     private AppHostArguments(
         AppHostCommand command, IReadOnlyDictionary<string, string?> settings, KubernetesPublishOptions? publish, bool showHelp, string? error)
@@ -55,7 +56,7 @@ public sealed partial class AppHostArguments
 
     public AppHostCommand Command { get; }
 
-    /// <summary>Configuration keys and values (e.g. <c>AppHost:DashboardPort</c>).</summary>
+    /// <summary>Configuration keys and values (e.g. <see cref="DashboardPortKey"/>).</summary>
     public IReadOnlyDictionary<string, string?> Settings { get; }
 
     /// <summary>For <see cref="AppHostCommand.Publish"/> without errors: where and how to write the manifests.</summary>
@@ -70,16 +71,8 @@ public sealed partial class AppHostArguments
     {
         ArgumentNullException.ThrowIfNull(args);
         var settings = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
-        var command = args.Count > 0 ? args[0] switch
-        {
-            "publish" => AppHostCommand.Publish,
-            "migrate" => AppHostCommand.Migrate,
-            _ => AppHostCommand.Run,
-        } : AppHostCommand.Run;
-        string? output = null;
-        string? kubernetesNamespace = null;
-        string? imageRegistry = null;
-        string? imageTag = null;
+        var command = args.Count > 0 && args[0] == "publish" ? AppHostCommand.Publish : AppHostCommand.Run;
+        var publishValues = new Dictionary<string, string>(StringComparer.Ordinal);
         for (var i = command == AppHostCommand.Run ? 0 : 1; i < args.Count; i++)
         {
             var (name, inlineValue) = args[i].Split('=', 2) is [var n, var v] && args[i].StartsWith("--", StringComparison.Ordinal)
@@ -101,7 +94,7 @@ public sealed partial class AppHostArguments
                 case "-h" or "--help" or "-?":
                     return new AppHostArguments(command, settings, publish: null, showHelp: true, error: null);
                 case "--reset" when command == AppHostCommand.Run:
-                    settings[$"{AppHostOptions.SectionName}:{nameof(AppHostOptions.Reset)}"] = "true";
+                    settings[ResetKey] = "true";
                     break;
                 case "--state-dir" when command == AppHostCommand.Run:
                     if (TakeValue() is not { Length: > 0 } directory)
@@ -109,49 +102,25 @@ public sealed partial class AppHostArguments
                         return Fail("--state-dir needs a path.");
                     }
 
-                    settings[$"{AppHostOptions.SectionName}:{nameof(AppHostOptions.StateDirectory)}"] = directory;
+                    settings[StateDirectoryKey] = directory;
                     break;
-                case "--dashboard-port" when command == AppHostCommand.Run:
-                    if (!int.TryParse(TakeValue(), NumberStyles.None, CultureInfo.InvariantCulture, out var port) || port > 65535)
+                case "--dashboard-port" or "--gateway-port" when command == AppHostCommand.Run:
+                    if (!int.TryParse(TakeValue(), NumberStyles.None, CultureInfo.InvariantCulture, out var port) || port is < 1 or > 65535)
                     {
-                        return Fail("--dashboard-port needs a port number (0-65535).");
+                        return Fail($"{name} needs a port number (1-65535).");
                     }
 
-                    settings[$"{AppHostOptions.SectionName}:{nameof(AppHostOptions.DashboardPort)}"] = port.ToString(CultureInfo.InvariantCulture);
+                    settings[name == "--gateway-port" ? GatewayPortKey : DashboardPortKey] = port.ToString(CultureInfo.InvariantCulture);
                     break;
-                case "--output" when command == AppHostCommand.Publish:
-                    if (TakeValue() is not { Length: > 0 } folder)
+                case "--output" or "--namespace" or "--image-registry" or "--image-tag" when command == AppHostCommand.Publish:
+                    if (KubernetesPublishOptions.Check(name, TakeValue()) is not { } value)
                     {
-                        return Fail("--output needs a folder.");
+                        return Fail(KubernetesPublishOptions.Describe(name));
                     }
 
-                    output = folder;
+                    publishValues[name] = value;
                     break;
-                case "--namespace" when command == AppHostCommand.Publish:
-                    if (TakeValue() is not { } ns || !KubernetesName().IsMatch(ns))
-                    {
-                        return Fail("--namespace needs a Kubernetes namespace name (lowercase letters, digits and '-', starting with a letter, at most 63 characters).");
-                    }
-
-                    kubernetesNamespace = ns;
-                    break;
-                case "--image-registry" when command == AppHostCommand.Publish:
-                    if (TakeValue()?.TrimEnd('/') is not { } registry || !ImageRegistry().IsMatch(registry))
-                    {
-                        return Fail("--image-registry needs an image prefix such as ghcr.io/acme or registry.local:5000/agentic (lowercase, no scheme, no tag).");
-                    }
-
-                    imageRegistry = registry;
-                    break;
-                case "--image-tag" when command == AppHostCommand.Publish:
-                    if (TakeValue() is not { } tag || !ImageTag().IsMatch(tag))
-                    {
-                        return Fail("--image-tag needs an image tag (letters, digits, '_', '.' and '-', at most 128 characters, not starting with '.' or '-').");
-                    }
-
-                    imageTag = tag;
-                    break;
-                case "--reset" or "--state-dir" or "--dashboard-port":
+                case "--reset" or "--state-dir" or "--dashboard-port" or "--gateway-port":
                     return Fail($"{name} applies to running the system here, not to '{args[0]}'.");
                 case "--output" or "--namespace" or "--image-registry" or "--image-tag":
                     return Fail($"{name} applies to 'publish' only.");
@@ -160,31 +129,14 @@ public sealed partial class AppHostArguments
             }
         }
 
-        if (command == AppHostCommand.Publish && output is null)
+        if (command == AppHostCommand.Publish && !publishValues.ContainsKey("--output"))
         {
             return Fail("publish needs --output <dir>.");
         }
 
-        var publish = command != AppHostCommand.Publish ? null : new KubernetesPublishOptions
-        {
-            OutputDirectory = Path.GetFullPath(output!),
-            Namespace = kubernetesNamespace ?? KubernetesPublishOptions.DefaultNamespace,
-            ImageRegistry = imageRegistry,
-            ImageTag = imageTag ?? KubernetesPublishOptions.DefaultImageTag,
-        };
+        var publish = command == AppHostCommand.Publish ? KubernetesPublishOptions.From(publishValues) : null;
         return new AppHostArguments(command, settings, publish, showHelp: false, error: null);
 
         AppHostArguments Fail(string error) => new(command, settings, publish: null, showHelp: false, error);
     }
-
-    /// <summary>An RFC 1035 label: what Kubernetes accepts as a namespace or Service name.</summary>
-    [GeneratedRegex("^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$", RegexOptions.CultureInvariant)]
-    internal static partial Regex KubernetesName();
-
-    /// <summary>host[:port][/path...] as in an image reference, without scheme, tag or digest.</summary>
-    [GeneratedRegex(@"^[a-z0-9]+(?:[._-][a-z0-9]+)*(?::[0-9]{1,5})?(?:/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*$", RegexOptions.CultureInvariant)]
-    private static partial Regex ImageRegistry();
-
-    [GeneratedRegex("^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$", RegexOptions.CultureInvariant)]
-    private static partial Regex ImageTag();
 }

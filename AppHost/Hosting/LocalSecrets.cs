@@ -1,6 +1,5 @@
 using System.Buffers.Text;
 using System.Security.Cryptography;
-using Agentic.AppHost.Infrastructure;
 
 namespace Agentic.AppHost.Hosting;
 
@@ -24,6 +23,7 @@ public sealed class LocalSecrets
     public const string OperatorApiKey = "operator-api-key";
 
     private const UnixFileMode SecretFileMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+    private const UnixFileMode PrivateFolder = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
     private readonly Lock _lock = new();
 
     public LocalSecrets(string directory)
@@ -48,16 +48,10 @@ public sealed class LocalSecrets
     /// <summary>The folder (mode 0700) holding one file per secret.</summary>
     public string Directory { get; }
 
-    /// <summary>The file that holds <paramref name="name"/>.</summary>
-    public string PathOf(string name)
-    {
-        if (!Names.Contains(name, StringComparer.Ordinal))
-        {
-            throw new ArgumentException($"'{name}' is not one of the AppHost's secrets.", nameof(name));
-        }
-
-        return System.IO.Path.Combine(Directory, name);
-    }
+    /// <summary>The file that holds <paramref name="name"/> (one of <see cref="Names"/>).</summary>
+    public string PathOf(string name) => Names.Contains(name, StringComparer.Ordinal)
+        ? System.IO.Path.Combine(Directory, name)
+        : throw new ArgumentException($"'{name}' is not one of the AppHost's secrets.", nameof(name));
 
     /// <summary>
     /// The secret's value: read from its file, or generated (32 random bytes, base64url: 43 characters that need no
@@ -68,14 +62,14 @@ public sealed class LocalSecrets
         var path = PathOf(name);
         lock (_lock)
         {
-            UnixFolders.Create(Directory, UnixFolders.Private);
-            UnixFolders.SetMode(Directory, UnixFolders.Private);
+            System.IO.Directory.CreateDirectory(Directory, PrivateFolder);
+            File.SetUnixFileMode(Directory, PrivateFolder);
             if (!File.Exists(path))
             {
                 Write(path, Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(32)));
             }
 
-            if (!OperatingSystem.IsWindows() && File.GetUnixFileMode(path) != SecretFileMode)
+            if (File.GetUnixFileMode(path) != SecretFileMode)
             {
                 File.SetUnixFileMode(path, SecretFileMode);
             }
@@ -116,12 +110,7 @@ public sealed class LocalSecrets
     private static void Write(string path, string value)
     {
         var temporary = path + ".tmp";
-        var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write, Share = FileShare.None };
-        if (!OperatingSystem.IsWindows())
-        {
-            options.UnixCreateMode = SecretFileMode;
-        }
-
+        var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write, Share = FileShare.None, UnixCreateMode = SecretFileMode };
         File.Delete(temporary);
         using (var stream = new FileStream(temporary, options))
         using (var writer = new StreamWriter(stream))

@@ -1,5 +1,3 @@
-using Agentic.AppHost.Infrastructure;
-
 namespace Agentic.AppHost.Hosting;
 
 /// <summary>
@@ -11,6 +9,8 @@ public sealed class StateDirectory : IDisposable
 {
     private const string LockFileName = ".apphost.lock";
     private const string SecretsFolderName = "secrets";
+    private const UnixFileMode TraversableFolder = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute |
+                                                 UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute;
     private FileStream? _lock;
 
     public StateDirectory(string path)
@@ -34,17 +34,12 @@ public sealed class StateDirectory : IDisposable
     /// </summary>
     public static string Resolve(string? configured)
     {
-        if (!string.IsNullOrWhiteSpace(configured))
+        if ((string.IsNullOrWhiteSpace(configured) ? Environment.GetEnvironmentVariable("AGENTIC_STATE_DIR") : configured) is { Length: > 0 } chosen)
         {
-            return ExpandHome(configured);
+            return ExpandHome(chosen);
         }
 
-        if (Environment.GetEnvironmentVariable("AGENTIC_STATE_DIR") is { Length: > 0 } fromEnvironment)
-        {
-            return ExpandHome(fromEnvironment);
-        }
-
-        if (UnixAccount.IsRoot)
+        if (LocalServers.IsRoot)
         {
             return "/var/lib/agentic";
         }
@@ -58,8 +53,8 @@ public sealed class StateDirectory : IDisposable
     /// <summary>Creates the folder (traversable, so the servers' users reach their subfolders) and takes the lock.</summary>
     public void Acquire()
     {
-        UnixFolders.Create(Path, UnixFolders.Traversable);
-        UnixFolders.SetMode(Path, UnixFolders.Traversable);
+        Directory.CreateDirectory(Path, TraversableFolder);
+        File.SetUnixFileMode(Path, TraversableFolder);
         try
         {
             _lock = new FileStream(System.IO.Path.Combine(Path, LockFileName), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);

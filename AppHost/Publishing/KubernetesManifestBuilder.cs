@@ -1,5 +1,4 @@
 using System.Globalization;
-using Agentic.AppHost.Hosting;
 using Agentic.ServiceDefaults;
 
 namespace Agentic.AppHost.Publishing;
@@ -32,9 +31,6 @@ public sealed class KubernetesManifestBuilder(ApplicationModel model, Kubernetes
     public const string PostgresImage = "postgres:16";
     public const string RabbitMqImage = "rabbitmq:3.13-management";
     public const string WaitImage = "busybox:1.36";
-
-    /// <summary>The AppHost's own image (<c>agentic-apphost</c>): runs the database initializers (<c>migrate</c>).</summary>
-    public const string AppHostImage = "apphost";
 
     /// <summary><c>Executor:WorkspaceRoot</c> in the pod: mirrors and working copies on the <c>workspace</c> volume.</summary>
     public const string ExecutorWorkspace = "/var/lib/agentic-executor";
@@ -96,7 +92,7 @@ public sealed class KubernetesManifestBuilder(ApplicationModel model, Kubernetes
         var reserved = new[] { NamespaceFile, SecretFile, KustomizationFile }.Select(Path.GetFileNameWithoutExtension);
         foreach (var resource in model.Resources)
         {
-            if (!AppHostArguments.KubernetesName().IsMatch(resource.Name) || reserved.Contains(resource.Name, StringComparer.Ordinal))
+            if (!KubernetesPublishOptions.KubernetesName().IsMatch(resource.Name) || reserved.Contains(resource.Name, StringComparer.Ordinal))
             {
                 throw new InvalidOperationException(
                     $"The resource name '{resource.Name}' cannot name a Kubernetes Service (lowercase letters, digits and '-', starting with a letter, at most 63 characters; not namespace, secret or kustomization).");
@@ -113,14 +109,6 @@ public sealed class KubernetesManifestBuilder(ApplicationModel model, Kubernetes
             throw new InvalidOperationException($"{server.Name} has {server.Databases.Count} databases; the PostgreSQL StatefulSet creates one (POSTGRES_DB).");
         }
 
-        foreach (var database in model.Resources.OfType<PostgresDatabaseResource>())
-        {
-            if (database.Annotations.OfType<DatabaseInitializerAnnotation>().Any() && !database.Annotations.OfType<DeploymentInitializerAnnotation>().Any())
-            {
-                throw new InvalidOperationException(
-                    $"{database.Name} has an initializer that only the local AppHost can run; give it a {nameof(DeploymentInitializerAnnotation)} (an AppHost command) to publish it.");
-            }
-        }
     }
 
     private YamlMap Namespace() => new()
@@ -541,9 +529,9 @@ public sealed class KubernetesManifestBuilder(ApplicationModel model, Kubernetes
     private YamlMap InitializerContainer(PostgresDatabaseResource database, DeploymentInitializerAnnotation initializer) => new()
     {
         { "name", $"{initializer.Name}-{database.Name}" },
-        { "image", options.ImageFor(AppHostImage) },
+        { "image", options.ImageFor(initializer.Name) },
         { "imagePullPolicy", "IfNotPresent" },
-        { "args", initializer.Arguments },
+        { "args", initializer.Arguments.Count == 0 ? null : initializer.Arguments },
         { "env", new[] { EnvSecret(ConnectionStringKey(database), ConnectionStringKey(database), optional: false) } },
         { "resources", Resources("50m", "128Mi", "500m", "256Mi") },
         { "securityContext", ContainerSecurity(readOnlyRootFilesystem: true) },
@@ -743,7 +731,7 @@ public sealed class KubernetesManifestBuilder(ApplicationModel model, Kubernetes
 
     private static string PasswordKey(IResource server) => $"{server.Name}-password";
 
-    private static string ConnectionStringPlaceholder(IResourceWithConnectionString resource) => resource switch
+    private static string ConnectionStringPlaceholder(IResource resource) => resource switch
     {
         PostgresDatabaseResource database =>
             $"Host={database.Server.Name};Port={Invariant(PostgresPort)};Database={database.DatabaseName};Username={PostgresUserName};Password={DeploymentSecrets.Placeholder}",

@@ -1,7 +1,9 @@
+using System.Text.RegularExpressions;
+
 namespace Agentic.AppHost.Publishing;
 
-/// <summary>What <c>publish</c> writes where (see <see cref="Hosting.AppHostArguments"/>).</summary>
-public sealed record KubernetesPublishOptions
+/// <summary>What <c>publish</c> writes where, from the command line (see <see cref="Hosting.AppHostArguments"/>).</summary>
+public sealed partial record KubernetesPublishOptions
 {
     public const string DefaultNamespace = "agentic";
 
@@ -20,4 +22,46 @@ public sealed record KubernetesPublishOptions
     /// <summary>The image a project of the model is expected in: <c>&lt;registry&gt;/agentic-&lt;name&gt;:&lt;tag&gt;</c>.</summary>
     public string ImageFor(string name) =>
         ImageRegistry is { Length: > 0 } registry ? $"{registry}/agentic-{name}:{ImageTag}" : $"agentic-{name}:{ImageTag}";
+
+    /// <summary>The command line's <c>--output</c>, <c>--namespace</c>, <c>--image-registry</c> and <c>--image-tag</c> (checked by <see cref="Check"/>).</summary>
+    public static KubernetesPublishOptions From(IReadOnlyDictionary<string, string> values)
+    {
+        ArgumentNullException.ThrowIfNull(values);
+        return new KubernetesPublishOptions
+        {
+            OutputDirectory = Path.GetFullPath(values["--output"]),
+            Namespace = values.GetValueOrDefault("--namespace") ?? DefaultNamespace,
+            ImageRegistry = values.GetValueOrDefault("--image-registry"),
+            ImageTag = values.GetValueOrDefault("--image-tag") ?? DefaultImageTag,
+        };
+    }
+
+    /// <summary>The option's value as it will be used, or null when it is not acceptable (<see cref="Describe"/> says why).</summary>
+    public static string? Check(string option, string? value) => option switch
+    {
+        "--output" when value is { Length: > 0 } => value,
+        "--namespace" when value is not null && KubernetesName().IsMatch(value) => value,
+        "--image-registry" when value?.TrimEnd('/') is { } registry && ImageRegistryPattern().IsMatch(registry) => registry,
+        "--image-tag" when value is not null && ImageTagPattern().IsMatch(value) => value,
+        _ => null,
+    };
+
+    public static string Describe(string option) => option switch
+    {
+        "--output" => "--output needs a folder.",
+        "--namespace" => "--namespace needs a Kubernetes namespace name (lowercase letters, digits and '-', starting with a letter, at most 63 characters).",
+        "--image-registry" => "--image-registry needs an image prefix such as ghcr.io/acme or registry.local:5000/agentic (lowercase, no scheme, no tag).",
+        _ => "--image-tag needs an image tag (letters, digits, '_', '.' and '-', at most 128 characters, not starting with '.' or '-').",
+    };
+
+    /// <summary>An RFC 1035 label: what Kubernetes accepts as a namespace or Service name.</summary>
+    [GeneratedRegex("^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$", RegexOptions.CultureInvariant)]
+    internal static partial Regex KubernetesName();
+
+    /// <summary>host[:port][/path...] as in an image reference, without scheme, tag or digest.</summary>
+    [GeneratedRegex(@"^[a-z0-9]+(?:[._-][a-z0-9]+)*(?::[0-9]{1,5})?(?:/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*$", RegexOptions.CultureInvariant)]
+    private static partial Regex ImageRegistryPattern();
+
+    [GeneratedRegex("^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$", RegexOptions.CultureInvariant)]
+    private static partial Regex ImageTagPattern();
 }

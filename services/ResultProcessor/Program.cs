@@ -9,4 +9,5 @@ builder.AddResultProcessor();
 var app = builder.Build();
 app.MapDefaultEndpoints();
 app.MapWorkflowEndpoints();
+app.MapWorkflowsPage();
 await app.RunAsync();

@@ -4,10 +4,9 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
-using Agentic.AppHost.Hosting;
-using Agentic.AppHost.Remote;
 using Agentic.ServiceDefaults;
 using Agentic.StandIns.GitHub;
+using Agentic.Testing;
 using Markdig;
 using Markdig.Syntax;
 using Markdig.Syntax.Inlines;
@@ -110,8 +109,8 @@ public static class AttackBenchmark
             ["Inbox__OperatorApiKey"] = operatorKey,
             ["AGENTIC_ATTACK_CANARY"] = environmentCanary,
         });
-        var (_, resources) = await appHost.WaitUntilHealthyAsync(TimeSpan.FromMinutes(4), timeout.Token);
-        var gatewayBase = resources.Single(r => r.Name == ResourceNames.IngressGateway).Url!;
+        await appHost.WaitUntilHealthyAsync(TimeSpan.FromMinutes(4), timeout.Token);
+        var gatewayBase = appHost.Gateway;
         var webhooks = new Uri(gatewayBase, "/webhooks/github");
         using var http = new HttpClient();
         using var operatorApi = new HttpClient { BaseAddress = gatewayBase };
@@ -230,7 +229,7 @@ public static class AttackBenchmark
             Console.WriteLine($"RESULT {scenario}: {(held ? "held" : "BROKEN")}: {detail}");
         }
 
-        await appHost.InterruptAsync(TimeSpan.FromSeconds(90), CancellationToken.None);
+        await appHost.TerminateAsync(TimeSpan.FromSeconds(90), CancellationToken.None);
         File.Delete(canaryFile);
         return results.All(r => r.Held) ? 0 : 1;
     }

@@ -1,10 +1,9 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
-using Agentic.AppHost.Hosting;
-using Agentic.AppHost.Remote;
 using Agentic.ServiceDefaults;
 using Agentic.StandIns.GitHub;
+using Agentic.Testing;
 using Npgsql;
 
 namespace Agentic.Benchmarks;

@@ -1,11 +1,9 @@
 using System.Globalization;
 using System.Net.Http.Headers;
 using System.Text.Json.Nodes;
-using Agentic.AppHost.Hosting;
-using Agentic.AppHost.Orchestration;
-using Agentic.AppHost.Remote;
 using Agentic.ServiceDefaults;
 using Agentic.StandIns.GitHub;
+using Agentic.Testing;
 using Npgsql;
 
 namespace Agentic.Benchmarks;
@@ -41,9 +39,6 @@ public sealed class FormatFixSystem : IAsyncDisposable
     public GitHubStandIn GitHub { get; } = new();
 
     public AppHostProcess AppHost { get; private set; } = null!;
-
-    /// <summary>The resources as they were when all became healthy.</summary>
-    public IReadOnlyList<ResourceSnapshot> Resources { get; private set; } = [];
 
     public static async Task<FormatFixSystem> CreateAsync()
     {
@@ -87,26 +82,17 @@ public sealed class FormatFixSystem : IAsyncDisposable
         }
 
         AppHost = await AppHostProcess.StartAsync(state, reset: true, output: null, cancellationToken, variables);
-        (_, Resources) = await AppHost.WaitUntilHealthyAsync(TimeSpan.FromMinutes(4), cancellationToken);
-        var gateway = Resources.Single(r => r.Name == ResourceNames.IngressGateway).Url!;
+        await AppHost.WaitUntilHealthyAsync(TimeSpan.FromMinutes(4), cancellationToken);
+        var gateway = AppHost.Gateway;
         _webhooks = new Uri(gateway, "/webhooks/github");
         _operatorApi = new HttpClient { BaseAddress = gateway, Timeout = TimeSpan.FromSeconds(10) };
         _operatorApi.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", _operatorKey);
     }
 
     /// <summary>The <c>agentic</c> database as the postgres superuser.</summary>
-    public string ConnectionString()
-    {
-        var database = Resources.Single(r => r.Name == ResourceNames.Database).Url!;
-        return new NpgsqlConnectionStringBuilder
-        {
-            Host = database.Host,
-            Port = database.Port,
-            Database = ResourceNames.Database,
-            Username = "postgres",
-            Password = AppHost.ReadSecret(LocalSecrets.PostgresPassword),
-        }.ConnectionString;
-    }
+    public string ConnectionString() =>
+        AppHost.FindService(ResourceNames.IngressGateway)?.Environment[$"ConnectionStrings__{ResourceNames.Database}"]
+        ?? throw new InvalidOperationException("The gateway is not running.");
 
     /// <summary>The failed job's <c>check_run completed</c> webhook, signed, as delivery <paramref name="deliveryId"/>.</summary>
     public async Task<System.Net.HttpStatusCode> DeliverCheckRunAsync(FormatFailure failure, string deliveryId, CancellationToken cancellationToken)
@@ -162,7 +148,7 @@ public sealed class FormatFixSystem : IAsyncDisposable
     {
         if (AppHost is not null)
         {
-            await AppHost.InterruptAsync(TimeSpan.FromSeconds(90), CancellationToken.None);
+            await AppHost.TerminateAsync(TimeSpan.FromSeconds(90), CancellationToken.None);
             await AppHost.DisposeAsync();
         }
 

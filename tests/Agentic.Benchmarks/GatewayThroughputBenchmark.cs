@@ -3,11 +3,9 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
-using Agentic.AppHost.Hosting;
-using Agentic.AppHost.Infrastructure;
-using Agentic.AppHost.Orchestration;
 using Agentic.Persistence;
 using Agentic.ServiceDefaults;
+using Agentic.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 
@@ -76,14 +74,13 @@ public static class GatewayThroughputBenchmark
 
     private static async Task<RunningGateway> StartGatewayAsync(string database, string messaging)
     {
-        var project = new ProjectResource(ResourceNames.IngressGateway, Path.Combine(BuildInfo.RepositoryRoot, "services", "IngressGateway", "Agentic.IngressGateway.csproj"));
         var url = new Uri($"http://127.0.0.1:{FreePort.Find()}");
         var process = await ChildProcess.StartAsync(new ChildProcessStartInfo
         {
             Name = ResourceNames.IngressGateway,
             FileName = DotNetHost.Path,
-            Arguments = [project.AssemblyPath],
-            WorkingDirectory = project.ProjectDirectory,
+            Arguments = [BuildInfo.ServiceAssembly("IngressGateway")],
+            WorkingDirectory = BuildInfo.ServiceDirectory("IngressGateway"),
             Environment = new Dictionary<string, string?>
             {
                 ["ASPNETCORE_URLS"] = url.ToString(),

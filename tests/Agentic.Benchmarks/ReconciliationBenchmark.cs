@@ -1,9 +1,9 @@
 using System.Globalization;
-using Agentic.AppHost.Infrastructure;
 using Agentic.Persistence;
 using Agentic.PullRequestDiscovery.Extensions;
 using Agentic.PullRequestDiscovery.Reconciliation;
 using Agentic.StandIns.GitHub;
+using Agentic.Testing;
 using Dapper;
 using MassTransit;
 using Microsoft.Extensions.Configuration;

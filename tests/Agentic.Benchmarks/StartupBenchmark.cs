@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
-using Agentic.AppHost.Remote;
+using Agentic.Testing;
 
 namespace Agentic.Benchmarks;
 
@@ -54,7 +54,7 @@ public static class StartupBenchmark
 
         await Task.Delay(TimeSpan.FromSeconds(idleSeconds), timeout.Token);
         var memory = appHost.ProcessIds().Select(pid => (Name: Describe(pid), Rss: ResidentBytes(pid))).Where(m => m.Rss > 0).ToList();
-        await appHost.InterruptAsync(TimeSpan.FromSeconds(90), timeout.Token);
+        await appHost.TerminateAsync(TimeSpan.FromSeconds(90), timeout.Token);
         return new Measurement(elapsed, memory);
     }
 

@@ -1,5 +1,5 @@
 // The fixture sits in the root namespace so that it wraps every test of the assembly.
-using Agentic.AppHost.Infrastructure;
+using Agentic.Testing;
 
 namespace Agentic.PullRequestDiscovery.Tests;
 

@@ -3,7 +3,7 @@ namespace Agentic.ResultProcessor.Api;
 /// <summary>
 /// The fix workflows, read-only: <c>GET /api/workflows</c> (newest first by start, filters, cursor paging) and
 /// <c>GET /api/workflows/{id}</c> (one workflow with its command executions). No authentication of its own: operators
-/// reach it through the Ingress Gateway, which requires the operator key, and the AppHost dashboard reads it on loopback.
+/// reach it through the Ingress Gateway, which requires the operator key, and <see cref="WorkflowsPage"/> reads it on loopback.
 /// </summary>
 public static class WorkflowEndpoints
 {

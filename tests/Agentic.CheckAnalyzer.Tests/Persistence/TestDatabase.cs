@@ -1,4 +1,4 @@
-using Agentic.AppHost.Infrastructure;
+using Agentic.Testing;
 using Dapper;
 using Npgsql;
 

@@ -4,101 +4,101 @@ using System.Net.Http.Headers;
 using System.Runtime.Versioning;
 using System.Security.Cryptography;
 using System.Text;
-using Agentic.AppHost.Hosting;
-using Agentic.AppHost.Infrastructure;
-using Agentic.AppHost.Orchestration;
-using Agentic.AppHost.Remote;
 using Agentic.ServiceDefaults;
 using Agentic.StandIns;
+using Agentic.Testing;
 
 namespace Agentic.IntegrationTests.AppHost;
 
-/// <summary>The README's run command, end to end: the AppHost brings up every resource, then Ctrl+C leaves nothing behind.</summary>
+/// <summary>
+/// The README's run command, end to end: the Aspire AppHost brings up every resource healthy, the Executor gets no
+/// GitHub credential, and SIGTERM (what a script sends; a terminal's Ctrl+C does the same) leaves no process behind.
+/// </summary>
 [NonParallelizable]
 [SupportedOSPlatform("linux")]
 public sealed class AppHostSmokeTests
 {
+    private const string WebhookSecret = "github-webhook-secret";
+    private const string OperatorKey = "operator-api-key";
+
     [Test]
-    public async Task Should_bring_every_resource_up_healthy_and_leave_no_process_after_ctrl_c()
+    public async Task Should_bring_every_resource_up_healthy_and_leave_no_process_after_sigterm()
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(9));
         var stateDirectory = Path.Combine(TestEnvironment.Root, "apphost-state");
         var output = new ConcurrentQueue<string>();
-        await using var appHost = await AppHostProcess.StartAsync(stateDirectory, reset: true, output.Enqueue, timeout.Token);
+        var environment = new Dictionary<string, string?> { ["GitHub__Api__Token"] = "smoke-test-token-not-for-the-executor" };
+        await using var appHost = await AppHostProcess.StartAsync(stateDirectory, reset: true, output.Enqueue, timeout.Token, environment);
 
-        var (elapsed, resources) = await appHost.WaitUntilHealthyAsync(TimeSpan.FromMinutes(4), timeout.Token);
-        TestContext.Progress.WriteLine($"AppHost: all {resources.Count} resources healthy after {elapsed.TotalSeconds:0.0} s (cold state folder)");
+        var elapsed = await appHost.WaitUntilHealthyAsync(TimeSpan.FromMinutes(4), timeout.Token);
+        TestContext.Progress.WriteLine($"AppHost: the gateway (last to start) healthy after {elapsed.TotalSeconds:0.0} s (cold state folder)");
+        var services = ResourceNames.Services.ToDictionary(name => name, appHost.FindService);
         var pids = appHost.ProcessIds();
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
+        var unhealthy = new List<string>();
+        foreach (var (name, service) in services)
+        {
+            if (service is not { } found || !await HealthyAsync(http, new Uri(found.Environment["ASPNETCORE_URLS"]), timeout.Token))
+            {
+                unhealthy.Add(name);
+            }
+        }
 
         Assert.Multiple(() =>
         {
-            Assert.That(resources.Select(r => r.Name), Is.SupersetOf(ResourceNames.Services.Append(ResourceNames.Postgres).Append(ResourceNames.Messaging)));
-            Assert.That(resources.Where(r => r.Type == "project"), Has.All.Matches<ResourceSnapshot>(r => r.Pid is > 0 && r.Url is not null && r.Restarts == 0));
-            Assert.That(resources.Single(r => r.Name == ResourceNames.Postgres).Pid, Is.GreaterThan(0));
-            Assert.That(resources.Single(r => r.Name == ResourceNames.Messaging).Pid, Is.GreaterThan(0));
-            Assert.That(pids, Has.Count.GreaterThanOrEqualTo(11), "the AppHost, two servers and eight services");
+            Assert.That(unhealthy, Is.Empty, "services not running or not healthy\n" + appHost.RecentOutput());
+            Assert.That(services[ResourceNames.Executor]?.Environment.Keys.Where(key => key.StartsWith("GitHub__", StringComparison.OrdinalIgnoreCase)), Is.Empty, "ADR-008");
+            Assert.That(services[ResourceNames.ResultProcessor]?.Environment.GetValueOrDefault("GitHub__Api__Token"), Is.EqualTo(environment["GitHub__Api__Token"]));
+            Assert.That(services[ResourceNames.IngressGateway]?.Environment.GetValueOrDefault("ASPNETCORE_URLS"), Is.EqualTo(appHost.Gateway.ToString().TrimEnd('/')));
+            Assert.That(pids, Has.Count.GreaterThanOrEqualTo(14), "the AppHost, DCP, the dashboard, epmd, two servers and eight services");
         });
 
-        await AssertInstallationCredentialsAsync(appHost, stateDirectory, resources, output, timeout.Token);
-        await AssertCrashedInfrastructureComesBackAsync(appHost, resources, timeout.Token);
+        await AssertInstallationCredentialsAsync(appHost, stateDirectory, services[ResourceNames.IngressGateway]!.Value.Environment, output, timeout.Token);
         pids = [.. pids.Union(appHost.ProcessIds())];
 
-        var exitCode = await appHost.InterruptAsync(TimeSpan.FromSeconds(90), timeout.Token);
-        await Task.Delay(TimeSpan.FromSeconds(1), timeout.Token);
+        var exitCode = await appHost.TerminateAsync(TimeSpan.FromSeconds(90), timeout.Token);
+        var allGone = await Polling.UntilAsync(() => !pids.Any(ProcessTree.IsAlive), TimeSpan.FromSeconds(30));
 
-        var survivors = pids.Where(ProcessTree.IsAlive).ToList();
         Assert.Multiple(() =>
         {
             Assert.That(exitCode, Is.Zero, appHost.RecentOutput());
-            Assert.That(survivors, Is.Empty, "processes left behind after Ctrl+C");
+            Assert.That(allGone, Is.True, "processes left behind after SIGTERM: " + string.Join(", ", pids.Where(ProcessTree.IsAlive)));
         });
     }
 
-    /// <summary>
-    /// Issue 11: kill -9 of PostgreSQL's postmaster and of RabbitMQ's broker. The AppHost starts each again on its port,
-    /// and every service recovers by itself: its readiness (its database and broker) answers 200 again.
-    /// </summary>
-    private static async Task AssertCrashedInfrastructureComesBackAsync(AppHostProcess appHost, IReadOnlyList<ResourceSnapshot> resources, CancellationToken cancellationToken)
+    [Test]
+    public async Task Should_fail_with_a_clear_line_when_the_dashboard_port_is_taken()
     {
-        var killed = new Dictionary<string, int>();
-        foreach (var name in new[] { ResourceNames.Postgres, ResourceNames.Messaging })
+        using var taken = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        taken.Start();
+        var port = ((IPEndPoint)taken.LocalEndpoint).Port;
+        await using var process = await ChildProcess.StartAsync(new ChildProcessStartInfo
         {
-            var pid = resources.Single(r => r.Name == name).Pid!.Value;
-            using var process = System.Diagnostics.Process.GetProcessById(pid);
-            process.Kill();
-            killed[name] = pid;
+            Name = "apphost",
+            FileName = DotNetHost.Path,
+            Arguments = [AppHostProcess.AssemblyPath, "--state-dir", Path.Combine(TestEnvironment.Root, $"taken-{Guid.NewGuid():N}"), "--dashboard-port", port.ToString(System.Globalization.CultureInfo.InvariantCulture)],
+        }, CancellationToken.None);
+
+        var exited = await process.WaitForExitAsync(TimeSpan.FromSeconds(60), CancellationToken.None);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(exited, Is.True, "the AppHost hung on a taken dashboard port");
+            Assert.That(process.HasExited ? process.Completion.Result : -1, Is.EqualTo(1));
+            Assert.That(process.DescribeRecentOutput(), Does.Contain($"The dashboard port {port} is in use"));
+        });
+    }
+
+    private static async Task<bool> HealthyAsync(HttpClient http, Uri service, CancellationToken cancellationToken)
+    {
+        try
+        {
+            using var response = await http.GetAsync(new Uri(service, HealthEndpoints.Readiness), cancellationToken);
+            return response.StatusCode == HttpStatusCode.OK;
         }
-
-        IReadOnlyList<ResourceSnapshot> now = [];
-        var restarted = await Polling.UntilAsync(async () =>
+        catch (Exception exception) when (exception is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
         {
-            now = await appHost.TryGetResourcesAsync(cancellationToken) ?? now;
-            return killed.All(k => now.SingleOrDefault(r => r.Name == k.Key) is { State: ResourceStates.Running, Health: HealthStates.Healthy, Restarts: > 0 } r && r.Pid != k.Value);
-        }, TimeSpan.FromMinutes(2));
-        Assert.That(restarted, Is.True, "PostgreSQL and RabbitMQ started again: " + string.Join(", ", now.Select(r => $"{r.Name}={r.State}/{r.Health}/{r.Restarts}")) + "\n" + appHost.RecentOutput());
-
-        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
-        var services = now.Where(r => r.Type == "project" && r.Url is not null).ToList();
-        var notReady = services.Select(r => r.Name).ToList();
-        var recovered = await Polling.UntilAsync(async () =>
-        {
-            var answers = await Task.WhenAll(services.Select(async r => (r.Name, Ready: await ReadyAsync(http, r.Url!, cancellationToken))));
-            notReady = answers.Where(a => !a.Ready).Select(a => a.Name).ToList();
-            return notReady.Count == 0;
-        }, TimeSpan.FromMinutes(3));
-        Assert.That(recovered, Is.True, "services whose readiness (database and broker) did not come back: " + string.Join(", ", notReady));
-
-        static async Task<bool> ReadyAsync(HttpClient http, Uri service, CancellationToken cancellationToken)
-        {
-            try
-            {
-                using var response = await http.GetAsync(new Uri(service, HealthEndpoints.Readiness), cancellationToken);
-                return response.StatusCode == HttpStatusCode.OK;
-            }
-            catch (Exception exception) when (exception is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
-            {
-                return false;
-            }
+            return false;
         }
     }
 
@@ -108,20 +108,17 @@ public sealed class AppHostSmokeTests
     /// files are private, and the services do not run in Development.
     /// </summary>
     private static async Task AssertInstallationCredentialsAsync(
-        AppHostProcess appHost, string stateDirectory, IReadOnlyList<ResourceSnapshot> resources, ConcurrentQueue<string> output, CancellationToken cancellationToken)
+        AppHostProcess appHost, string stateDirectory, IReadOnlyDictionary<string, string> gatewayEnvironment, ConcurrentQueue<string> output, CancellationToken cancellationToken)
     {
-        var secrets = new LocalSecrets(new StateDirectory(stateDirectory).Secrets);
-        var values = LocalSecrets.Names.Select(appHost.ReadSecret).ToList();
-        var gatewayResource = resources.Single(r => r.Name == ResourceNames.IngressGateway);
-        var gateway = gatewayResource.Url!;
-        using var http = new HttpClient { BaseAddress = gateway, Timeout = TimeSpan.FromSeconds(30) };
+        string[] names = ["postgres-password", "rabbitmq-password", WebhookSecret, OperatorKey];
+        var values = names.Select(appHost.ReadSecret).ToList();
+        using var http = new HttpClient { BaseAddress = appHost.Gateway, Timeout = TimeSpan.FromSeconds(30) };
         var body = Encoding.UTF8.GetBytes("""{"zen":"Keep it logically awesome.","hook_id":1}""");
 
         using var withPublishedSecret = await http.SendAsync(Ping(body, "agentic-development-webhook-secret"), cancellationToken);
-        using var withOwnSecret = await http.SendAsync(Ping(body, appHost.ReadSecret(LocalSecrets.GitHubWebhookSecret)), cancellationToken);
+        using var withOwnSecret = await http.SendAsync(Ping(body, appHost.ReadSecret(WebhookSecret)), cancellationToken);
         using var withPublishedKey = await http.SendAsync(Deliveries("agentic-development-operator-key"), cancellationToken);
-        using var withOwnKey = await http.SendAsync(Deliveries(appHost.ReadSecret(LocalSecrets.OperatorApiKey)), cancellationToken);
-        var gatewayEnvironment = File.ReadAllText($"/proc/{gatewayResource.Pid}/environ").Split('\0');
+        using var withOwnKey = await http.SendAsync(Deliveries(appHost.ReadSecret(OperatorKey)), cancellationToken);
         var printed = string.Join('\n', output);
 
         Assert.Multiple(() =>
@@ -131,11 +128,12 @@ public sealed class AppHostSmokeTests
             Assert.That(withPublishedKey.StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized), "the published development operator key");
             Assert.That(withOwnKey.StatusCode, Is.EqualTo(HttpStatusCode.OK), "the installation's operator key");
             Assert.That(values, Is.Unique);
-            Assert.That(LocalSecrets.Names.Select(name => File.GetUnixFileMode(secrets.PathOf(name))),
+            Assert.That(names.Select(name => File.GetUnixFileMode(Path.Combine(stateDirectory, "secrets", name))),
                 Has.All.EqualTo(UnixFileMode.UserRead | UnixFileMode.UserWrite));
-            Assert.That(printed, Does.Contain(secrets.PathOf(LocalSecrets.OperatorApiKey)).And.Contain(secrets.PathOf(LocalSecrets.GitHubWebhookSecret)));
+            Assert.That(printed, Does.Contain(Path.Combine(stateDirectory, "secrets", OperatorKey)).And.Contain(Path.Combine(stateDirectory, "secrets", WebhookSecret)));
             Assert.That(values.Where(value => printed.Contains(value, StringComparison.Ordinal)), Is.Empty, "a secret's value in the AppHost's output");
-            Assert.That(gatewayEnvironment, Does.Contain("ASPNETCORE_ENVIRONMENT=Production").And.Contain("DOTNET_ENVIRONMENT=Production"));
+            Assert.That(gatewayEnvironment.GetValueOrDefault("ASPNETCORE_ENVIRONMENT"), Is.EqualTo("Production"));
+            Assert.That(gatewayEnvironment.GetValueOrDefault("DOTNET_ENVIRONMENT"), Is.EqualTo("Production"));
         });
 
         static HttpRequestMessage Ping(byte[] body, string secret)

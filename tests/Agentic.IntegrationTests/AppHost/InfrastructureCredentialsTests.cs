@@ -1,4 +1,4 @@
-using Agentic.AppHost.Infrastructure;
+using Agentic.Testing;
 using Npgsql;
 using RabbitMQ.Client;
 using RabbitMQ.Client.Exceptions;

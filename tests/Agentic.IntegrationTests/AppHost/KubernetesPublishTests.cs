@@ -1,13 +1,9 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Text.Json;
-using Agentic.AppHost;
-using Agentic.AppHost.Hosting;
-using Agentic.AppHost.Infrastructure;
-using Agentic.AppHost.Orchestration;
-using Agentic.AppHost.Publishing;
 using Agentic.Persistence;
 using Agentic.ServiceDefaults;
+using Agentic.Testing;
 using Dapper;
 using Npgsql;
 using YamlDotNet.RepresentationModel;
@@ -16,30 +12,25 @@ namespace Agentic.IntegrationTests.AppHost;
 
 /// <summary>
 /// The AppHost's <c>publish</c> command: Kubernetes manifests from the real application model, read back with YamlDotNet,
-/// checked against the model, and fed to <c>kubectl kustomize</c>; and the <c>migrate</c> command its init containers run.
+/// checked against the model (AppHost/Program.cs), and fed to <c>kubectl kustomize</c>; and the migrator its init containers run.
 /// </summary>
 public sealed class KubernetesPublishTests
 {
-    private const string AddedVariable = "Inbox__AgentName";
-    private const string AddedValue = "k8s-publish-test-agent";
+    private const string SecretName = "agentic-secrets";
+    private const string Migrations = "migrations";
+
+    /// <summary>What AppHost/Program.cs declares: the workers wait for the database (migrated) and the broker, the gateway also for every worker.</summary>
+    private static readonly string[] Workers = [.. ResourceNames.Services.Where(name => name != ResourceNames.IngressGateway)];
 
     private string _output = null!;
-    private IReadOnlyList<IResource> _resources = null!;
     private List<Manifest> _manifests = null!;
 
     [OneTimeSetUp]
     public async Task PublishTheModel()
     {
         _output = Path.Combine(TestEnvironment.Root, $"k8s-{Guid.NewGuid():N}"[..12]);
-        var builder = DistributedApplication.CreateBuilder(["publish", "--output", _output]);
-        AgenticModel.Build(builder);
-
-        // A setting added to the model through its API (as another part of the AppHost would) must reach the Deployment.
-        var gateway = builder.Resources.OfType<ProjectResource>().Single(resource => resource.Name == ResourceNames.IngressGateway);
-        builder.CreateResourceBuilder(gateway).WithEnvironment(AddedVariable, AddedValue);
-
-        _resources = builder.Resources;
-        await KubernetesPublisher.PublishAsync(new ApplicationModel(_resources), builder.Arguments.Publish!, CancellationToken.None);
+        var (exitCode, output) = await RunAppHostAsync(["publish", "--output", _output]);
+        Assert.That(exitCode, Is.Zero, output);
         _manifests = Manifest.LoadAll(_output);
     }
 
@@ -48,7 +39,7 @@ public sealed class KubernetesPublishTests
     {
         var kustomization = _manifests.Single(manifest => manifest.Kind == "Kustomization");
         var listed = Manifest.SequenceOf(kustomization.Root, "resources").Select(Manifest.Text).ToList();
-        var expected = _resources.Where(resource => resource is not PostgresDatabaseResource).Select(resource => $"{resource.Name}.yaml");
+        var expected = ResourceNames.Services.Append(ResourceNames.Postgres).Append(ResourceNames.Messaging).Select(name => $"{name}.yaml");
 
         Assert.Multiple(() =>
         {
@@ -63,10 +54,10 @@ public sealed class KubernetesPublishTests
     [Test]
     public void Should_give_every_service_a_deployment_and_a_service_with_probes_and_connection_strings_from_the_secret()
     {
-        Assert.That(AgenticModel.ServiceFolders, Has.Count.EqualTo(8));
+        Assert.That(ResourceNames.Services, Has.Count.EqualTo(8));
         Assert.Multiple(() =>
         {
-            foreach (var name in AgenticModel.ServiceFolders.Keys)
+            foreach (var name in ResourceNames.Services)
             {
                 var deployment = Single("Deployment", name);
                 var container = Manifest.Sequence(deployment.Root, "spec", "template", "spec", "containers").Single();
@@ -85,7 +76,7 @@ public sealed class KubernetesPublishTests
                 {
                     var key = $"ConnectionStrings__{connection}";
                     Assert.That(environment[key].SecretKey, Is.EqualTo(key), $"{name}: {key}");
-                    Assert.That(environment[key].SecretName, Is.EqualTo(KubernetesManifestBuilder.SecretName), $"{name}: {key}");
+                    Assert.That(environment[key].SecretName, Is.EqualTo(SecretName), $"{name}: {key}");
                     Assert.That(environment[key].Value, Is.Null, $"{name}: {key} is never written in the Deployment");
                 }
 
@@ -101,7 +92,7 @@ public sealed class KubernetesPublishTests
     [Test]
     public void Should_keep_every_required_secret_key_in_the_secret_with_a_placeholder_value()
     {
-        var secret = Single("Secret", KubernetesManifestBuilder.SecretName);
+        var secret = Single("Secret", SecretName);
         var data = Manifest.Map(secret.Root, "stringData").Children.ToDictionary(entry => Manifest.Text(entry.Key), entry => Manifest.Text(entry.Value));
         var required = _manifests.SelectMany(manifest => Manifest.Descendants(manifest.Root))
             .OfType<YamlMappingNode>()
@@ -116,7 +107,7 @@ public sealed class KubernetesPublishTests
         {
             Assert.That(data.Keys, Is.SupersetOf(required));
             Assert.That(data.Keys, Is.SupersetOf(new[] { "ConnectionStrings__agentic", "ConnectionStrings__messaging", "GitHub__Webhooks__Secrets__0" }));
-            Assert.That(data.Values, Has.All.Contains(DeploymentSecrets.Placeholder), "every value is a placeholder to replace");
+            Assert.That(data.Values, Has.All.Contains("CHANGE-ME"), "every value is a placeholder to replace");
             Assert.That(data["ConnectionStrings__agentic"], Does.StartWith("Host=postgres;Port=5432;Database=agentic;"));
             Assert.That(data["ConnectionStrings__messaging"], Does.StartWith("amqp://").And.Contains("@messaging:5672/"));
             Assert.That(EnvironmentOf(GatewayContainer())["GitHub__Webhooks__Secrets__0"].SecretKey, Is.EqualTo("GitHub__Webhooks__Secrets__0"));
@@ -128,21 +119,23 @@ public sealed class KubernetesPublishTests
     {
         Assert.Multiple(() =>
         {
-            foreach (var project in _resources.OfType<ProjectResource>())
+            foreach (var name in ResourceNames.Services)
             {
-                var expected = project.Annotations.OfType<WaitAnnotation>().SelectMany(wait => wait.Target is PostgresDatabaseResource database
-                    ? new[] { $"wait-for-{database.Name}", $"migrate-{database.Name}" }
-                    : [$"wait-for-{wait.Target.Name}"]);
-                var initContainers = Manifest.Sequence(Single("Deployment", project.Name).Root, "spec", "template", "spec", "initContainers").ToList();
-                Assert.That(initContainers.Select(container => Manifest.Text(container, "name")), Is.EqualTo(expected), project.Name);
+                string[] expected =
+                [
+                    $"wait-for-{ResourceNames.Database}", $"{Migrations}-{ResourceNames.Database}", $"wait-for-{ResourceNames.Messaging}",
+                    .. name == ResourceNames.IngressGateway ? Workers.Select(worker => $"wait-for-{worker}") : [],
+                ];
+                var initContainers = Manifest.Sequence(Single("Deployment", name).Root, "spec", "template", "spec", "initContainers").ToList();
+                Assert.That(initContainers.Select(container => Manifest.Text(container, "name")), Is.EqualTo(expected), name);
 
                 var waitForDatabase = initContainers.Single(container => Manifest.Text(container, "name") == $"wait-for-{ResourceNames.Database}");
                 Assert.That(Manifest.SequenceOf(waitForDatabase, "command").Select(Manifest.Text).TakeLast(2), Is.EqualTo(new[] { ResourceNames.Postgres, "5432" }));
                 var waitForBroker = initContainers.Single(container => Manifest.Text(container, "name") == $"wait-for-{ResourceNames.Messaging}");
                 Assert.That(Manifest.SequenceOf(waitForBroker, "command").Select(Manifest.Text).TakeLast(2), Is.EqualTo(new[] { ResourceNames.Messaging, "5672" }));
-                var migrate = initContainers.Single(container => Manifest.Text(container, "name") == $"migrate-{ResourceNames.Database}");
-                Assert.That(Manifest.Text(migrate, "image"), Is.EqualTo("agentic-apphost:latest"));
-                Assert.That(Manifest.SequenceOf(migrate, "args").Select(Manifest.Text), Is.EqualTo(new[] { "migrate" }));
+                var migrate = initContainers.Single(container => Manifest.Text(container, "name") == $"{Migrations}-{ResourceNames.Database}");
+                Assert.That(Manifest.Text(migrate, "image"), Is.EqualTo("agentic-migrations:latest"), "the migrator's image, never the AppHost's");
+                Assert.That(Manifest.Find(migrate, "args"), Is.Null, "the image's own entry point");
                 Assert.That(EnvironmentOf(migrate)[$"ConnectionStrings__{ResourceNames.Database}"].SecretKey, Is.EqualTo($"ConnectionStrings__{ResourceNames.Database}"));
             }
 
@@ -151,24 +144,20 @@ public sealed class KubernetesPublishTests
                 .Select(container => Manifest.SequenceOf(container, "command").Select(Manifest.Text).TakeLast(2).ToArray())
                 .Where(target => target.Length == 2 && target[1] == "8080")
                 .Select(target => target[0]);
-            Assert.That(gatewayWaits, Is.EquivalentTo(ResourceNames.Services.Where(name => name != ResourceNames.IngressGateway)));
+            Assert.That(gatewayWaits, Is.EquivalentTo(Workers));
         });
     }
 
     /// <summary>ADR-008: the Executor runs untrusted code and holds no GitHub credential, locally or deployed.</summary>
     [Test]
-    public void Should_give_the_executor_no_github_credential_when_run_or_deployed()
+    public void Should_give_the_executor_no_github_credential_when_deployed()
     {
-        var executor = _resources.OfType<ProjectResource>().Single(resource => resource.Name == ResourceNames.Executor);
-        var resultProcessor = _resources.OfType<ProjectResource>().Single(resource => resource.Name == ResourceNames.ResultProcessor);
-        string[] inherited = ["GitHub__Api__App__PrivateKey", "GITHUB__API__TOKEN", "PATH", "ConnectionStrings__agentic"];
+        // Run locally, AppHostSmokeTests checks the running Executor's environment.
         var deployed = EnvironmentOf(Manifest.Sequence(Single("Deployment", ResourceNames.Executor).Root, "spec", "template", "spec", "containers").Single());
         var brokerDeployed = EnvironmentOf(Manifest.Sequence(Single("Deployment", ResourceNames.ResultProcessor).Root, "spec", "template", "spec", "containers").Single());
 
         Assert.Multiple(() =>
         {
-            Assert.That(ProjectRunner.WithheldVariables(executor, inherited), Is.EquivalentTo(new[] { "GitHub__Api__App__PrivateKey", "GITHUB__API__TOKEN" }));
-            Assert.That(ProjectRunner.WithheldVariables(resultProcessor, inherited), Is.Empty, "the token broker keeps the key");
             Assert.That(deployed.Keys, Has.None.StartsWith("GitHub__"));
             Assert.That(brokerDeployed.Keys, Does.Contain("GitHub__Api__App__PrivateKey"));
         });
@@ -196,7 +185,7 @@ public sealed class KubernetesPublishTests
             Assert.That(Manifest.Text(security, "runAsNonRoot"), Is.EqualTo("true"));
             Assert.That(Manifest.SequenceOf(security, "capabilities", "drop").Select(Manifest.Text), Is.EqualTo(new[] { "ALL" }));
             Assert.That(Manifest.Find(security, "privileged"), Is.Null);
-            Assert.That(workspace, Is.EqualTo(KubernetesManifestBuilder.ExecutorWorkspace));
+            Assert.That(workspace, Is.EqualTo("/var/lib/agentic-executor"));
             Assert.That(Manifest.Find(volume, "emptyDir") ?? Manifest.Find(volume, "persistentVolumeClaim"), Is.Not.Null);
             Assert.That(File.ReadAllText(executor.File), Does.Contain("# bubblewrap (ADR-005)"), "the security context says why");
         });
@@ -249,23 +238,23 @@ public sealed class KubernetesPublishTests
     }
 
     [Test]
-    public void Should_put_environment_set_through_the_model_into_the_deployment()
+    public void Should_name_each_service_for_opentelemetry()
     {
-        var environment = EnvironmentOf(GatewayContainer());
         Assert.Multiple(() =>
         {
-            Assert.That(environment[AddedVariable].Value, Is.EqualTo(AddedValue));
-            Assert.That(environment["OTEL_SERVICE_NAME"].Value, Is.EqualTo(ResourceNames.IngressGateway));
+            foreach (var name in ResourceNames.Services)
+            {
+                var container = Manifest.Sequence(Single("Deployment", name).Root, "spec", "template", "spec", "containers").Single();
+                Assert.That(EnvironmentOf(container)["OTEL_SERVICE_NAME"].Value, Is.EqualTo(name));
+            }
         });
     }
 
     [Test]
     public void Should_point_references_to_other_services_at_their_kubernetes_service()
     {
-        // The model's WithReference(project): the local run passes http://127.0.0.1:<port>, the cluster the Service's name.
-        var references = _resources.OfType<ProjectResource>()
-            .SelectMany(project => project.Annotations.OfType<ServiceReferenceAnnotation>().Select(reference => (project.Name, Target: reference.Target.Name)))
-            .ToList();
+        // The model's WithReference(project): the local run passes http://localhost:<port>, the cluster the Service's name.
+        (string Name, string Target)[] references = [(ResourceNames.IngressGateway, ResourceNames.ResultProcessor)];
         Assert.Multiple(() =>
         {
             foreach (var (name, target) in references)
@@ -274,7 +263,7 @@ public sealed class KubernetesPublishTests
                 Assert.That(EnvironmentOf(container)[$"services__{target}__http__0"].Value, Is.EqualTo($"http://{target}:8080"), name);
             }
 
-            var unreferenced = AgenticModel.ServiceFolders.Keys.Except(references.Select(reference => reference.Name));
+            var unreferenced = ResourceNames.Services.Except(references.Select(reference => reference.Name));
             foreach (var name in unreferenced)
             {
                 var container = Manifest.Sequence(Single("Deployment", name).Root, "spec", "template", "spec", "containers").Single();
@@ -299,7 +288,7 @@ public sealed class KubernetesPublishTests
         var objects = kinds.Documents.Select(document => (YamlMappingNode)document.RootNode).ToList();
         Assert.Multiple(() =>
         {
-            Assert.That(objects.Count(o => Manifest.Text(o, "kind") == "Deployment"), Is.EqualTo(AgenticModel.ServiceFolders.Count));
+            Assert.That(objects.Count(o => Manifest.Text(o, "kind") == "Deployment"), Is.EqualTo(ResourceNames.Services.Count));
             Assert.That(objects.Count(o => Manifest.Text(o, "kind") == "StatefulSet"), Is.EqualTo(2));
             Assert.That(objects.Count(o => Manifest.Text(o, "kind") == "Secret"), Is.EqualTo(1));
             Assert.That(objects.Count(o => Manifest.Text(o, "kind") == "Namespace"), Is.EqualTo(1));
@@ -369,14 +358,14 @@ public sealed class KubernetesPublishTests
     }
 
     [Test]
-    public async Task Should_apply_the_migrations_with_the_migrate_command_the_init_containers_run()
+    public async Task Should_apply_the_migrations_with_the_migrator_the_init_containers_run()
     {
         var connectionString = await TestEnvironment.CreateDatabaseAsync("k8s_migrate");
         var environment = new Dictionary<string, string?> { [$"ConnectionStrings__{ResourceNames.Database}"] = connectionString };
 
-        var (firstExit, firstOutput) = await RunAppHostAsync(["migrate"], environment);
-        var (secondExit, secondOutput) = await RunAppHostAsync(["migrate"], environment);
-        var (missingExit, missingOutput) = await RunAppHostAsync(["migrate"], new Dictionary<string, string?> { [$"ConnectionStrings__{ResourceNames.Database}"] = null });
+        var (firstExit, firstOutput) = await RunMigratorAsync(environment);
+        var (secondExit, secondOutput) = await RunMigratorAsync(environment);
+        var (missingExit, missingOutput) = await RunMigratorAsync(new Dictionary<string, string?> { [$"ConnectionStrings__{ResourceNames.Database}"] = null });
 
         Assert.That(firstExit, Is.Zero, firstOutput);
         await using var connection = new NpgsqlConnection(connectionString);
@@ -429,7 +418,11 @@ public sealed class KubernetesPublishTests
 
     /// <summary>The AppHost as a user runs it: <c>dotnet Agentic.AppHost.dll …</c>; exit code and every output line.</summary>
     private static Task<(int ExitCode, string Output)> RunAppHostAsync(IReadOnlyList<string> arguments, IReadOnlyDictionary<string, string?>? environment = null) =>
-        RunAsync(DotNetHost.Path, [typeof(AgenticModel).Assembly.Location, .. arguments], environment);
+        RunAsync(DotNetHost.Path, [AppHostProcess.AssemblyPath, .. arguments], environment);
+
+    /// <summary>The migrator (AppHost/Migrator) as its image runs it.</summary>
+    private static Task<(int ExitCode, string Output)> RunMigratorAsync(IReadOnlyDictionary<string, string?> environment) =>
+        RunAsync(DotNetHost.Path, [Path.Combine(BuildInfo.RepositoryRoot, "AppHost", "Migrator", "bin", BuildInfo.Configuration, BuildInfo.TargetFramework, "Agentic.Migrator.dll")], environment);
 
     private static async Task<(int ExitCode, string Output)> RunAsync(string fileName, IReadOnlyList<string> arguments, IReadOnlyDictionary<string, string?>? environment = null)
     {

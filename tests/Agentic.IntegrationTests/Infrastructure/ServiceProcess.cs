@@ -1,8 +1,6 @@
 using System.Globalization;
-using Agentic.AppHost.Hosting;
-using Agentic.AppHost.Infrastructure;
-using Agentic.AppHost.Orchestration;
 using Agentic.ServiceDefaults;
+using Agentic.Testing;
 
 namespace Agentic.IntegrationTests.Infrastructure;
 
@@ -44,7 +42,6 @@ public sealed class ServiceProcess : IAsyncDisposable
     public static async Task<ServiceProcess> StartProjectAsync(string name, string projectPath, IReadOnlyDictionary<string, string?> environment, Uri? url = null)
     {
         ArgumentNullException.ThrowIfNull(environment);
-        var project = new ProjectResource(name, projectPath);
         url ??= new Uri(string.Create(CultureInfo.InvariantCulture, $"http://127.0.0.1:{FreePort.Find()}"));
         var variables = new Dictionary<string, string?>
         {
@@ -62,8 +59,8 @@ public sealed class ServiceProcess : IAsyncDisposable
         {
             Name = name,
             FileName = DotNetHost.Path,
-            Arguments = [project.AssemblyPath],
-            WorkingDirectory = project.ProjectDirectory,
+            Arguments = [BuildInfo.ServiceAssembly(folder)],
+            WorkingDirectory = BuildInfo.ServiceDirectory(folder),
             Environment = variables,
             RecentLines = 400,
         }, CancellationToken.None);

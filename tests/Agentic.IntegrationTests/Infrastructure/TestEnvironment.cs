@@ -1,6 +1,6 @@
 // The fixture sits in the root namespace so that it wraps every test of the assembly.
-using Agentic.AppHost.Infrastructure;
 using Agentic.Persistence;
+using Agentic.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 

@@ -1,5 +1,5 @@
 using System.Text.Json.Nodes;
-using Agentic.AppHost.Hosting;
+using Agentic.Testing;
 
 namespace Agentic.IntegrationTests.Infrastructure;
 

@@ -1,13 +1,13 @@
 using System.Diagnostics;
 using System.Text;
 using System.Text.Json;
-using Agentic.AppHost.Infrastructure;
 using Agentic.Persistence.Outbox;
 using Agentic.Persistence.Sagas;
 using Agentic.ServiceDefaults;
 using Agentic.ServiceDefaults.Data;
 using Agentic.ServiceDefaults.Messaging;
 using Agentic.StandIns;
+using Agentic.Testing;
 using Dapper;
 using MassTransit;
 using Microsoft.Extensions.Configuration;

@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
-using Agentic.AppHost.Infrastructure;
 using Agentic.Contracts.Analysis;
 using Agentic.Contracts.Common;
 using Agentic.Contracts.Discovery;
@@ -12,6 +11,7 @@ using Agentic.Contracts.Results;
 using Agentic.Executor.Persistence;
 using Agentic.IntegrationTests.Infrastructure;
 using Agentic.ServiceDefaults;
+using Agentic.Testing;
 using Dapper;
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection;
@@ -101,6 +101,21 @@ public sealed class WorkflowApiTests
             Assert.That(analysing.StepStartedAt, Is.Not.Null);
             Assert.That(analysing.StepSeconds.Keys, Is.EquivalentTo(new[] { "Configuring" }));
             Assert.That(analysing.FinishedAt, Is.Null);
+        });
+    }
+
+    [Test]
+    public async Task Should_serve_the_workflows_page_that_reads_the_api_beside_it()
+    {
+        using var response = await _client.GetAsync(new Uri("/workflows", UriKind.Relative));
+        var html = await response.Content.ReadAsStringAsync();
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+            Assert.That(response.Content.Headers.ContentType?.MediaType, Is.EqualTo("text/html"));
+            Assert.That(html, Does.Contain("fetch('api/workflows?limit=50'"), "relative to /workflows: the Result Processor's own /api/workflows");
+            Assert.That(html, Does.Not.Contain("<script src").And.Not.Contain("<link "), "no external assets");
         });
     }
 
