@@ -36,6 +36,7 @@ try
     var postgres = builder.AddLocalPostgres(ResourceNames.Postgres, ResourceNames.Database, state.PostgresData, builder.AddLocalSecret(LocalSecrets.PostgresPassword, state));
     var messaging = builder.AddLocalRabbitMq(ResourceNames.Messaging, state.RabbitMqData, builder.AddLocalSecret(LocalSecrets.RabbitMqPassword, state));
     var migrations = builder.AddBuiltProject<Projects.Agentic_Migrator>(AgenticResources.Migrations).WithReference(postgres, ResourceNames.Database).WaitFor(postgres);
+    var demo = settings.Demo && arguments.Publish is null ? builder.AddDemoGitHub(state, settings.GatewayPort) : null;
 
     var workers = new[]
     {
@@ -48,6 +49,12 @@ try
         builder.AddService<Projects.Agentic_Notifier>(ResourceNames.Notifier, state),
         builder.AddService<Projects.Agentic_ReviewOrchestrator>(ResourceNames.ReviewOrchestrator, state),
     }.Select(worker => worker.WithReference(postgres, ResourceNames.Database).WaitForCompletion(migrations).WithReference(messaging).WaitFor(messaging)).ToList();
+    if (demo is not null)
+    {
+        // Rules only, against the demo GitHub (its app key exists once it is healthy).
+        workers.ForEach(worker => worker.WithEnvironment("Llm__Provider", "none").WaitFor(demo));
+    }
+
     var resultProcessor = workers.Single(worker => worker.Resource.Name == ResourceNames.ResultProcessor);
     resultProcessor.WithUrl($"{resultProcessor.GetEndpoint("http")}/workflows", "Workflows");
 
@@ -65,6 +72,13 @@ try
     foreach (var line in new LocalSecrets(state.Secrets).Describe())
     {
         await Console.Out.WriteLineAsync(line);
+    }
+
+    if (!AgenticResources.HasGitHubApp)
+    {
+        await Console.Out.WriteLineAsync(
+            "No GitHub App configured (GitHub__Api__App__AppId, GitHub__Api__App__PrivateKey): workflows will end \"GitHub access is not configured\". " +
+            "Try ./AppHost/run.sh --demo to watch a failed check get fixed against a local demo GitHub.");
     }
 
     await using var app = builder.Build();

@@ -53,6 +53,12 @@ public static class AgenticResources
             });
     }
 
+    /// <summary>A <c>GitHub__*</c> setting for the services that hold GitHub credentials (not the Executor), e.g. the demo GitHub's.</summary>
+    public static void UseGitHubVariable(string name, string value) => GitHubVariables[name] = value;
+
+    /// <summary>Whether the services will have a GitHub App to act as (from the environment or the demo).</summary>
+    public static bool HasGitHubApp => GitHubVariables.ContainsKey("GitHub__Api__App__AppId");
+
     /// <summary>One of this installation's secrets (<see cref="LocalSecrets"/>) as a secret parameter; no value when publishing.</summary>
     public static IResourceBuilder<ParameterResource> AddLocalSecret(this IDistributedApplicationBuilder builder, string name, StateDirectory state)
     {
@@ -84,7 +90,7 @@ public static class AgenticResources
 public sealed record WithheldCredentialsAnnotation(string Prefix) : IResourceAnnotation;
 
 /// <summary>The AppHost's own settings: command line, else <c>AppHost__*</c> variables, else the defaults.</summary>
-public sealed record AppHostSettings(string? StateDirectory, bool Reset, int DashboardPort, int GatewayPort)
+public sealed record AppHostSettings(string? StateDirectory, bool Reset, int DashboardPort, int GatewayPort, bool Demo)
 {
     public const int DefaultDashboardPort = 18888;
     public const int DefaultGatewayPort = 18080;
@@ -98,7 +104,8 @@ public sealed record AppHostSettings(string? StateDirectory, bool Reset, int Das
             Get(AppHostArguments.StateDirectoryKey),
             bool.TryParse(Get(AppHostArguments.ResetKey), out var reset) && reset,
             Port(AppHostArguments.DashboardPortKey, DefaultDashboardPort),
-            Port(AppHostArguments.GatewayPortKey, DefaultGatewayPort));
+            Port(AppHostArguments.GatewayPortKey, DefaultGatewayPort),
+            bool.TryParse(Get(AppHostArguments.DemoKey), out var demo) && demo);
     }
 
     /// <summary>

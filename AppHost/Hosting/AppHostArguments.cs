@@ -28,6 +28,8 @@ public sealed class AppHostArguments
           --dashboard-port <port>  Aspire dashboard port on 127.0.0.1 (default 18888; AppHost:DashboardPort)
           --gateway-port <port>    Ingress Gateway port on 127.0.0.1 (default 18080; AppHost:GatewayPort),
                                    stable so a webhook tunnel need not be re-pointed
+          --demo                   Add a local demo GitHub (http://127.0.0.1:18090) with a pull request whose
+                                   format check failed, and run rules only: watch it get fixed and pushed
           -h, --help               Show this help
 
         publish: writes Kubernetes manifests for the same model (one file per resource and a
@@ -43,6 +45,7 @@ public sealed class AppHostArguments
     public const string ResetKey = "AppHost:Reset";
     public const string DashboardPortKey = "AppHost:DashboardPort";
     public const string GatewayPortKey = "AppHost:GatewayPort";
+    public const string DemoKey = "AppHost:Demo";
 
     private AppHostArguments(
         AppHostCommand command, IReadOnlyDictionary<string, string?> settings, KubernetesPublishOptions? publish, bool showHelp, string? error)
@@ -96,6 +99,9 @@ public sealed class AppHostArguments
                 case "--reset" when command == AppHostCommand.Run:
                     settings[ResetKey] = "true";
                     break;
+                case "--demo" when command == AppHostCommand.Run:
+                    settings[DemoKey] = "true";
+                    break;
                 case "--state-dir" when command == AppHostCommand.Run:
                     if (TakeValue() is not { Length: > 0 } directory)
                     {
@@ -120,7 +126,7 @@ public sealed class AppHostArguments
 
                     publishValues[name] = value;
                     break;
-                case "--reset" or "--state-dir" or "--dashboard-port" or "--gateway-port":
+                case "--reset" or "--state-dir" or "--dashboard-port" or "--gateway-port" or "--demo":
                     return Fail($"{name} applies to running the system here, not to '{args[0]}'.");
                 case "--output" or "--namespace" or "--image-registry" or "--image-tag":
                     return Fail($"{name} applies to 'publish' only.");

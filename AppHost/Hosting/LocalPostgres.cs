@@ -56,7 +56,7 @@ public static class LocalPostgresExtensions
         });
 
         return builder.AddResource(resource)
-            .WithArgs([.. prefix, "-D", dataDirectory, "-c", "listen_addresses=127.0.0.1", "-c", "unix_socket_directories=", "-p", port.ToString(CultureInfo.InvariantCulture)])
+            .WithArgs([.. prefix, "-D", dataDirectory, "-c", "listen_addresses=127.0.0.1", "-c", "unix_socket_directories=", "-c", "max_connections=200", "-p", port.ToString(CultureInfo.InvariantCulture)])
             .WithEndpoint(LocalPostgresResource.EndpointName, endpoint =>
             {
                 endpoint.Port = port;

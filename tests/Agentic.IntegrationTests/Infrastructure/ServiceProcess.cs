@@ -59,8 +59,8 @@ public sealed class ServiceProcess : IAsyncDisposable
         {
             Name = name,
             FileName = DotNetHost.Path,
-            Arguments = [BuildInfo.ServiceAssembly(folder)],
-            WorkingDirectory = BuildInfo.ServiceDirectory(folder),
+            Arguments = [BuildInfo.ProjectAssembly(projectPath)],
+            WorkingDirectory = Path.GetDirectoryName(projectPath)!,
             Environment = variables,
             RecentLines = 400,
         }, CancellationToken.None);
