@@ -56,6 +56,40 @@ public static class SetupDetector
         return steps;
     }
 
+    /// <summary>
+    /// After a dependency fix changed manifests (<paramref name="changedPaths"/>, relative): the commands that bring each
+    /// changed <c>package.json</c>'s lockfile in line with it, resolving through the registries (npm <c>install
+    /// --package-lock-only</c>, pnpm <c>install --lockfile-only</c>, yarn 2+ <c>install --mode=update-lockfile</c>),
+    /// scripts off. Yarn classic has no lockfile-only mode, and NuGet and pip re-resolve from the manifest in their
+    /// ordinary install: none is needed there.
+    /// </summary>
+    public static IReadOnlyList<SetupStep> LockfileRefresh(string workspace, IEnumerable<string> changedPaths, Func<string, bool>? programExists = null)
+    {
+        ArgumentNullException.ThrowIfNull(changedPaths);
+        programExists ??= ProgramExists;
+        var steps = new List<SetupStep>();
+        var none = new Dictionary<string, string>();
+        foreach (var path in changedPaths.Where(p => p == "package.json" || p.EndsWith("/package.json", StringComparison.Ordinal)).Distinct(StringComparer.Ordinal))
+        {
+            var folder = path.Length > "package.json".Length ? path[..^"/package.json".Length] : ".";
+            bool Has(string file) => File.Exists(Path.Combine(workspace, folder, file));
+            if (Has("package-lock.json") || Has("npm-shrinkwrap.json"))
+            {
+                steps.Add(new("refresh the lockfile", ["npm", "install", "--package-lock-only", "--ignore-scripts", "--no-audit", "--no-fund"], folder, none));
+            }
+            else if (Has("pnpm-lock.yaml") && programExists("pnpm"))
+            {
+                steps.Add(new("refresh the lockfile", ["pnpm", "install", "--lockfile-only", "--ignore-scripts"], folder, none));
+            }
+            else if (Has("yarn.lock") && Has(".yarnrc.yml") && programExists("yarn"))
+            {
+                steps.Add(new("refresh the lockfile", ["yarn", "install", "--mode=update-lockfile"], folder, none));
+            }
+        }
+
+        return steps;
+    }
+
     /// <summary>On the sandbox's PATH (the host's system folders, which the sandbox sees read-only).</summary>
     public static bool ProgramExists(string program) =>
         Sandbox.SandboxRunner.SandboxPath.Split(':').Any(directory => File.Exists(Path.Combine(directory, program)));
