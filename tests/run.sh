@@ -14,6 +14,8 @@ if ! command -v npm > /dev/null 2>&1; then
   exit 1
 fi
 (cd "$root/tests/fixtures" && npm ci --no-audit --no-fund --loglevel=error)
+# pnpm is not part of Node.js: the setup phase's pnpm test (and the Executor on a pnpm repository) needs it on the path.
+command -v pnpm > /dev/null 2>&1 || npm install -g pnpm@10.34.9 --no-audit --no-fund --loglevel=error
 
 dotnet build "$root/Agentic.sln" --nologo -v quiet -clp:ErrorsOnly
 

@@ -5,15 +5,15 @@ namespace Agentic.Executor.Setup;
 /// <summary>
 /// The install commands a repository needs when neither its CI job nor <c>.github/agentic.yml</c> says: per ecosystem
 /// found at the root, with the package managers' reproducible modes (lockfile only) and their lifecycle scripts off
-/// unless the repository allows them.
+/// unless the repository allows them. pnpm and yarn are not part of Node.js: a machine without them fails setup with
+/// "the package manager pnpm is not installed here" rather than skipping the install.
 /// </summary>
 public static class SetupDetector
 {
     public const string VirtualEnvironment = ".venv";
 
-    public static IReadOnlyList<SetupStep> Detect(string workspace, bool allowLifecycleScripts, Func<string, bool>? programExists = null)
+    public static IReadOnlyList<SetupStep> Detect(string workspace, bool allowLifecycleScripts)
     {
-        programExists ??= ProgramExists;
         var steps = new List<SetupStep>();
         var none = new Dictionary<string, string>();
         bool Has(string file) => File.Exists(Path.Combine(workspace, file));
@@ -27,12 +27,13 @@ public static class SetupDetector
         {
             steps.Add(new("npm ci", ["npm", "ci", .. Scripts("--ignore-scripts"), "--no-audit", "--no-fund"], ".", none));
         }
-        else if (Has("pnpm-lock.yaml") && programExists("pnpm"))
+        else if (Has("pnpm-lock.yaml"))
         {
             steps.Add(new("pnpm install", ["pnpm", "install", "--frozen-lockfile", .. Scripts("--ignore-scripts")], ".", none));
         }
-        else if (Has("yarn.lock") && programExists("yarn"))
+        else if (Has("yarn.lock"))
         {
+            // Named even when the machine lacks the package manager: setup then fails saying so (SetupPhase.MissingProgram).
             // Yarn 2+ (a .yarnrc.yml) turns scripts off through YARN_ENABLE_SCRIPTS; classic has the flag.
             steps.Add(Has(".yarnrc.yml")
                 ? new("yarn install", ["yarn", "install", "--immutable"], ".", none)
@@ -77,7 +78,7 @@ public static class SetupDetector
             {
                 steps.Add(new("refresh the lockfile", ["npm", "install", "--package-lock-only", "--ignore-scripts", "--no-audit", "--no-fund"], folder, none));
             }
-            else if (Has("pnpm-lock.yaml") && programExists("pnpm"))
+            else if (Has("pnpm-lock.yaml"))
             {
                 steps.Add(new("refresh the lockfile", ["pnpm", "install", "--lockfile-only", "--ignore-scripts"], folder, none));
             }

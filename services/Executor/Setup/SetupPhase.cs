@@ -108,6 +108,11 @@ public sealed partial class SetupPhase(
                     return Failed($"setup step '{step.Name}': {variable}");
                 }
 
+                if (MissingProgram(step.Arguments[0]) is { } missing)
+                {
+                    return Failed($"setup failed: {missing}, so `{RepositoryConfig.CommandLine.Join(step.Arguments)}` cannot run (no change was tried)");
+                }
+
                 var nodeModules = NodeModulesKey(step, directory.Host, request.AllowLifecycleScripts, installed);
                 var target = Path.Combine(directory.Host, "node_modules");
                 if (nodeModules is not null && await caches.TryRestoreNodeModulesAsync(request.Repository, nodeModules, target, cancellationToken))
@@ -309,6 +314,27 @@ public sealed partial class SetupPhase(
             .. step.Environment.OrderBy(e => e.Key, StringComparer.Ordinal).Select(e => $"{e.Key}={e.Value}"),
             "node=" + string.Join(',', toolchains.Node), "dotnet=" + string.Join(',', toolchains.Dotnet), "python=" + string.Join(',', toolchains.Python),
         ]);
+    }
+
+    /// <summary>
+    /// Why <paramref name="program"/> (a bare command name) cannot run here, or null: not on the sandbox's path. pnpm and
+    /// yarn are named as the package managers they are, with how the Executor's machine gets them.
+    /// </summary>
+    public static string? MissingProgram(string program, Func<string, bool>? programExists = null)
+    {
+        ArgumentNullException.ThrowIfNull(program);
+        programExists ??= SetupDetector.ProgramExists;
+        if (program.Contains('/', StringComparison.Ordinal) || programExists(program))
+        {
+            return null;
+        }
+
+        return program switch
+        {
+            "pnpm" => "the package manager pnpm is not installed on this machine (the repository uses pnpm; install it where the Executor runs: npm install -g pnpm)",
+            "yarn" => "the package manager yarn is not installed on this machine (the repository uses yarn; install it where the Executor runs: npm install -g yarn)",
+            _ => $"{program} is not installed on this machine",
+        };
     }
 
     internal sealed record StepDirectory(string Relative, string Host);
