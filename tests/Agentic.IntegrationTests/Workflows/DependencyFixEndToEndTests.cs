@@ -1,5 +1,5 @@
-using System.Diagnostics;
 using System.Text;
+using Agentic.IntegrationTests.Infrastructure;
 using Agentic.Notifier.Delivery;
 using Agentic.StandIns.GitHub;
 using Agentic.StandIns.Llm;
@@ -89,7 +89,7 @@ public sealed class DependencyFixEndToEndTests
             [".github/workflows/ci.yml"] = Workflow,
             ["test.js"] = Test,
             ["package.json"] = PackageJson("3.0.0"),
-            ["package-lock.json"] = await RunNpmAsync(new Dictionary<string, string?> { ["package.json"] = PackageJson("3.0.0") }, ["install", "--package-lock-only"], "package-lock.json"),
+            ["package-lock.json"] = await HostNpm.RunAsync(new Dictionary<string, string?> { ["package.json"] = PackageJson("3.0.0") }, ["install", "--package-lock-only"], "package-lock.json"),
         });
         var head = await repository.CommitFilesAsync("feature", headFiles, "Bump is-odd", CancellationToken.None);
         var pullRequest = repository.AddPullRequest("feature", "Bump is-odd", headSha: head);
@@ -144,7 +144,7 @@ public sealed class DependencyFixEndToEndTests
         });
 
         // The pushed branch, judged outside our sandbox: a fresh npm ci from the real registry, then the test.
-        var output = await RunNpmAsync(pushedFiles, ["ci", "--ignore-scripts", "--no-audit", "--no-fund"], null, then: ["test"]);
+        var output = await HostNpm.RunAsync(pushedFiles, ["ci", "--ignore-scripts", "--no-audit", "--no-fund"], null, then: ["test"]);
         Assert.That(output, Does.Contain("odd ok"));
     }
 
@@ -169,40 +169,10 @@ public sealed class DependencyFixEndToEndTests
     /// <summary>The Actions log of the failed <c>npm ci</c> step: the real npm's output on <paramref name="files"/>, with the runner's timestamps and group header.</summary>
     private static async Task<string> RealNpmCiLogAsync(IReadOnlyDictionary<string, string?> files)
     {
-        var output = await RunNpmAsync(files, ["ci", "--ignore-scripts", "--no-audit", "--no-fund"], null, expectFailure: true);
+        var output = await HostNpm.RunAsync(files, ["ci", "--ignore-scripts", "--no-audit", "--no-fund"], null, expectFailure: true);
         var lines = new List<string> { "##[group]Run npm ci", "npm ci", "shell: /usr/bin/bash -e {0}", "##[endgroup]" };
         lines.AddRange(output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Where(l => !l.Contains("A complete log of this run", StringComparison.Ordinal)));
         lines.Add("##[error]Process completed with exit code 1.");
         return string.Join('\n', lines.Select((line, i) => $"2026-12-07T10:00:{i % 60:00}.0000000Z {line}")) + "\n";
-    }
-
-    /// <summary>Runs npm on the host in a fresh folder holding <paramref name="files"/>; returns its output, or the file <paramref name="read"/> afterwards.</summary>
-    private static async Task<string> RunNpmAsync(IReadOnlyDictionary<string, string?> files, string[] arguments, string? read, bool expectFailure = false, string[]? then = null)
-    {
-        var folder = Directory.CreateTempSubdirectory("npm-e2e-").FullName;
-        try
-        {
-            foreach (var (path, content) in files)
-            {
-                await File.WriteAllTextAsync(Path.Combine(folder, path), content);
-            }
-
-            var output = new StringBuilder();
-            foreach (var argv in then is null ? [arguments] : new[] { arguments, then })
-            {
-                using var npm = Process.Start(new ProcessStartInfo("npm", argv) { WorkingDirectory = folder, RedirectStandardOutput = true, RedirectStandardError = true })!;
-                var stdout = npm.StandardOutput.ReadToEndAsync();
-                var stderr = npm.StandardError.ReadToEndAsync();
-                await npm.WaitForExitAsync();
-                output.Append(await stdout).Append(await stderr);
-                Assert.That(npm.ExitCode == 0, Is.EqualTo(!expectFailure), $"npm {string.Join(' ', argv)}:\n{output}");
-            }
-
-            return read is null ? output.ToString() : await File.ReadAllTextAsync(Path.Combine(folder, read));
-        }
-        finally
-        {
-            Directory.Delete(folder, recursive: true);
-        }
     }
 }
