@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what the AppHost and the integration tests run on this machine, from Debian/Ubuntu packages:
 # PostgreSQL (initdb/postgres under /usr/lib/postgresql/*/bin), RabbitMQ, bubblewrap (the executor's sandbox), socat
-# (its bridge to the egress proxy), git and black.
+# (its bridge to the egress proxy), git and black; and pnpm from the npm registry (pnpm repositories' setup).
 # Installs only what is missing; does nothing (quietly) when everything is there. Servers are not started here:
 # the AppHost and the tests run their own instances, with their own data folders and ports.
 set -euo pipefail
@@ -23,6 +23,16 @@ command -v socat > /dev/null 2>&1 || missing+=(socat)
 # The Executor's sandbox account (Executor:Sandbox:User): when the Executor runs as root, sandboxed commands run as it.
 if [ "$(id -u)" -eq 0 ] && ! getent passwd agentic-sandbox > /dev/null 2>&1; then
   useradd --system --no-create-home --home-dir /nonexistent --shell /usr/sbin/nologin agentic-sandbox
+fi
+
+# pnpm is not part of Node.js: the Executor's setup phase runs it for repositories with a pnpm-lock.yaml.
+if command -v npm > /dev/null 2>&1 && ! command -v pnpm > /dev/null 2>&1; then
+  if [ "$(id -u)" -eq 0 ]; then
+    echo "Installing pnpm ..." >&2
+    npm install -g pnpm@10.34.9 --no-audit --no-fund --loglevel=error
+  else
+    echo "pnpm is missing (pnpm repositories cannot be set up): npm install -g pnpm@10.34.9 as root." >&2
+  fi
 fi
 
 if [ ${#missing[@]} -eq 0 ]; then

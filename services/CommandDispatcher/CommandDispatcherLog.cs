@@ -23,4 +23,7 @@ internal static partial class CommandDispatcherLog
 
     [LoggerMessage(7, LogLevel.Information, "Workflow {WorkflowId}: attempt {Attempt} is being dispatched already; the repeated request is dropped")]
     public static partial void AlreadyDispatching(ILogger logger, Guid workflowId, int attempt);
+
+    [LoggerMessage(8, LogLevel.Information, "Workflow {WorkflowId}: {Ecosystem} registry asked for a package's versions: {Versions} found ({Outcome})")]
+    public static partial void VersionsLookedUp(ILogger logger, Guid workflowId, Registries.PackageEcosystem ecosystem, int versions, string outcome);
 }

@@ -91,7 +91,7 @@ public sealed partial class FailureAnalysisService(
         var analysis = new StoredAnalysis(
             request.CorrelationId, request.PullRequest.Repository.InstallationId, request.PullRequest.Repository.RepositoryId, log.Hash, category, strategy, confidence, rootCause, usage.Calls, usage.InputTokens, usage.OutputTokens, usage.CostUsd, log.Text, files, evidence.Job);
         await RecordAsync(analysis, cancellationToken);
-        return Analyzed(request, category, strategy, confidence, rootCause, log.Text, files, usage, evidence.Job, tool: rules.Tool, codes: rules.Codes);
+        return Analyzed(request, category, strategy, confidence, rootCause, log.Text, files, usage, evidence.Job, tool: rules.Tool, codes: rules.Codes, packages: rules.Packages);
     }
 
     private async Task RecordAsync(StoredAnalysis analysis, CancellationToken cancellationToken)
@@ -115,7 +115,7 @@ public sealed partial class FailureAnalysisService(
 
     private static AnalysisOutcome Analyzed(
         AnalyzeCheckFailure request, FailureCategory category, FixStrategy strategy, double confidence, string rootCause, string evidence, IReadOnlyList<string> files, LlmUsage usage,
-        CiJobReference? job, bool needsLlm = false, string? tool = null, IReadOnlyList<string>? codes = null) =>
+        CiJobReference? job, bool needsLlm = false, string? tool = null, IReadOnlyList<string>? codes = null, IReadOnlyList<string>? packages = null) =>
         new(new CheckFailureAnalyzed
         {
             CorrelationId = request.CorrelationId,
@@ -130,6 +130,7 @@ public sealed partial class FailureAnalysisService(
             Job = job,
             Tool = tool,
             Codes = codes ?? [],
+            Packages = packages ?? [],
         }, null);
 
     [LoggerMessage(10, LogLevel.Information, "Workflow {WorkflowId}: classified {Category} by rule {Rule} ({TotalLines} log lines reduced to ~{Tokens} tokens)")]

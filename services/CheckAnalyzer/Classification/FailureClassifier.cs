@@ -47,12 +47,22 @@ public static class FailureClassifier
 
         if (findings.Count(FindingKind.Dependency) > 0)
         {
-            return FromFindings(findings, FindingKind.Dependency, FailureCategory.Dependency, "unresolvable package", 0.9, llmAvailable);
+            // A package or version the registry does not have: the fix is usually one line of a manifest, proposed by the
+            // LLM edit loop with the versions that exist (Command Dispatcher), so it is offered when a model is configured.
+            var dependency = FromFindings(findings, FindingKind.Dependency, FailureCategory.Dependency, "unresolvable package", 0.9, llmAvailable);
+            var first = findings.Findings.First(f => f.Kind == FindingKind.Dependency);
+            return dependency with
+            {
+                Strategy = llmAvailable ? FixStrategy.LlmEdit : FixStrategy.Escalate,
+                Tool = first.Tool,
+                Codes = findings.Findings.Where(f => f.Kind == FindingKind.Dependency && f.Tool == first.Tool).Select(f => f.Code).OfType<string>().Distinct(StringComparer.Ordinal).Take(50).ToList(),
+                Packages = DependencyPackages.From(findings.Findings.Where(f => f.Tool == first.Tool)),
+            };
         }
 
-        if (signals.Strongest(FailureCategory.Dependency) is { } dependency)
+        if (signals.Strongest(FailureCategory.Dependency) is { } dependencySignal)
         {
-            return Build(FailureCategory.Dependency, dependency.Strength, $"Dependency or restore failure ({dependency.Name}): {signals.Examples[dependency.Name]}", FilesOf(findings, FindingKind.Other), dependency.Name, llmAvailable);
+            return Build(FailureCategory.Dependency, dependencySignal.Strength, $"Dependency or restore failure ({dependencySignal.Name}): {signals.Examples[dependencySignal.Name]}", FilesOf(findings, FindingKind.Other), dependencySignal.Name, llmAvailable);
         }
 
         if (findings.Count(FindingKind.Compile) > 0)
@@ -100,7 +110,10 @@ public static class FailureClassifier
         return Build(FailureCategory.Unknown, 0.2, "No known failure pattern was found in the evidence.", [], "none", llmAvailable);
     }
 
-    /// <summary>The strategy for a category: format/lint deterministic, compile/test an LLM edit when one is configured, infrastructure/flaky rerun, the rest escalated.</summary>
+    /// <summary>
+    /// The strategy for a category: format/lint deterministic, compile/test an LLM edit when one is configured,
+    /// infrastructure/flaky rerun, the rest escalated (a dependency failure with a resolution finding is an LLM edit too: see <see cref="Decide"/>).
+    /// </summary>
     public static FixStrategy StrategyFor(FailureCategory category, bool llmAvailable) => category switch
     {
         FailureCategory.FormatOrLint => FixStrategy.Deterministic,

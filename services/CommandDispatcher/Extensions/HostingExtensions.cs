@@ -1,6 +1,7 @@
 using Agentic.CommandDispatcher.Consumers;
 using Agentic.CommandDispatcher.Editing;
 using Agentic.CommandDispatcher.Options;
+using Agentic.CommandDispatcher.Registries;
 using Agentic.GitHub;
 using Agentic.Llm;
 using Agentic.ServiceDefaults.Messaging;
@@ -21,11 +22,13 @@ public static class HostingExtensions
 
     /// <summary>
     /// Everything but the bus: the LLM (shared <c>Llm</c> section overlaid by <c>CommandDispatcher:Llm</c>; none by
-    /// default, and LLM edits are then rejected), the edit caps, the GitHub client and the file source.
+    /// default, and LLM edits are then rejected), the edit caps, the GitHub client and the file source, the package registries' metadata client (dependency fixes).
     /// </summary>
     public static IServiceCollection AddCommandDispatcherServices(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddValidatedOptions<LlmEditOptions, LlmEditOptionsValidator>(LlmEditOptions.SectionName);
+        services.AddValidatedOptions<RegistryOptions, RegistryOptionsValidator>(RegistryOptions.SectionName);
+        services.AddHttpClient<PackageRegistry>(client => client.Timeout = Timeout.InfiniteTimeSpan);
         services.AddLlm(configuration, "CommandDispatcher:Llm");
         services.AddGitHubClient(configuration);
         services.TryAddSingleton<IRepositoryFileSource, GitHubRepositoryFileSource>();

@@ -134,16 +134,34 @@ public sealed partial class ExecutionPipeline(
         // Setup: dependencies installed before anything reads them (formatters need node_modules, builds their packages).
         using var installed = await setup.RunAsync(SetupRequestFor(command, config, workspace.Directory, readOnly, reproduction), cancellationToken);
         steps.AddRange(installed.Steps);
+
+        // A dependency failure (a package or version the registry does not have) reproduces when installing fails here as
+        // it failed in CI: the fix is then judged by a fresh setup after it, and by the reproduction.
+        var dependencyReproduced = false;
         if (!installed.Succeeded)
         {
-            if (reproduction is not null)
+            if (command.DependencyFix && libraryCommand is not ValidateCommand)
+            {
+                dependencyReproduced = true;
+                LogDependencyReproduced(logger, command.ExecutionId);
+            }
+            else if (reproduction is not null)
             {
                 LogEnvironmentDiffers(logger, command.ExecutionId, "setup failed");
                 return result(ExecutionOutcome.EnvironmentDiffers,
                     $"Our environment differs from CI's: the job's setup failed here, so {reproduction.Step} could not run as in CI.{Notes(reproduction)}\n{installed.Error}", null);
             }
-
-            return result(ExecutionOutcome.Error, installed.Error, null);
+            else
+            {
+                return result(ExecutionOutcome.Error, installed.Error, null);
+            }
+        }
+        else if (reproduction is { FailedStepInstalls: true } && libraryCommand is not ValidateCommand)
+        {
+            // The failed step is an install, and it installed here.
+            LogNotReproduced(logger, command.ExecutionId);
+            return result(ExecutionOutcome.NotReproduced,
+                $"{reproduction.Step} installed the dependencies here on the unchanged head {workspace.HeadSha[..Math.Min(7, workspace.HeadSha.Length)]}: the CI failure is flaky or belongs to CI's environment (a registry outage, a cache).{Notes(reproduction)}", null);
         }
 
         var timeout = command.Timeout > TimeSpan.Zero ? command.Timeout : settings.DefaultCommandTimeout;
@@ -151,7 +169,7 @@ public sealed partial class ExecutionPipeline(
         // The failed CI step on the unchanged head must fail here as it failed in CI, or there is nothing a fix could be
         // judged against.
         HeadRun? head = null;
-        if (reproduction is not null)
+        if (reproduction is not null && !dependencyReproduced)
         {
             head = await ReproduceAtHeadAsync(command, reproduction, workspace, readOnly, config, steps, cancellationToken);
             if (head.Outcome is { } ended)
@@ -202,6 +220,42 @@ public sealed partial class ExecutionPipeline(
             return result(ExecutionOutcome.NoChange, ran.NoChangeReason, null);
         }
 
+        // A dependency fix is validated by a fresh setup: lockfiles regenerated from the changed manifests, then the
+        // install steps again, through the egress proxy. The regenerated lockfiles become part of the patch.
+        using var refreshed = patch is not null && command.DependencyFix
+            ? await RefreshDependenciesAsync(command, config, workspace, readOnly, reproduction, patch, installed, cancellationToken)
+            : null;
+        if (refreshed is not null)
+        {
+            steps.AddRange(refreshed.Steps.Select(s => s with { Kind = "setup after the fix" }));
+            if (!refreshed.Succeeded)
+            {
+                return result(ExecutionOutcome.ValidationFailed, $"the dependency change did not install: {refreshed.Error}", null);
+            }
+
+            patch = await patches.BuildAsync(workspace.Directory, workspace.HeadSha, settings.Patch.MaxBytes, cancellationToken);
+            if (patch is not null && PatchPolicy.Check(patch, config, settings.Patch, command.AllowPaths, command.DependencyFix) is { } lockRefusal)
+            {
+                LogRefused(logger, command.ExecutionId, lockRefusal);
+                return result(ExecutionOutcome.Refused, lockRefusal, null);
+            }
+
+            if (reproduction is { FailedStepInstalls: true })
+            {
+                steps.Add(new ValidationStep { Kind = "reproduce", CommandLine = reproduction.Step, ExitCode = 0, Duration = TimeSpan.Zero, OutputTail = "installed after the fix" });
+            }
+            else if (reproduction is not null && head is null)
+            {
+                // The install failed at the head, so the failed step could not run there; after the fix it must pass.
+                var (after, afterStep) = await reproducer.RunAsync(workspace.Directory, readOnly, reproduction, settings.ValidationTimeout, cancellationToken);
+                steps.Add(afterStep);
+                if (!after.Succeeded)
+                {
+                    return result(after.TimedOut ? ExecutionOutcome.TimedOut : ExecutionOutcome.ValidationFailed, FailureSummary(afterStep), null);
+                }
+            }
+        }
+
         if (patch is not null && head is not null && reproduction is not null)
         {
             // The same step must now pass, and every validation step that passed at the head must still pass.
@@ -230,6 +284,20 @@ public sealed partial class ExecutionPipeline(
         return report.Passed
             ? result(ExecutionOutcome.Validated, null, patch.Diff)
             : result(report.TimedOut ? ExecutionOutcome.TimedOut : ExecutionOutcome.ValidationFailed, FailureSummary(report.Steps[^1]), null);
+    }
+
+    /// <summary>
+    /// The fresh setup after a dependency fix: the first setup's profile is released, the lockfiles of the changed
+    /// manifests are regenerated (<see cref="SetupDetector.LockfileRefresh"/>), then the same install steps run again.
+    /// The result holds the working copy's profile for the commands after it.
+    /// </summary>
+    private async Task<SetupResult> RefreshDependenciesAsync(
+        ExecuteCommand command, AgenticYaml config, Workspace workspace, IReadOnlyList<string> readOnly, ReproductionPlan? reproduction, Patch patch, SetupResult first, CancellationToken cancellationToken)
+    {
+        first.Dispose();
+        var prepare = SetupDetector.LockfileRefresh(workspace.Directory, patch.Files.Select(f => f.Path));
+        LogRefreshing(logger, command.ExecutionId, prepare.Count);
+        return await setup.RunAsync(SetupRequestFor(command, config, workspace.Directory, readOnly, reproduction) with { Prepare = prepare }, cancellationToken);
     }
 
     /// <summary>
@@ -386,4 +454,10 @@ public sealed partial class ExecutionPipeline(
 
     [LoggerMessage(5, LogLevel.Information, "Execution {ExecutionId}: environment differs from CI: {Reason}")]
     private static partial void LogEnvironmentDiffers(ILogger logger, Guid executionId, string reason);
+
+    [LoggerMessage(6, LogLevel.Information, "Execution {ExecutionId}: the dependencies failed to install at the head as in CI (a dependency failure reproduced)")]
+    private static partial void LogDependencyReproduced(ILogger logger, Guid executionId);
+
+    [LoggerMessage(7, LogLevel.Information, "Execution {ExecutionId}: dependency fix: fresh setup with {Lockfiles} lockfile refresh step(s)")]
+    private static partial void LogRefreshing(ILogger logger, Guid executionId, int lockfiles);
 }

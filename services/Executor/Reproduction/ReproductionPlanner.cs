@@ -18,7 +18,14 @@ public sealed record ReproductionPlan(
     string WorkingDirectory,
     IReadOnlyList<KeyValuePair<string, string>> Environment,
     IReadOnlyList<SetupStep> Setup,
-    IReadOnlyList<string> Notes);
+    IReadOnlyList<string> Notes)
+{
+    /// <summary>
+    /// The failed step only installs (<c>npm ci</c>, <c>dotnet restore</c>, ...): its commands are the last of
+    /// <see cref="Setup"/>, run with the registries reachable, and the reproduction is whether setup succeeds.
+    /// </summary>
+    public bool FailedStepInstalls { get; init; }
+}
 
 public enum PlanningStatus
 {
@@ -153,7 +160,16 @@ public static partial class ReproductionPlanner
             setup.AddRange(installs.Select(argv => new SetupStep(earlier.DisplayName, argv, earlierDirectory, environment)));
         }
 
-        return PlanningResult.Planned(new ReproductionPlan(stepName, script, shell, extension, directory, context.Environment, setup, notes));
+        // A failed install step (e.g. `npm ci` on a version that does not exist) needs the registries: it runs as the last
+        // setup step, where the egress proxy reaches them, and never in the network-less sandbox of the other steps.
+        var failedInstalls = InstallCommands(script);
+        if (failedInstalls is not null)
+        {
+            var stepEnvironment = context.Environment.ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal);
+            setup.AddRange(failedInstalls.Select(argv => new SetupStep(step.DisplayName, argv, directory, stepEnvironment)));
+        }
+
+        return PlanningResult.Planned(new ReproductionPlan(stepName, script, shell, extension, directory, context.Environment, setup, notes) { FailedStepInstalls = failedInstalls is not null });
     }
 
     /// <summary>The job whose display name is <paramref name="jobName"/>, and the matrix combination that name stands for.</summary>

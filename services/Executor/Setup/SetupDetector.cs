@@ -5,15 +5,15 @@ namespace Agentic.Executor.Setup;
 /// <summary>
 /// The install commands a repository needs when neither its CI job nor <c>.github/agentic.yml</c> says: per ecosystem
 /// found at the root, with the package managers' reproducible modes (lockfile only) and their lifecycle scripts off
-/// unless the repository allows them.
+/// unless the repository allows them. pnpm and yarn are not part of Node.js: a machine without them fails setup with
+/// "the package manager pnpm is not installed here" rather than skipping the install.
 /// </summary>
 public static class SetupDetector
 {
     public const string VirtualEnvironment = ".venv";
 
-    public static IReadOnlyList<SetupStep> Detect(string workspace, bool allowLifecycleScripts, Func<string, bool>? programExists = null)
+    public static IReadOnlyList<SetupStep> Detect(string workspace, bool allowLifecycleScripts)
     {
-        programExists ??= ProgramExists;
         var steps = new List<SetupStep>();
         var none = new Dictionary<string, string>();
         bool Has(string file) => File.Exists(Path.Combine(workspace, file));
@@ -27,12 +27,13 @@ public static class SetupDetector
         {
             steps.Add(new("npm ci", ["npm", "ci", .. Scripts("--ignore-scripts"), "--no-audit", "--no-fund"], ".", none));
         }
-        else if (Has("pnpm-lock.yaml") && programExists("pnpm"))
+        else if (Has("pnpm-lock.yaml"))
         {
             steps.Add(new("pnpm install", ["pnpm", "install", "--frozen-lockfile", .. Scripts("--ignore-scripts")], ".", none));
         }
-        else if (Has("yarn.lock") && programExists("yarn"))
+        else if (Has("yarn.lock"))
         {
+            // Named even when the machine lacks the package manager: setup then fails saying so (SetupPhase.MissingProgram).
             // Yarn 2+ (a .yarnrc.yml) turns scripts off through YARN_ENABLE_SCRIPTS; classic has the flag.
             steps.Add(Has(".yarnrc.yml")
                 ? new("yarn install", ["yarn", "install", "--immutable"], ".", none)
@@ -51,6 +52,40 @@ public static class SetupDetector
             steps.Add(Has("requirements.txt")
                 ? new("pip install", [pip, "install", "-r", "requirements.txt"], ".", none)
                 : new("pip install", [pip, "install", "."], ".", none));
+        }
+
+        return steps;
+    }
+
+    /// <summary>
+    /// After a dependency fix changed manifests (<paramref name="changedPaths"/>, relative): the commands that bring each
+    /// changed <c>package.json</c>'s lockfile in line with it, resolving through the registries (npm <c>install
+    /// --package-lock-only</c>, pnpm <c>install --lockfile-only</c>, yarn 2+ <c>install --mode=update-lockfile</c>),
+    /// scripts off. Yarn classic has no lockfile-only mode, and NuGet and pip re-resolve from the manifest in their
+    /// ordinary install: none is needed there.
+    /// </summary>
+    public static IReadOnlyList<SetupStep> LockfileRefresh(string workspace, IEnumerable<string> changedPaths, Func<string, bool>? programExists = null)
+    {
+        ArgumentNullException.ThrowIfNull(changedPaths);
+        programExists ??= ProgramExists;
+        var steps = new List<SetupStep>();
+        var none = new Dictionary<string, string>();
+        foreach (var path in changedPaths.Where(p => p == "package.json" || p.EndsWith("/package.json", StringComparison.Ordinal)).Distinct(StringComparer.Ordinal))
+        {
+            var folder = path.Length > "package.json".Length ? path[..^"/package.json".Length] : ".";
+            bool Has(string file) => File.Exists(Path.Combine(workspace, folder, file));
+            if (Has("package-lock.json") || Has("npm-shrinkwrap.json"))
+            {
+                steps.Add(new("refresh the lockfile", ["npm", "install", "--package-lock-only", "--ignore-scripts", "--no-audit", "--no-fund"], folder, none));
+            }
+            else if (Has("pnpm-lock.yaml"))
+            {
+                steps.Add(new("refresh the lockfile", ["pnpm", "install", "--lockfile-only", "--ignore-scripts"], folder, none));
+            }
+            else if (Has("yarn.lock") && Has(".yarnrc.yml") && programExists("yarn"))
+            {
+                steps.Add(new("refresh the lockfile", ["yarn", "install", "--mode=update-lockfile"], folder, none));
+            }
         }
 
         return steps;

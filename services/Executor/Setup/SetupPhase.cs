@@ -4,6 +4,7 @@ using System.Text;
 using Agentic.Contracts.Execution;
 using Agentic.Executor.Egress;
 using Agentic.Executor.Options;
+using Agentic.Executor.Reproduction;
 using Agentic.Executor.Sandbox;
 using Agentic.Git;
 using Microsoft.Extensions.Options;
@@ -21,6 +22,9 @@ public sealed record SetupRequest
 
     /// <summary>The steps to run (the CI job's install steps, or <c>.github/agentic.yml</c> <c>setup</c>); null: detected.</summary>
     public IReadOnlyList<SetupStep>? Steps { get; init; }
+
+    /// <summary>Run before <see cref="Steps"/>, with the same network: e.g. a lockfile regenerated from a changed manifest.</summary>
+    public IReadOnlyList<SetupStep> Prepare { get; init; } = [];
 
     public bool AllowLifecycleScripts { get; init; }
 
@@ -66,6 +70,7 @@ public sealed partial class SetupPhase(
     RepositoryCaches caches,
     EgressProxy proxy,
     GitCli git,
+    ToolchainProbe toolchains,
     IOptions<ExecutorOptions> options,
     ILogger<SetupPhase> logger)
 {
@@ -77,7 +82,8 @@ public sealed partial class SetupPhase(
     {
         ArgumentNullException.ThrowIfNull(request);
         var repositoryCaches = caches.For(request.Repository);
-        var steps = request.Steps ?? SetupDetector.Detect(request.Workspace, request.AllowLifecycleScripts);
+        IReadOnlyList<SetupStep> steps = [.. request.Prepare, .. request.Steps ?? SetupDetector.Detect(request.Workspace, request.AllowLifecycleScripts)];
+        var installed = await toolchains.GetAsync(cancellationToken);
         var timeout = request.StepTimeout ?? options.Value.Setup.StepTimeout;
         var reported = new List<ValidationStep>();
         var tunnels = new List<EgressTunnel>();
@@ -102,7 +108,12 @@ public sealed partial class SetupPhase(
                     return Failed($"setup step '{step.Name}': {variable}");
                 }
 
-                var nodeModules = NodeModulesKey(step, directory.Host, request.AllowLifecycleScripts);
+                if (MissingProgram(step.Arguments[0]) is { } missing)
+                {
+                    return Failed($"setup failed: {missing}, so `{RepositoryConfig.CommandLine.Join(step.Arguments)}` cannot run (no change was tried)");
+                }
+
+                var nodeModules = NodeModulesKey(step, directory.Host, request.AllowLifecycleScripts, installed);
                 var target = Path.Combine(directory.Host, "node_modules");
                 if (nodeModules is not null && await caches.TryRestoreNodeModulesAsync(request.Repository, nodeModules, target, cancellationToken))
                 {
@@ -279,11 +290,14 @@ public sealed partial class SetupPhase(
 
     /// <summary>
     /// The key of the <c>node_modules</c> this step installs, when it is a package manager's install from a lockfile in
-    /// its folder: the lockfile's bytes, the command and whether scripts ran. Null otherwise.
+    /// its folder: the lockfile's bytes, the command, whether scripts ran, and the machine's toolchain versions (node's
+    /// above all: native modules are built for one node ABI; the .NET SDK's and python's, which install scripts and
+    /// node-gyp may use). Null otherwise, and for a step that only writes the lockfile.
     /// </summary>
-    internal static string? NodeModulesKey(SetupStep step, string directory, bool allowLifecycleScripts)
+    public static string? NodeModulesKey(SetupStep step, string directory, bool allowLifecycleScripts, InstalledToolchains toolchains)
     {
-        if (step.Arguments.Count < 2 || step.Arguments[0] is not ("npm" or "pnpm" or "yarn") || step.Arguments[1] is not ("ci" or "install" or "i"))
+        if (step.Arguments.Count < 2 || step.Arguments[0] is not ("npm" or "pnpm" or "yarn") || step.Arguments[1] is not ("ci" or "install" or "i")
+            || step.Arguments.Any(a => a is "--package-lock-only" or "--lockfile-only" or "--mode=update-lockfile"))
         {
             return null;
         }
@@ -294,7 +308,33 @@ public sealed partial class SetupPhase(
             return null;
         }
 
-        return RepositoryCaches.Key(File.ReadAllBytes(lockfile), [.. step.Arguments, Path.GetFileName(lockfile), allowLifecycleScripts ? "scripts" : "no-scripts", .. step.Environment.OrderBy(e => e.Key, StringComparer.Ordinal).Select(e => $"{e.Key}={e.Value}")]);
+        return RepositoryCaches.Key(File.ReadAllBytes(lockfile),
+        [
+            .. step.Arguments, Path.GetFileName(lockfile), allowLifecycleScripts ? "scripts" : "no-scripts",
+            .. step.Environment.OrderBy(e => e.Key, StringComparer.Ordinal).Select(e => $"{e.Key}={e.Value}"),
+            "node=" + string.Join(',', toolchains.Node), "dotnet=" + string.Join(',', toolchains.Dotnet), "python=" + string.Join(',', toolchains.Python),
+        ]);
+    }
+
+    /// <summary>
+    /// Why <paramref name="program"/> (a bare command name) cannot run here, or null: not on the sandbox's path. pnpm and
+    /// yarn are named as the package managers they are, with how the Executor's machine gets them.
+    /// </summary>
+    public static string? MissingProgram(string program, Func<string, bool>? programExists = null)
+    {
+        ArgumentNullException.ThrowIfNull(program);
+        programExists ??= SetupDetector.ProgramExists;
+        if (program.Contains('/', StringComparison.Ordinal) || programExists(program))
+        {
+            return null;
+        }
+
+        return program switch
+        {
+            "pnpm" => "the package manager pnpm is not installed on this machine (the repository uses pnpm; install it where the Executor runs: npm install -g pnpm)",
+            "yarn" => "the package manager yarn is not installed on this machine (the repository uses yarn; install it where the Executor runs: npm install -g yarn)",
+            _ => $"{program} is not installed on this machine",
+        };
     }
 
     internal sealed record StepDirectory(string Relative, string Host);

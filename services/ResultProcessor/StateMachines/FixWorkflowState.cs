@@ -73,6 +73,9 @@ public sealed class FixWorkflowState : SagaStateMachineInstance, ISagaVersion
     /// <summary>The codes that tool reported (e.g. IDE0055), passed on to the dispatcher.</summary>
     public List<string> Codes { get; set; } = [];
 
+    /// <summary>For a dependency failure: the packages that could not be resolved (untrusted names), passed on to the dispatcher.</summary>
+    public List<string> Packages { get; set; } = [];
+
     /// <summary>The rules-only triage was requested alongside the configuration (every workflow started since it existed).</summary>
     public bool TriageRequested { get; set; }
 

@@ -370,6 +370,7 @@ public sealed class FixWorkflowStateMachine : MassTransitStateMachine<FixWorkflo
         saga.Job = verdict.Job ?? saga.Job;
         saga.Tool = verdict.Tool;
         saga.Codes = [.. verdict.Codes];
+        saga.Packages = [.. verdict.Packages];
         saga.CostUsd += verdict.Usage.CostUsd;
         saga.NeedsLlm = verdict.NeedsLlm;
         saga.Triaged = true;
@@ -450,6 +451,7 @@ public sealed class FixWorkflowStateMachine : MassTransitStateMachine<FixWorkflo
         Files = saga.Files,
         Tool = saga.Tool,
         Codes = saga.Codes,
+        Packages = saga.Packages,
         Attempt = saga.Attempts,
         PreviousFailure = saga.LastFailure,
         AllowPaths = saga.AllowPaths,

@@ -21,12 +21,20 @@ public sealed record CheckFailureAnalyzed
 
     /// <summary>
     /// For a format or lint failure, the tool whose findings or signal classified it (e.g. <c>prettier</c>, <c>eslint</c>,
-    /// <c>xo</c>, <c>msbuild</c> for dotnet format and analyzer ids); null when none was recognised.
+    /// <c>xo</c>, <c>msbuild</c> for dotnet format and analyzer ids); for a dependency failure the package manager
+    /// (<c>npm</c>, <c>nuget</c>, <c>pip</c>); null when none was recognised.
     /// </summary>
     public string? Tool { get; init; }
 
     /// <summary>The diagnostic ids or rules that tool reported (e.g. <c>IDE0055</c>, <c>CA1822</c>, <c>prefer-const</c>); empty when none.</summary>
     public IReadOnlyList<string> Codes { get; init; } = [];
+
+    /// <summary>
+    /// For a dependency failure (<see cref="Tool"/> is then the package manager: <c>npm</c>, <c>nuget</c>, <c>pip</c>):
+    /// the packages it could not resolve, as the log names them (untrusted; checked against the ecosystem's grammar
+    /// before any use). Empty otherwise, and on a re-published stored verdict.
+    /// </summary>
+    public IReadOnlyList<string> Packages { get; init; } = [];
     public required LlmUsage Usage { get; init; }
 
     /// <summary>

@@ -18,6 +18,9 @@ public sealed record DispatchCommand
 
     /// <summary>The diagnostic ids or rules the tool reported (<see cref="Analysis.CheckFailureAnalyzed.Codes"/>), e.g. to pick dotnet format's mode.</summary>
     public IReadOnlyList<string> Codes { get; init; } = [];
+
+    /// <summary>For a dependency failure: the packages the package manager could not resolve (<see cref="Analysis.CheckFailureAnalyzed.Packages"/>, untrusted).</summary>
+    public IReadOnlyList<string> Packages { get; init; } = [];
     public required int Attempt { get; init; }
 
     /// <summary>Why the previous attempt failed, fed back to the next one.</summary>

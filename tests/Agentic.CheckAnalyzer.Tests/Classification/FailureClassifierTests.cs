@@ -68,15 +68,28 @@ public sealed class FailureClassifierTests
         Assert.That(result.Files, Is.EqualTo(new List<string> { "tests/test_invoice.py", "tests/test_tax.py" }));
     }
 
-    [TestCase("nuget-restore.log")]
-    [TestCase("npm-404.log")]
-    [TestCase("python-module.log")]
-    public async Task Should_classify_dependency_and_escalate_when_a_package_is_missing(string fixture)
+    [TestCase("nuget-restore.log", "nuget", "Contoso.Payments")]
+    [TestCase("npm-404.log", "npm", "@acme/left-padd")]
+    public async Task Should_offer_an_llm_edit_with_the_package_manager_and_the_package_when_a_package_does_not_resolve(string fixture, string tool, string package)
     {
         var result = await ClassifyAsync(fixture, llm: true);
+        var withoutModel = await ClassifyAsync(fixture, llm: false);
+
+        Assert.That(result.Category, Is.EqualTo(FailureCategory.Dependency));
+        Assert.That(result.Strategy, Is.EqualTo(FixStrategy.LlmEdit));
+        Assert.That(result.Tool, Is.EqualTo(tool));
+        Assert.That(result.Packages, Is.EqualTo(new[] { package }));
+        Assert.That(withoutModel.Strategy, Is.EqualTo(FixStrategy.Escalate));
+    }
+
+    [Test]
+    public async Task Should_classify_dependency_and_escalate_when_only_a_missing_module_is_seen()
+    {
+        var result = await ClassifyAsync("python-module.log", llm: true);
 
         Assert.That(result.Category, Is.EqualTo(FailureCategory.Dependency));
         Assert.That(result.Strategy, Is.EqualTo(FixStrategy.Escalate));
+        Assert.That(result.Packages, Is.Empty);
     }
 
     [TestCase("runner-lost.log", "runner-shutdown")]

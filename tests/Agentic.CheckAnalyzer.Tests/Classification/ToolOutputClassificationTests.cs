@@ -40,20 +40,22 @@ public sealed class ToolOutputClassificationTests
         Assert.That(result.Files, Does.Contain("test/cart.test.js"));
     }
 
-    [TestCase("npm-etarget.log", "npm", "left-pad@99.99.99")]
-    [TestCase("npm-eresolve.log", "npm", "react-dom@17.0.2")]
-    [TestCase("npm-e404.log", "npm", "@acme-nonexistent-zz/left-padd")]
-    [TestCase("nuget-nu1102.log", "nuget", "Newtonsoft.Json with version (>= 99.0.0)")]
-    [TestCase("nuget-restore.log", "nuget", "Contoso.Payments")]
-    [TestCase("pip-no-version.log", "pip", "invoicekit==99.0.0")]
-    public async Task Should_classify_dependency_naming_the_package_when_a_version_cannot_be_resolved(string fixture, string tool, string package)
+    [TestCase("npm-etarget.log", "npm", "left-pad@99.99.99", "left-pad")]
+    [TestCase("npm-eresolve.log", "npm", "react-dom@17.0.2", null)]
+    [TestCase("npm-e404.log", "npm", "@acme-nonexistent-zz/left-padd", "@acme-nonexistent-zz/left-padd")]
+    [TestCase("nuget-nu1102.log", "nuget", "Newtonsoft.Json with version (>= 99.0.0)", "Newtonsoft.Json")]
+    [TestCase("nuget-restore.log", "nuget", "Contoso.Payments", "Contoso.Payments")]
+    [TestCase("pip-no-version.log", "pip", "invoicekit==99.0.0", "invoicekit")]
+    public async Task Should_classify_dependency_naming_the_package_when_a_version_cannot_be_resolved(string fixture, string tool, string rootCause, string? package)
     {
         var result = await ClassifyAsync(fixture, llm: true);
 
         Assert.That(result.Category, Is.EqualTo(FailureCategory.Dependency));
-        Assert.That(result.Strategy, Is.EqualTo(FixStrategy.Escalate));
+        Assert.That(result.Strategy, Is.EqualTo(FixStrategy.LlmEdit), "a manifest edit to a version that exists, proposed with the registry's versions");
         Assert.That(result.Rule, Is.EqualTo($"{tool}-findings"));
-        Assert.That(result.RootCause, Does.Contain(package));
+        Assert.That(result.RootCause, Does.Contain(rootCause));
+        Assert.That(result.Tool, Is.EqualTo(tool));
+        Assert.That(result.Packages, Is.EqualTo(package is null ? Array.Empty<string>() : new[] { package }));
     }
 
     [TestCase("node-test-tap.log", "tap", "test/cart.test.js")]

@@ -1,6 +1,7 @@
 using Agentic.CommandDispatcher.Consumers;
 using Agentic.CommandDispatcher.Editing;
 using Agentic.CommandDispatcher.Options;
+using Agentic.CommandDispatcher.Registries;
 using Agentic.CommandDispatcher.Tests.Infrastructure;
 using Agentic.Contracts.Common;
 using Agentic.Contracts.Dispatch;
@@ -210,6 +211,8 @@ public sealed class DispatchCommandConsumerTests
             .AddSingleton(_llm)
             .AddSingleton<IRepositoryFileSource>(files)
             .AddSingleton(Microsoft.Extensions.Options.Options.Create(new LlmEditOptions()))
+            .AddSingleton(Microsoft.Extensions.Options.Options.Create(new RegistryOptions()))
+            .AddSingleton(new PackageRegistry(new HttpClient(), Microsoft.Extensions.Options.Options.Create(new RegistryOptions())))
             .AddSingleton<LlmEditProposer>()
             .AddSingleton<DispatchesInFlight>()
             .AddMassTransitTestHarness(bus => bus.AddConsumer<DispatchCommandConsumer>())

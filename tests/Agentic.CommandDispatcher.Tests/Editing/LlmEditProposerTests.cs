@@ -1,10 +1,12 @@
 using System.Text.RegularExpressions;
 using Agentic.CommandDispatcher.Editing;
 using Agentic.CommandDispatcher.Options;
+using Agentic.CommandDispatcher.Registries;
 using Agentic.CommandDispatcher.Tests.Infrastructure;
 using Agentic.Contracts.Common;
 using Agentic.Contracts.Dispatch;
 using Agentic.Llm;
+using Agentic.StandIns.Registries;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -18,6 +20,7 @@ public sealed class LlmEditProposerTests
     private ScriptedChatClient _model = null!;
     private InMemoryFileSource _files = null!;
     private LlmChatClientProvider _provider = null!;
+    private readonly HttpClient _http = new();
 
     [SetUp]
     public void CreateModel()
@@ -37,6 +40,9 @@ public sealed class LlmEditProposerTests
             OutputCostPer1KTokens = 0.6m,
         });
     }
+
+    [OneTimeTearDown]
+    public void DisposeHttp() => _http.Dispose();
 
     [TearDown]
     public void DisposeModel()
@@ -237,7 +243,8 @@ public sealed class LlmEditProposerTests
     public void Should_refuse_to_propose_when_no_provider_is_configured()
     {
         using var none = new LlmChatClientProvider(client: null, "gpt-test");
-        var proposer = new LlmEditProposer(none, _files, Microsoft.Extensions.Options.Options.Create(new LlmEditOptions()), NullLogger<LlmEditProposer>.Instance);
+        using var http = new HttpClient();
+        var proposer = new LlmEditProposer(none, _files, Registry(http), Microsoft.Extensions.Options.Options.Create(new LlmEditOptions()), Microsoft.Extensions.Options.Options.Create(new RegistryOptions()), NullLogger<LlmEditProposer>.Instance);
 
         Assert.That(proposer.IsEnabled, Is.False);
         Assert.That(async () => await proposer.ProposeAsync(Requests.Dispatch(), CancellationToken.None), Throws.InvalidOperationException.With.Message.EqualTo("No LLM provider is configured."));
@@ -448,8 +455,67 @@ public sealed class LlmEditProposerTests
         Assert.That(_files.Requested, Is.EqualTo(new[] { "src/Shop/Missing.cs", Diffs.CartPath }));
     }
 
-    private LlmEditProposer Proposer(LlmEditOptions? settings = null, IRepositoryFileSource? files = null) =>
-        new(_provider, files ?? _files, Microsoft.Extensions.Options.Options.Create(settings ?? new LlmEditOptions()), NullLogger<LlmEditProposer>.Instance);
+    // ---- Dependency failures
+
+    [Test]
+    public async Task Should_show_the_manifest_and_the_versions_the_registry_has_when_a_package_version_does_not_exist()
+    {
+        await using var registry = new PackageRegistryStandIn();
+        await registry.StartAsync();
+        var files = new InMemoryFileSource(new Dictionary<string, string> { ["package.json"] = NpmManifest("9.9.9") });
+        _model.Reply(NpmFix);
+        var request = Requests.Dispatch(category: FailureCategory.Dependency, files: []) with
+        {
+            Tool = "npm",
+            Packages = ["is-odd"],
+            DependencyFix = true,
+            RootCause = "1 unresolvable package(s); first: [npm] ETARGET: No matching version found for is-odd@9.9.9",
+        };
+
+        var proposal = await Proposer(files: files, registry: Registry(_http, registry)).ProposeAsync(request, CancellationToken.None);
+
+        var prompt = _model.Calls.Single().Messages[^1].Text;
+        Assert.Multiple(() =>
+        {
+            Assert.That(proposal.Rejection, Is.Null);
+            Assert.That(proposal.Diff, Is.EqualTo(NpmFix));
+            Assert.That(Sections(prompt, "file-path"), Is.EqualTo(new[] { "package.json\n" }));
+            Assert.That(Sections(prompt, "registry-versions"), Is.EqualTo(new[] { "npm is-odd: 0.1.0, 0.1.1, 0.1.2, 1.0.0, 2.0.0, 3.0.0, 3.0.1; latest: 3.0.1\n" }));
+            Assert.That(_model.Calls.Single().Messages[0].Text, Does.Contain("do not edit lockfiles"));
+            Assert.That(registry.Requests, Is.EqualTo(new[] { "/npm/is-odd" }));
+        });
+    }
+
+    [Test]
+    public async Task Should_not_ask_the_registry_and_say_so_when_the_logged_package_name_is_not_a_valid_name()
+    {
+        await using var registry = new PackageRegistryStandIn();
+        await registry.StartAsync();
+        var files = new InMemoryFileSource(new Dictionary<string, string> { ["package.json"] = NpmManifest("9.9.9") });
+        _model.Reply(NpmFix);
+        var request = Requests.Dispatch(category: FailureCategory.Dependency, files: []) with { Tool = "npm", Packages = ["../../admin?x=1", "is-odd"] };
+
+        await Proposer(files: files, registry: Registry(_http, registry)).ProposeAsync(request, CancellationToken.None);
+
+        var versions = Sections(_model.Calls.Single().Messages[^1].Text, "registry-versions");
+        Assert.That(versions[0], Is.EqualTo("npm ../../admin?x=1: is not a valid package name\n"));
+        Assert.That(registry.Requests, Is.EqualTo(new[] { "/npm/is-odd" }), "only the valid name reached the registry");
+    }
+
+    private const string NpmFix = "diff --git a/package.json b/package.json\n--- a/package.json\n+++ b/package.json\n@@ -3,5 +3,5 @@\n   \"version\": \"1.0.0\",\n   \"private\": true,\n   \"dependencies\": {\n-    \"is-odd\": \"9.9.9\"\n+    \"is-odd\": \"3.0.1\"\n   }\n";
+
+    private static string NpmManifest(string version) =>
+        $"{{\n  \"name\": \"probe\",\n  \"version\": \"1.0.0\",\n  \"private\": true,\n  \"dependencies\": {{\n    \"is-odd\": \"{version}\"\n  }}\n}}\n";
+
+    private LlmEditProposer Proposer(LlmEditOptions? settings = null, IRepositoryFileSource? files = null, PackageRegistry? registry = null) =>
+        new(_provider, files ?? _files, registry ?? Registry(_http), Microsoft.Extensions.Options.Options.Create(settings ?? new LlmEditOptions()),
+            Microsoft.Extensions.Options.Options.Create(new RegistryOptions()), NullLogger<LlmEditProposer>.Instance);
+
+    /// <summary>A registry client aimed at <paramref name="standIn"/>, or (none) at an address nothing answers on.</summary>
+    private static PackageRegistry Registry(HttpClient http, PackageRegistryStandIn? standIn = null) =>
+        new(http, Microsoft.Extensions.Options.Options.Create(standIn is null
+            ? new RegistryOptions { Npm = new Uri("http://127.0.0.1:9/"), NuGet = new Uri("http://127.0.0.1:9/"), PyPi = new Uri("http://127.0.0.1:9/"), Timeout = TimeSpan.FromSeconds(2) }
+            : new RegistryOptions { Npm = standIn.NpmUri, NuGet = standIn.NuGetUri, PyPi = standIn.PyPiUri }));
 
     /// <summary>The contents of the prompt's data sections of <paramref name="kind"/>, each between its nonce-tagged delimiters.</summary>
     private static List<string> Sections(string prompt, string kind) =>

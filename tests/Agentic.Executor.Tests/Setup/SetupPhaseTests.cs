@@ -48,6 +48,63 @@ public sealed class SetupPhaseTests
         return workspace;
     }
 
+    private string PnpmWorkspace()
+    {
+        var workspace = NewWorkspace();
+        foreach (var file in Directory.EnumerateFiles(Path.Combine(TestContext.CurrentContext.TestDirectory, "Setup", "Fixtures", "pnpm")))
+        {
+            File.Copy(file, Path.Combine(workspace, Path.GetFileName(file)));
+        }
+
+        return workspace;
+    }
+
+    [Test]
+    public async Task Should_install_a_pnpm_repository_with_the_real_pnpm_through_the_proxy_then_install_nothing_on_the_same_lockfile()
+    {
+        Assert.That(SetupDetector.ProgramExists("pnpm"), Is.True, "pnpm is installed by tests/run.sh (npm install -g pnpm)");
+        var repository = NewRepository();
+        var first = PnpmWorkspace();
+        var second = PnpmWorkspace();
+
+        using var cold = await Setup.RunAsync(new SetupRequest { Workspace = first, Repository = repository }, CancellationToken.None);
+        using var warm = await Setup.RunAsync(new SetupRequest { Workspace = second, Repository = repository }, CancellationToken.None);
+        var run = await _harness.Services.GetRequiredService<SandboxRunner>().RunAsync(new SandboxRequest
+        {
+            Workspace = second,
+            Arguments = ["node", "-e", "if (!require('is-odd')(3)) process.exit(1); console.log('is-odd from pnpm')"],
+            Timeout = TimeSpan.FromSeconds(60),
+        }, CancellationToken.None);
+
+        Assert.That(cold.Succeeded, Is.True, cold.Error + string.Join("\n", cold.Steps.Select(s => s.OutputTail)));
+        Assert.That(cold.Steps.Single().CommandLine, Is.EqualTo("pnpm install --frozen-lockfile --ignore-scripts"));
+        Assert.That(cold.Tunnels, Is.Not.Empty);
+        Assert.That(cold.Tunnels, Has.All.Matches<EgressTunnel>(t => t.Allowed && t.Host == "registry.npmjs.org"));
+        Assert.That(warm.Succeeded, Is.True, warm.Error);
+        Assert.That(warm.Tunnels, Is.Empty, "the second setup on the same pnpm lockfile reaches no registry");
+        Assert.That(run.ExitCode, Is.Zero, run.OutputTail);
+        Assert.That(run.OutputTail, Does.Contain("is-odd from pnpm"), "the copied node_modules (pnpm's symbolic links) resolves offline");
+    }
+
+    [TestCase("pnpm", "the package manager pnpm is not installed on this machine")]
+    [TestCase("yarn", "the package manager yarn is not installed on this machine")]
+    [TestCase("bun", "bun is not installed on this machine")]
+    public void Should_name_the_missing_package_manager_when_the_machine_lacks_it(string program, string message) =>
+        Assert.That(SetupPhase.MissingProgram(program, _ => false), Does.StartWith(message));
+
+    [Test]
+    public async Task Should_fail_setup_naming_the_missing_package_manager_when_a_step_needs_one_the_machine_lacks()
+    {
+        var workspace = NewWorkspace();
+        var step = new SetupStep("yarn berry", ["yarn-berry-not-installed", "install", "--immutable"], ".", new Dictionary<string, string>());
+
+        using var result = await Setup.RunAsync(new SetupRequest { Workspace = workspace, Repository = NewRepository(), Steps = [step] }, CancellationToken.None);
+
+        Assert.That(result.Succeeded, Is.False);
+        Assert.That(result.Error, Is.EqualTo("setup failed: yarn-berry-not-installed is not installed on this machine, so `yarn-berry-not-installed install --immutable` cannot run (no change was tried)"));
+        Assert.That(result.Tunnels, Is.Empty);
+    }
+
     private static string NewRepository() => "repo-" + Guid.NewGuid().ToString("N")[..12];
 
     [Test]

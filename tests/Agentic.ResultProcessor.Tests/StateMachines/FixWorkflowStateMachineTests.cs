@@ -171,6 +171,33 @@ public sealed class FixWorkflowStateMachineTests
         Assert.That(_harness.Published.Select<ExecuteCommand>(m => m.Context.Message.CorrelationId == id).Count(), Is.EqualTo(1), "the no-op ran once");
     }
 
+    [Test]
+    public async Task Should_dispatch_a_dependency_fix_with_the_package_manager_and_the_unresolved_packages()
+    {
+        var id = NewId.NextGuid();
+        await StartAsync(Detected(id));
+
+        await _harness.Bus.Publish(Analyzed(id, FixStrategy.LlmEdit) with
+        {
+            Category = FailureCategory.Dependency,
+            Tool = "npm",
+            Codes = ["ETARGET"],
+            Packages = ["is-odd"],
+            Files = [],
+        });
+
+        Assert.That(await PublishedCountAsync<DispatchCommand>(m => m.CorrelationId == id, 1), Is.True);
+        var dispatch = _harness.Published.Select<DispatchCommand>(m => m.Context.Message.CorrelationId == id).Single().Context.Message;
+        Assert.Multiple(() =>
+        {
+            Assert.That(dispatch.Strategy, Is.EqualTo(FixStrategy.LlmEdit));
+            Assert.That(dispatch.Category, Is.EqualTo(FailureCategory.Dependency));
+            Assert.That(dispatch.Tool, Is.EqualTo("npm"));
+            Assert.That(dispatch.Packages, Is.EqualTo(new[] { "is-odd" }), "the analysis' package names reach the dispatcher");
+            Assert.That(dispatch.DependencyFix, Is.True);
+        });
+    }
+
     [TestCase(FixStrategy.Deterministic, ExecutionOutcome.NoChange, FixStrategy.LlmEdit)]
     [TestCase(FixStrategy.Deterministic, ExecutionOutcome.ValidationFailed, FixStrategy.LlmEdit)]
     [TestCase(FixStrategy.Deterministic, ExecutionOutcome.TimedOut, FixStrategy.Deterministic)]

@@ -1,0 +1,44 @@
+using System.Diagnostics;
+using System.Text;
+
+namespace Agentic.IntegrationTests.Infrastructure;
+
+/// <summary>npm on the host, outside any sandbox: to make real logs and lockfiles for a test's repository, and to judge a pushed branch.</summary>
+public static class HostNpm
+{
+    /// <summary>
+    /// Runs npm on the host in a fresh folder holding <paramref name="files"/> (then <paramref name="then"/>, e.g. <c>test</c>); returns the
+    /// output, or the file <paramref name="read"/> afterwards. <paramref name="expectFailure"/>: the last command must fail, the others pass.
+    /// </summary>
+    public static async Task<string> RunAsync(IReadOnlyDictionary<string, string?> files, string[] arguments, string? read, bool expectFailure = false, string[]? then = null)
+    {
+        var folder = Directory.CreateTempSubdirectory("npm-host-").FullName;
+        try
+        {
+            foreach (var (path, content) in files)
+            {
+                Directory.CreateDirectory(Path.GetDirectoryName(Path.Combine(folder, path))!);
+                await File.WriteAllTextAsync(Path.Combine(folder, path), content);
+            }
+
+            var output = new StringBuilder();
+            var commands = then is null ? [arguments] : new[] { arguments, then };
+            foreach (var argv in commands)
+            {
+                var last = argv == commands[^1];
+                using var npm = Process.Start(new ProcessStartInfo("npm", argv) { WorkingDirectory = folder, RedirectStandardOutput = true, RedirectStandardError = true })!;
+                var stdout = npm.StandardOutput.ReadToEndAsync();
+                var stderr = npm.StandardError.ReadToEndAsync();
+                await npm.WaitForExitAsync();
+                output.Append(await stdout).Append(await stderr);
+                Assert.That(npm.ExitCode == 0, Is.EqualTo(!(expectFailure && last)), $"npm {string.Join(' ', argv)}:\n{output}");
+            }
+
+            return read is null ? output.ToString() : await File.ReadAllTextAsync(Path.Combine(folder, read));
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+}
