@@ -1,8 +1,5 @@
-using System.Text;
 using Agentic.IntegrationTests.Infrastructure;
-using Agentic.Notifier.Delivery;
 using Agentic.StandIns.GitHub;
-using Agentic.StandIns.Llm;
 using Agentic.StandIns.Registries;
 
 namespace Agentic.IntegrationTests.Workflows;
@@ -16,8 +13,7 @@ namespace Agentic.IntegrationTests.Workflows;
 /// diff, regenerates the lockfile and installs from the real registry, runs the test, and the fix is pushed. The pushed
 /// branch is then installed and tested again on the host, outside the sandbox.
 /// </summary>
-[NonParallelizable]
-public sealed class DependencyFixEndToEndTests
+public sealed class DependencyFixEndToEndTests : RealRepositoryTest
 {
     private const string Workflow = """
         name: CI
@@ -48,104 +44,65 @@ public sealed class DependencyFixEndToEndTests
 
         """;
 
-    private GitHubStandIn _gitHub = null!;
-    private OpenAiStandIn _llm = null!;
     private PackageRegistryStandIn _registry = null!;
-    private RunningSystem? _system;
 
     [SetUp]
-    public async Task Start()
+    public async Task StartRegistry()
     {
-        _gitHub = new GitHubStandIn();
-        await _gitHub.StartAsync();
-        _llm = new OpenAiStandIn { ApiKey = "sk-end-to-end" };
-        await _llm.StartAsync();
         _registry = new PackageRegistryStandIn();
         await _registry.StartAsync();
     }
 
     [TearDown]
-    public async Task Stop()
-    {
-        if (_system is not null)
-        {
-            await _system.DisposeAsync();
-        }
-
-        await _registry.DisposeAsync();
-        await _llm.DisposeAsync();
-        await _gitHub.DisposeAsync();
-    }
+    public async Task StopRegistry() => await _registry.DisposeAsync();
 
     [Test]
     public async Task Should_push_a_manifest_fix_to_an_existing_version_when_npm_ci_fails_with_etarget()
     {
-        var app = _gitHub.AddApp("agentic");
-        var installation = _gitHub.AddInstallation(app, "octo");
         var headFiles = new Dictionary<string, string?> { ["package.json"] = PackageJson("9.9.9"), ["package-lock.json"] = HandEditedLock };
-        var log = await RealNpmCiLogAsync(headFiles);
-        var repository = await _gitHub.CreateRepositoryAsync("octo", "odd", files: new Dictionary<string, string?>
+        var output = await HostNpm.RunAsync(headFiles, ["ci", "--ignore-scripts", "--no-audit", "--no-fund"], null, expectFailure: true);
+        var log = ActionsLog("npm ci", output, line => !line.Contains("A complete log of this run", StringComparison.Ordinal));
+        var files = new Dictionary<string, string?>
         {
             [".github/workflows/ci.yml"] = Workflow,
             ["test.js"] = Test,
             ["package.json"] = PackageJson("3.0.0"),
             ["package-lock.json"] = await HostNpm.RunAsync(new Dictionary<string, string?> { ["package.json"] = PackageJson("3.0.0") }, ["install", "--package-lock-only"], "package-lock.json"),
-        });
-        var head = await repository.CommitFilesAsync("feature", headFiles, "Bump is-odd", CancellationToken.None);
-        var pullRequest = repository.AddPullRequest("feature", "Bump is-odd", headSha: head);
-        var run = repository.AddWorkflowRun(new WorkflowRunSeed
+        };
+        var check = await AddFailedCheckAsync("odd", files, headFiles, "Bump is-odd", new JobSeed
         {
-            HeadSha = head,
-            HeadBranch = "feature",
-            Jobs = [new JobSeed
-            {
-                Name = "test",
-                Conclusion = "failure",
-                Log = log,
-                Steps = ["Set up job", "Run actions/checkout@v4", "Run npm ci", "Run npm test", "Complete job"],
-                FailedStep = "Run npm ci",
-            }],
+            Name = "test",
+            Conclusion = "failure",
+            Log = log,
+            Steps = ["Set up job", "Run actions/checkout@v4", "Run npm ci", "Run npm test", "Complete job"],
+            FailedStep = "Run npm ci",
         });
-        _llm.Enqueue("```diff\n" + ManifestDiff("9.9.9", "3.0.1") + "```\n");
-        _system = await RunningSystem.StartAsync(await TestEnvironment.CreateMigratedDatabaseAsync("dependency_fix"), _gitHub, app, new Dictionary<string, string?>
+        Llm.Enqueue("```diff\n" + ManifestDiff("9.9.9", "3.0.1") + "```\n");
+
+        var workflow = await RunToEndAsync(check, "dependency_fix", TimeSpan.FromMinutes(6), new Dictionary<string, string?>
         {
             ["FixWorkflow__MaxAttempts"] = "2",
-            ["Llm__Provider"] = "openai",
-            ["Llm__Endpoint"] = _llm.BaseUri.ToString(),
-            ["Llm__ApiKey"] = "sk-end-to-end",
-            ["Llm__Model"] = "gpt-standin",
             ["CommandDispatcher__Registries__Npm"] = _registry.NpmUri.ToString(),
         });
-
-        await _system.DeliverFailedCheckAsync(repository, installation.Id, pullRequest, run.Jobs.Single());
-
-        var workflow = await _system.WaitForFinishedAsync(repository, TimeSpan.FromMinutes(6));
-        var pushed = repository.ReadRef("refs/heads/feature");
-        var edits = _llm.Requests.Where(r => r.Messages.Count > 0 && r.Messages[0].Contains("You fix failed CI checks", StringComparison.Ordinal)).ToList();
-        var pushedFiles = new Dictionary<string, string?>();
-        foreach (var file in new[] { "package.json", "package-lock.json", "test.js" })
-        {
-            pushedFiles[file] = Encoding.UTF8.GetString((await repository.ReadFileAsync(pushed!, file, CancellationToken.None))!);
-        }
-
-        var comment = repository.IssueComments.SingleOrDefault(c => c.Body.Contains(GitHubReportDelivery.Marker(workflow.Id), StringComparison.Ordinal));
+        var edits = EditRequestsMade;
+        var pushedFiles = await ReadPushedAsync(check.Repository, "package.json", "package-lock.json", "test.js");
         Assert.Multiple(() =>
         {
             Assert.That(log, Does.Contain("npm error code ETARGET").And.Contain("No matching version found for is-odd@9.9.9"), "the log is the real npm ci's");
             Assert.That(workflow.Outcome, Is.EqualTo("pushed"), workflow.Summary);
             Assert.That(edits, Has.Count.EqualTo(1), "one edit request, and no LLM call for the analysis");
-            Assert.That(_llm.Requests, Has.Count.EqualTo(1));
+            Assert.That(Llm.Requests, Has.Count.EqualTo(1));
             Assert.That(edits[0].Messages[^1], Does.Contain("npm is-odd: 0.1.0, 0.1.1, 0.1.2, 1.0.0, 2.0.0, 3.0.0, 3.0.1; latest: 3.0.1"), "the prompt shows the versions the registry has");
             Assert.That(edits[0].Messages[^1], Does.Contain("\"is-odd\": \"9.9.9\""), "the prompt shows the manifest");
             Assert.That(_registry.Requests, Is.EqualTo(new[] { "/npm/is-odd" }));
             Assert.That(pushedFiles["package.json"], Is.EqualTo(PackageJson("3.0.1")));
             Assert.That(pushedFiles["package-lock.json"], Does.Contain("\"node_modules/is-odd\": {\n      \"version\": \"3.0.1\"").And.Contain("node_modules/is-number"), "the lockfile was regenerated");
-            Assert.That(comment?.Body, Does.Contain("fix pushed"));
+            Assert.That(Report(check.Repository, workflow), Does.Contain("fix pushed"));
         });
 
         // The pushed branch, judged outside our sandbox: a fresh npm ci from the real registry, then the test.
-        var output = await HostNpm.RunAsync(pushedFiles, ["ci", "--ignore-scripts", "--no-audit", "--no-fund"], null, then: ["test"]);
-        Assert.That(output, Does.Contain("odd ok"));
+        var judged = await HostNpm.RunAsync(pushedFiles, ["ci", "--ignore-scripts", "--no-audit", "--no-fund"], null, then: ["test"]);
+        Assert.That(judged, Does.Contain("odd ok"));
     }
 
     private static string PackageJson(string version) =>
@@ -165,14 +122,4 @@ public sealed class DependencyFixEndToEndTests
         "   }",
         " }",
         "");
-
-    /// <summary>The Actions log of the failed <c>npm ci</c> step: the real npm's output on <paramref name="files"/>, with the runner's timestamps and group header.</summary>
-    private static async Task<string> RealNpmCiLogAsync(IReadOnlyDictionary<string, string?> files)
-    {
-        var output = await HostNpm.RunAsync(files, ["ci", "--ignore-scripts", "--no-audit", "--no-fund"], null, expectFailure: true);
-        var lines = new List<string> { "##[group]Run npm ci", "npm ci", "shell: /usr/bin/bash -e {0}", "##[endgroup]" };
-        lines.AddRange(output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Where(l => !l.Contains("A complete log of this run", StringComparison.Ordinal)));
-        lines.Add("##[error]Process completed with exit code 1.");
-        return string.Join('\n', lines.Select((line, i) => $"2026-12-07T10:00:{i % 60:00}.0000000Z {line}")) + "\n";
-    }
 }

@@ -1,8 +1,5 @@
-using System.Text;
 using Agentic.IntegrationTests.Infrastructure;
-using Agentic.Notifier.Delivery;
 using Agentic.StandIns.GitHub;
-using Agentic.StandIns.Llm;
 
 namespace Agentic.IntegrationTests.Workflows;
 
@@ -14,8 +11,7 @@ namespace Agentic.IntegrationTests.Workflows;
 /// <c>eslint --fix</c> on the file the log names, validates with the same step and pushes. A model is configured and must
 /// not be asked.
 /// </summary>
-[NonParallelizable]
-public sealed class EslintEndToEndTests
+public sealed class EslintEndToEndTests : RealRepositoryTest
 {
     private const string Workflow = """
         name: CI
@@ -38,36 +34,9 @@ public sealed class EslintEndToEndTests
 
     private const string Unformatted = "export function total(items) {\n  let sum = 0;\n  let count = items.length;\n  for (const item of items) sum += item;\n  return sum / count;\n}\n";
 
-    private GitHubStandIn _gitHub = null!;
-    private OpenAiStandIn _llm = null!;
-    private RunningSystem? _system;
-
-    [SetUp]
-    public async Task Start()
-    {
-        _gitHub = new GitHubStandIn();
-        await _gitHub.StartAsync();
-        _llm = new OpenAiStandIn { ApiKey = "sk-end-to-end" };
-        await _llm.StartAsync();
-    }
-
-    [TearDown]
-    public async Task Stop()
-    {
-        if (_system is not null)
-        {
-            await _system.DisposeAsync();
-        }
-
-        await _llm.DisposeAsync();
-        await _gitHub.DisposeAsync();
-    }
-
     [Test]
     public async Task Should_fix_an_eslint_failure_with_the_repositorys_eslint_fix_and_no_llm_call_after_a_real_npm_ci()
     {
-        var app = _gitHub.AddApp("agentic");
-        var installation = _gitHub.AddInstallation(app, "octo");
         var lockfile = await HostNpm.RunAsync(new Dictionary<string, string?> { ["package.json"] = PackageJson }, ["install", "--package-lock-only"], "package-lock.json");
         var files = new Dictionary<string, string?>
         {
@@ -81,51 +50,24 @@ public sealed class EslintEndToEndTests
             ["ci", "--ignore-scripts", "--no-audit", "--no-fund"], null, expectFailure: true, then: ["exec", "--", "eslint", "src"]);
         var reported = checkOutput[checkOutput.IndexOf("/src/total.js", StringComparison.Ordinal)..];
         var log = ActionsLog("npx eslint src", "/home/runner/work/lint/lint" + reported);
-        var repository = await _gitHub.CreateRepositoryAsync("octo", "lint", files: files);
-        var head = await repository.CommitFilesAsync("feature", new Dictionary<string, string?> { ["src/total.js"] = Unformatted }, "Add a total", CancellationToken.None);
-        var pullRequest = repository.AddPullRequest("feature", "Add a total", headSha: head);
-        var run = repository.AddWorkflowRun(new WorkflowRunSeed
+        var check = await AddFailedCheckAsync("lint", files, new Dictionary<string, string?> { ["src/total.js"] = Unformatted }, "Add a total", new JobSeed
         {
-            HeadSha = head,
-            HeadBranch = "feature",
-            Jobs = [new JobSeed
-            {
-                Name = "lint",
-                Conclusion = "failure",
-                Log = log,
-                Steps = ["Set up job", "Run actions/checkout@v4", "Run npm ci", "Lint", "Complete job"],
-                FailedStep = "Lint",
-            }],
-        });
-        _system = await RunningSystem.StartAsync(await TestEnvironment.CreateMigratedDatabaseAsync("eslint_fix"), _gitHub, app, new Dictionary<string, string?>
-        {
-            ["Llm__Provider"] = "openai",
-            ["Llm__Endpoint"] = _llm.BaseUri.ToString(),
-            ["Llm__ApiKey"] = "sk-end-to-end",
-            ["Llm__Model"] = "gpt-standin",
+            Name = "lint",
+            Conclusion = "failure",
+            Log = log,
+            Steps = ["Set up job", "Run actions/checkout@v4", "Run npm ci", "Lint", "Complete job"],
+            FailedStep = "Lint",
         });
 
-        await _system.DeliverFailedCheckAsync(repository, installation.Id, pullRequest, run.Jobs.Single());
-
-        var workflow = await _system.WaitForFinishedAsync(repository, TimeSpan.FromMinutes(6));
-        var pushed = repository.ReadRef("refs/heads/feature");
-        var total = Encoding.UTF8.GetString((await repository.ReadFileAsync(pushed!, "src/total.js", CancellationToken.None))!);
-        var comment = repository.IssueComments.SingleOrDefault(c => c.Body.Contains(GitHubReportDelivery.Marker(workflow.Id), StringComparison.Ordinal));
+        var workflow = await RunToEndAsync(check, "eslint_fix", TimeSpan.FromMinutes(6));
+        var pushed = await ReadPushedAsync(check.Repository, "src/total.js");
         Assert.Multiple(() =>
         {
             Assert.That(log, Does.Contain("3:7  error  'count' is never reassigned. Use 'const' instead  prefer-const"), "the log is the real eslint's");
             Assert.That(workflow.Outcome, Is.EqualTo("pushed"), workflow.Summary);
-            Assert.That(total, Is.EqualTo(Formatted));
-            Assert.That(_llm.Requests, Is.Empty, "no LLM call: neither the analysis nor the fix needed one");
-            Assert.That(comment?.Body, Does.Contain("fix pushed"));
+            Assert.That(pushed["src/total.js"], Is.EqualTo(Formatted));
+            Assert.That(Llm.Requests, Is.Empty, "no LLM call: neither the analysis nor the fix needed one");
+            Assert.That(Report(check.Repository, workflow), Does.Contain("fix pushed"));
         });
-    }
-
-    private static string ActionsLog(string command, string output)
-    {
-        var lines = new List<string> { $"##[group]Run {command}", command, "shell: /usr/bin/bash -e {0}", "##[endgroup]" };
-        lines.AddRange(output.Split('\n', StringSplitOptions.RemoveEmptyEntries));
-        lines.Add("##[error]Process completed with exit code 1.");
-        return string.Join('\n', lines.Select((line, i) => $"2026-12-07T10:00:{i % 60:00}.0000000Z {line}")) + "\n";
     }
 }

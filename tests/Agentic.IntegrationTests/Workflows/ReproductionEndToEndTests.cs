@@ -1,7 +1,5 @@
 using System.Text.Json.Nodes;
-using Agentic.Notifier.Delivery;
 using Agentic.StandIns.GitHub;
-using Agentic.StandIns.Llm;
 
 namespace Agentic.IntegrationTests.Workflows;
 
@@ -10,8 +8,7 @@ namespace Agentic.IntegrationTests.Workflows;
 /// head before judging any fix. A step that passes here re-runs the job and changes nothing; a step that fails here
 /// otherwise than in CI escalates saying our environment differs, with both outputs, and nothing is pushed.
 /// </summary>
-[NonParallelizable]
-public sealed class ReproductionEndToEndTests
+public sealed class ReproductionEndToEndTests : RealRepositoryTest
 {
     private const string Workflow = """
         name: CI
@@ -38,46 +35,21 @@ public sealed class ReproductionEndToEndTests
         2026-12-07T10:00:02.0000000Z ##[error]Process completed with exit code 1.
         """;
 
-    private GitHubStandIn _gitHub = null!;
-    private OpenAiStandIn _llm = null!;
-    private RunningSystem? _system;
-
-    [SetUp]
-    public async Task Start()
-    {
-        _gitHub = new GitHubStandIn();
-        await _gitHub.StartAsync();
-        _llm = new OpenAiStandIn { ApiKey = "sk-end-to-end" };
-        await _llm.StartAsync();
-    }
-
-    [TearDown]
-    public async Task Stop()
-    {
-        if (_system is not null)
-        {
-            await _system.DisposeAsync();
-        }
-
-        await _llm.DisposeAsync();
-        await _gitHub.DisposeAsync();
-    }
-
     [Test]
     public async Task Should_rerun_the_job_and_change_nothing_when_the_failed_step_passes_on_the_unchanged_head()
     {
         var (repository, job, head) = await ArrangeAsync("flaky", "exports.add = (a, b) => a + b;\n");
 
-        var workflow = await _system!.WaitForFinishedAsync(repository, TimeSpan.FromMinutes(5));
+        var workflow = await System!.WaitForFinishedAsync(repository, TimeSpan.FromMinutes(5));
 
-        var comment = repository.IssueComments.SingleOrDefault(c => c.Body.Contains(GitHubReportDelivery.Marker(workflow.Id), StringComparison.Ordinal));
+        var comment = Report(repository, workflow);
         Assert.Multiple(() =>
         {
             Assert.That(workflow.Outcome, Is.EqualTo("rerun"), workflow.Summary);
             Assert.That(workflow.Summary, Does.Contain("passed when Agentic ran it as CI did on the unchanged head"));
             Assert.That(job.Reruns, Is.EqualTo(1), "the failed job was re-run through the API");
             Assert.That(repository.ReadRef("refs/heads/feature"), Is.EqualTo(head), "nothing pushed");
-            Assert.That(comment?.Body, Does.Contain("job re-run"));
+            Assert.That(comment, Does.Contain("job re-run"));
         });
     }
 
@@ -87,50 +59,35 @@ public sealed class ReproductionEndToEndTests
         // The step fails here, but not on math.js: the test file needs a module our machine lacks.
         var (repository, job, head) = await ArrangeAsync("differs", "exports.add = (a, b) => a - b;\n", test: "require('left-pad-not-installed');\n" + Test);
 
-        var workflow = await _system!.WaitForFinishedAsync(repository, TimeSpan.FromMinutes(5));
+        var workflow = await System!.WaitForFinishedAsync(repository, TimeSpan.FromMinutes(5));
 
-        var comment = repository.IssueComments.SingleOrDefault(c => c.Body.Contains(GitHubReportDelivery.Marker(workflow.Id), StringComparison.Ordinal));
+        var comment = Report(repository, workflow);
         Assert.Multiple(() =>
         {
             Assert.That(workflow.Outcome, Is.EqualTo("escalated"), workflow.Summary);
             Assert.That(workflow.Summary, Does.Contain("environment differs from CI's"));
             Assert.That(job.Reruns, Is.Zero);
             Assert.That(repository.ReadRef("refs/heads/feature"), Is.EqualTo(head), "nothing pushed");
-            Assert.That(comment?.Body, Does.Contain("needs a human").And.Contain("left-pad-not-installed"), "the report shows our output");
+            Assert.That(comment, Does.Contain("needs a human").And.Contain("left-pad-not-installed"), "the report shows our output");
         });
     }
 
     private async Task<(StandInRepository Repository, StandInJob Job, string Head)> ArrangeAsync(string name, string math, string test = Test)
     {
-        var app = _gitHub.AddApp("agentic");
-        var installation = _gitHub.AddInstallation(app, "octo");
-        var repository = await _gitHub.CreateRepositoryAsync("octo", name, files: new Dictionary<string, string?>
+        var files = new Dictionary<string, string?>
         {
             [".github/workflows/ci.yml"] = Workflow,
             ["package.json"] = "{ \"name\": \"math\", \"version\": \"1.0.0\", \"private\": true }\n",
             ["src/math.js"] = "exports.add = (a, b) => a + b;\n",
             ["test/math.test.js"] = Test,
-        });
-        var head = await repository.CommitFilesAsync("feature", new Dictionary<string, string?> { ["src/math.js"] = math, ["test/math.test.js"] = test }, "Change add", CancellationToken.None);
-        var pullRequest = repository.AddPullRequest("feature", "Change add", headSha: head);
-        var run = repository.AddWorkflowRun(new WorkflowRunSeed
-        {
-            HeadSha = head,
-            HeadBranch = "feature",
-            Jobs = [new JobSeed { Name = "test", Conclusion = "failure", Log = CiLog, Steps = ["Set up job", "Run actions/checkout@v4", "Unit tests", "Complete job"], FailedStep = "Unit tests" }],
-        });
+        };
+        var check = await AddFailedCheckAsync(name, files, new Dictionary<string, string?> { ["src/math.js"] = math, ["test/math.test.js"] = test }, "Change add",
+            new JobSeed { Name = "test", Conclusion = "failure", Log = CiLog, Steps = ["Set up job", "Run actions/checkout@v4", "Unit tests", "Complete job"], FailedStep = "Unit tests" });
 
         // The analysis asks the model for a diagnosis (a test failure), the dispatcher for a diff; the Executor reproduces first.
-        _llm.Enqueue(new JsonObject { ["root_cause"] = "add subtracts", ["strategy"] = "llm_edit", ["confidence"] = 0.8, ["files"] = new JsonArray("src/math.js") }.ToJsonString());
-        _llm.Enqueue("--- a/src/math.js\n+++ b/src/math.js\n@@ -1 +1 @@\n-" + math + "+exports.add = (a, b) => a + b; // fixed\n");
-        _system = await RunningSystem.StartAsync(await TestEnvironment.CreateMigratedDatabaseAsync("reproduction_" + name), _gitHub, app, new Dictionary<string, string?>
-        {
-            ["Llm__Provider"] = "openai",
-            ["Llm__Endpoint"] = _llm.BaseUri.ToString(),
-            ["Llm__ApiKey"] = "sk-end-to-end",
-            ["Llm__Model"] = "gpt-standin",
-        });
-        await _system.DeliverFailedCheckAsync(repository, installation.Id, pullRequest, run.Jobs.Single());
-        return (repository, run.Jobs.Single(), head);
+        Llm.Enqueue(new JsonObject { ["root_cause"] = "add subtracts", ["strategy"] = "llm_edit", ["confidence"] = 0.8, ["files"] = new JsonArray("src/math.js") }.ToJsonString());
+        Llm.Enqueue("--- a/src/math.js\n+++ b/src/math.js\n@@ -1 +1 @@\n-" + math + "+exports.add = (a, b) => a + b; // fixed\n");
+        await StartAndDeliverAsync(check, "reproduction_" + name);
+        return (check.Repository, check.Job, check.Head);
     }
 }

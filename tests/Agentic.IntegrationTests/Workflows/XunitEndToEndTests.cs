@@ -1,9 +1,6 @@
 using System.Diagnostics;
-using System.Text;
 using System.Text.Json.Nodes;
-using Agentic.Notifier.Delivery;
 using Agentic.StandIns.GitHub;
-using Agentic.StandIns.Llm;
 
 namespace Agentic.IntegrationTests.Workflows;
 
@@ -14,8 +11,7 @@ namespace Agentic.IntegrationTests.Workflows;
 /// (the job's <c>dotnet restore</c> step), reproduces <c>dotnet test --no-restore</c> at the head with no network,
 /// applies the scripted model's diff, runs the step again and pushes.
 /// </summary>
-[NonParallelizable]
-public sealed class XunitEndToEndTests
+public sealed class XunitEndToEndTests : RealRepositoryTest
 {
     private const string Workflow = """
         name: CI
@@ -50,36 +46,9 @@ public sealed class XunitEndToEndTests
 
     private static string Calculator(string add) => $"namespace Calc;\n\npublic static class Calculator\n{{\n    public static int Add(int a, int b) => {add};\n}}\n";
 
-    private GitHubStandIn _gitHub = null!;
-    private OpenAiStandIn _llm = null!;
-    private RunningSystem? _system;
-
-    [SetUp]
-    public async Task Start()
-    {
-        _gitHub = new GitHubStandIn();
-        await _gitHub.StartAsync();
-        _llm = new OpenAiStandIn { ApiKey = "sk-end-to-end" };
-        await _llm.StartAsync();
-    }
-
-    [TearDown]
-    public async Task Stop()
-    {
-        if (_system is not null)
-        {
-            await _system.DisposeAsync();
-        }
-
-        await _llm.DisposeAsync();
-        await _gitHub.DisposeAsync();
-    }
-
     [Test]
     public async Task Should_push_the_models_diff_when_an_xunit_test_fails_in_a_project_with_nuget_dependencies()
     {
-        var app = _gitHub.AddApp("agentic");
-        var installation = _gitHub.AddInstallation(app, "octo");
         var files = new Dictionary<string, string?>
         {
             [".github/workflows/ci.yml"] = Workflow,
@@ -89,45 +58,26 @@ public sealed class XunitEndToEndTests
             ["CalculatorTests.cs"] = Tests,
         };
         var log = await RealDotnetTestLogAsync(new Dictionary<string, string?>(files) { ["Calculator.cs"] = Calculator("a - b") });
-        var repository = await _gitHub.CreateRepositoryAsync("octo", "calc", files: files);
-        var head = await repository.CommitFilesAsync("feature", new Dictionary<string, string?> { ["Calculator.cs"] = Calculator("a - b") }, "Change Add", CancellationToken.None);
-        var pullRequest = repository.AddPullRequest("feature", "Change Add", headSha: head);
-        var run = repository.AddWorkflowRun(new WorkflowRunSeed
+        var check = await AddFailedCheckAsync("calc", files, new Dictionary<string, string?> { ["Calculator.cs"] = Calculator("a - b") }, "Change Add", new JobSeed
         {
-            HeadSha = head,
-            HeadBranch = "feature",
-            Jobs = [new JobSeed
-            {
-                Name = "test",
-                Conclusion = "failure",
-                Log = log,
-                Steps = ["Set up job", "Run actions/checkout@v4", "Run dotnet restore", "Run dotnet test --no-restore", "Complete job"],
-                FailedStep = "Run dotnet test --no-restore",
-            }],
+            Name = "test",
+            Conclusion = "failure",
+            Log = log,
+            Steps = ["Set up job", "Run actions/checkout@v4", "Run dotnet restore", "Run dotnet test --no-restore", "Complete job"],
+            FailedStep = "Run dotnet test --no-restore",
         });
-        _llm.Enqueue(new JsonObject { ["root_cause"] = "Calculator.Add subtracts", ["strategy"] = "llm_edit", ["confidence"] = 0.8, ["files"] = new JsonArray("Calculator.cs") }.ToJsonString());
-        _llm.Enqueue("diff --git a/Calculator.cs b/Calculator.cs\n--- a/Calculator.cs\n+++ b/Calculator.cs\n@@ -2,5 +2,5 @@\n \n public static class Calculator\n {\n-    public static int Add(int a, int b) => a - b;\n+    public static int Add(int a, int b) => a + b;\n }\n");
-        _system = await RunningSystem.StartAsync(await TestEnvironment.CreateMigratedDatabaseAsync("xunit_fix"), _gitHub, app, new Dictionary<string, string?>
-        {
-            ["Llm__Provider"] = "openai",
-            ["Llm__Endpoint"] = _llm.BaseUri.ToString(),
-            ["Llm__ApiKey"] = "sk-end-to-end",
-            ["Llm__Model"] = "gpt-standin",
-        });
+        Llm.Enqueue(new JsonObject { ["root_cause"] = "Calculator.Add subtracts", ["strategy"] = "llm_edit", ["confidence"] = 0.8, ["files"] = new JsonArray("Calculator.cs") }.ToJsonString());
+        Llm.Enqueue("diff --git a/Calculator.cs b/Calculator.cs\n--- a/Calculator.cs\n+++ b/Calculator.cs\n@@ -2,5 +2,5 @@\n \n public static class Calculator\n {\n-    public static int Add(int a, int b) => a - b;\n+    public static int Add(int a, int b) => a + b;\n }\n");
 
-        await _system.DeliverFailedCheckAsync(repository, installation.Id, pullRequest, run.Jobs.Single());
-
-        var workflow = await _system.WaitForFinishedAsync(repository, TimeSpan.FromMinutes(8));
-        var pushed = repository.ReadRef("refs/heads/feature");
-        var calculator = Encoding.UTF8.GetString((await repository.ReadFileAsync(pushed!, "Calculator.cs", CancellationToken.None))!);
-        var comment = repository.IssueComments.SingleOrDefault(c => c.Body.Contains(GitHubReportDelivery.Marker(workflow.Id), StringComparison.Ordinal));
+        var workflow = await RunToEndAsync(check, "xunit_fix", TimeSpan.FromMinutes(8));
+        var pushed = await ReadPushedAsync(check.Repository, "Calculator.cs");
         Assert.Multiple(() =>
         {
             Assert.That(log, Does.Contain("[FAIL]").And.Contain("Add_returns_the_sum"), "the log is the real dotnet test's");
             Assert.That(workflow.Outcome, Is.EqualTo("pushed"), workflow.Summary);
-            Assert.That(calculator, Is.EqualTo(Calculator("a + b")));
-            Assert.That(_llm.Requests.Count(r => r.Messages.Count > 0 && r.Messages[0].Contains("You fix failed CI checks", StringComparison.Ordinal)), Is.EqualTo(1));
-            Assert.That(comment?.Body, Does.Contain("fix pushed"));
+            Assert.That(pushed["Calculator.cs"], Is.EqualTo(Calculator("a + b")));
+            Assert.That(EditRequests, Is.EqualTo(1));
+            Assert.That(Report(check.Repository, workflow), Does.Contain("fix pushed"));
         });
     }
 
