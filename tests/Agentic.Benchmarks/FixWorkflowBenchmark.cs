@@ -13,7 +13,7 @@ namespace Agentic.Benchmarks;
 /// system (the AppHost with every service, PostgreSQL, RabbitMQ; GitHub is the stand-in) analyses, fixes, validates,
 /// pushes and reports each. Orchestration overhead per workflow = webhook to the pushed fix (the saga's terminal
 /// transition on the push's confirmation, <c>FinishedAt</c>), minus the time the workflow waited for the Executor
-/// (queueing for a sandbox, the command and its validation). Target: p95 under 2 s over at least 50 concurrent
+/// (queueing for a sandbox, the command and its validation). Target: p95 at most 1.2 s over at least 50 concurrent
 /// workflows, none lost. The bookkeeping hop after it (the <c>workflows</c> row's <c>finished_at</c>) is printed too.
 /// </summary>
 public static class FixWorkflowBenchmark
@@ -110,7 +110,7 @@ public static class FixWorkflowBenchmark
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"  overhead to the workflows row (one more hop, WorkflowFinished): p50 {P(recorded, 0.5):0.00} s, p95 {P(recorded, 0.95):0.00} s"));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"RESULT orchestration overhead (webhook to pushed fix, minus time waiting for the Executor): p50 {P(overheads, 0.5):0.00} s, p95 {P(overheads, 0.95):0.00} s, max {P(overheads, 1):0.00} s; lost {count - finished.Count}; target p95 < 2 s, none lost"));
+            $"RESULT orchestration overhead (webhook to pushed fix, minus time waiting for the Executor): p50 {P(overheads, 0.5):0.00} s, p95 {P(overheads, 0.95):0.00} s, max {P(overheads, 1):0.00} s; lost {count - finished.Count}; target p95 <= 1.2 s (issues 11, 12), none lost"));
         return 0;
     }
 

@@ -69,11 +69,19 @@ public sealed partial class AppHostProcess : IAsyncDisposable
                 output?.Invoke(line);
             },
             RecentLines = 300,
-            Environment = environment ?? new Dictionary<string, string?>(),
+            Environment = WithDcpStartLogged(environment),
         }, cancellationToken);
         return new AppHostProcess(process, stateDirectory, Url(dashboardPort), Url(gatewayPort), () => kubeconfig);
 
         static Uri Url(int port) => new(string.Create(CultureInfo.InvariantCulture, $"http://127.0.0.1:{port}/"));
+    }
+
+    /// <summary>The caller's variables, and DCP's start line logged even when they quiet the default level (it names the kubeconfig).</summary>
+    private static Dictionary<string, string?> WithDcpStartLogged(IReadOnlyDictionary<string, string?>? environment)
+    {
+        var variables = new Dictionary<string, string?>(environment ?? new Dictionary<string, string?>(), StringComparer.Ordinal);
+        variables.TryAdd("Logging__LogLevel__Aspire.Hosting.Dcp", "Information");
+        return variables;
     }
 
     /// <summary>The value of one of the installation's secrets (a file in the state folder's <c>secrets</c>).</summary>
