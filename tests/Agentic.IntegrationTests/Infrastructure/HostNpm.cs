@@ -26,7 +26,7 @@ public static class HostNpm
             foreach (var argv in commands)
             {
                 var last = argv == commands[^1];
-                using var npm = Process.Start(new ProcessStartInfo("npm", argv) { WorkingDirectory = folder, RedirectStandardOutput = true, RedirectStandardError = true })!;
+                using var npm = Process.Start(ActionsRunner(new ProcessStartInfo("npm", argv) { WorkingDirectory = folder, RedirectStandardOutput = true, RedirectStandardError = true }))!;
                 var stdout = npm.StandardOutput.ReadToEndAsync();
                 var stderr = npm.StandardError.ReadToEndAsync();
                 await npm.WaitForExitAsync();
@@ -40,5 +40,18 @@ public static class HostNpm
         {
             Directory.Delete(folder, recursive: true);
         }
+    }
+
+    /// <summary>
+    /// The variables GitHub's runner sets, whatever the machine running the tests sets: tools colour their output as they do
+    /// in a real Actions log (prettier's picocolors and eslint's chalk both look at <c>CI</c> and <c>GITHUB_ACTIONS</c>).
+    /// </summary>
+    private static ProcessStartInfo ActionsRunner(ProcessStartInfo start)
+    {
+        start.Environment["CI"] = "true";
+        start.Environment["GITHUB_ACTIONS"] = "true";
+        start.Environment.Remove("NO_COLOR");
+        start.Environment.Remove("FORCE_COLOR");
+        return start;
     }
 }

@@ -88,7 +88,7 @@ public sealed class DependencyFixEndToEndTests : RealRepositoryTest
         var pushedFiles = await ReadPushedAsync(check.Repository, "package.json", "package-lock.json", "test.js");
         Assert.Multiple(() =>
         {
-            Assert.That(log, Does.Contain("npm error code ETARGET").And.Contain("No matching version found for is-odd@9.9.9"), "the log is the real npm ci's");
+            Assert.That(Plain(log), Does.Contain("npm error code ETARGET").And.Contain("No matching version found for is-odd@9.9.9"), "the log is the real npm ci's");
             Assert.That(workflow.Outcome, Is.EqualTo("pushed"), workflow.Summary);
             Assert.That(edits, Has.Count.EqualTo(1), "one edit request, and no LLM call for the analysis");
             Assert.That(Llm.Requests, Has.Count.EqualTo(1));

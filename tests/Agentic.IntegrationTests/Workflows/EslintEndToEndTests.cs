@@ -63,7 +63,7 @@ public sealed class EslintEndToEndTests : RealRepositoryTest
         var pushed = await ReadPushedAsync(check.Repository, "src/total.js");
         Assert.Multiple(() =>
         {
-            Assert.That(log, Does.Contain("3:7  error  'count' is never reassigned. Use 'const' instead  prefer-const"), "the log is the real eslint's");
+            Assert.That(Plain(log), Does.Contain("3:7  error  'count' is never reassigned. Use 'const' instead  prefer-const"), "the log is the real eslint's");
             Assert.That(workflow.Outcome, Is.EqualTo("pushed"), workflow.Summary);
             Assert.That(pushed["src/total.js"], Is.EqualTo(Formatted));
             Assert.That(Llm.Requests, Is.Empty, "no LLM call: neither the analysis nor the fix needed one");

@@ -58,7 +58,7 @@ public sealed class PrettierEndToEndTests : RealRepositoryTest
         var pushed = await ReadPushedAsync(check.Repository, "src/greet.js");
         Assert.Multiple(() =>
         {
-            Assert.That(log, Does.Contain("[warn] src/greet.js"), "the log is the real prettier's");
+            Assert.That(Plain(log), Does.Contain("[warn] src/greet.js"), "the log is the real prettier's");
             Assert.That(workflow.Outcome, Is.EqualTo("pushed"), workflow.Summary);
             Assert.That(pushed["src/greet.js"], Is.EqualTo(Formatted));
             Assert.That(Llm.Requests, Is.Empty, "no LLM call: neither the analysis nor the fix needed one");

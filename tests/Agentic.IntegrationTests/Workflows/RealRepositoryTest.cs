@@ -1,4 +1,5 @@
 using System.Text;
+using System.Text.RegularExpressions;
 using Agentic.IntegrationTests.Infrastructure;
 using Agentic.Notifier.Delivery;
 using Agentic.StandIns.GitHub;
@@ -11,7 +12,7 @@ namespace Agentic.IntegrationTests.Workflows;
 /// a pull request whose CI job failed with a real tool's log, and every service a real process (<see cref="RunningSystem"/>).
 /// </summary>
 [NonParallelizable]
-public abstract class RealRepositoryTest
+public abstract partial class RealRepositoryTest
 {
     private const string EditPrompt = "You fix failed CI checks";
 
@@ -110,6 +111,12 @@ public abstract class RealRepositoryTest
         ArgumentNullException.ThrowIfNull(workflow);
         return repository.IssueComments.SingleOrDefault(c => c.Body.Contains(GitHubReportDelivery.Marker(workflow.Id), StringComparison.Ordinal))?.Body;
     }
+
+    /// <summary>A log as a reader sees it: without the colour codes the tools write on a CI runner.</summary>
+    protected static string Plain(string log) => AnsiColour().Replace(log, "");
+
+    [GeneratedRegex(@"\u001b\[[0-9;]*m")]
+    private static partial Regex AnsiColour();
 
     /// <summary>A failed Actions step's log: its group header, the output lines, the runner's error, with timestamps.</summary>
     protected static string ActionsLog(string command, string output, Func<string, bool>? keep = null)

@@ -54,7 +54,7 @@ public sealed class VitestEndToEndTests : RealRepositoryTest
         var pushedFiles = await ReadPushedAsync(check.Repository, "package.json", "package-lock.json", "src/math.js", "test/math.test.js");
         Assert.Multiple(() =>
         {
-            Assert.That(log, Does.Contain("FAIL").And.Contain("test/math.test.js"), "the log is the real vitest's");
+            Assert.That(Plain(log), Does.Contain("FAIL").And.Contain("test/math.test.js"), "the log is the real vitest's");
             Assert.That(workflow.Outcome, Is.EqualTo("pushed"), workflow.Summary);
             Assert.That(pushedFiles["src/math.js"], Is.EqualTo("export const add = (a, b) => a + b;\n"));
             Assert.That(EditRequests, Is.EqualTo(1), "the first diff validated");

@@ -73,7 +73,7 @@ public sealed class XunitEndToEndTests : RealRepositoryTest
         var pushed = await ReadPushedAsync(check.Repository, "Calculator.cs");
         Assert.Multiple(() =>
         {
-            Assert.That(log, Does.Contain("[FAIL]").And.Contain("Add_returns_the_sum"), "the log is the real dotnet test's");
+            Assert.That(Plain(log), Does.Contain("[FAIL]").And.Contain("Add_returns_the_sum"), "the log is the real dotnet test's");
             Assert.That(workflow.Outcome, Is.EqualTo("pushed"), workflow.Summary);
             Assert.That(pushed["Calculator.cs"], Is.EqualTo(Calculator("a + b")));
             Assert.That(EditRequests, Is.EqualTo(1));
