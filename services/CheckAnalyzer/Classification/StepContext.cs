@@ -22,7 +22,11 @@ public static class LintTools
 /// command, its shell, env and inputs; the step's own output follows. What a step's output prints about other tools
 /// is the step's own text: only the header (the workflow's command) says what ran. A log without step headers (check
 /// run output of other CI systems, a copied excerpt) has one step whose commands are its echo lines (<c>Run X</c>,
-/// <c>&gt; X</c>, <c>$ X</c>, <c>+ X</c>): weaker, since the output could print those too.
+/// <c>&gt; X</c>, <c>$ X</c>, <c>+ X</c>): weaker, since the output could print those too. One exception in a structured
+/// log: when the header runs a package manager (<c>npm run check</c>), the commands npm, pnpm and yarn echo before each
+/// script (<c>&gt; prettier --check .</c>) are the step's commands too; they come from the repository's
+/// <c>package.json</c>, which the head controls as much as the workflow, and without them a check script that runs
+/// prettier or eslint under another name is a failure no rule can read.
 /// </summary>
 public sealed partial class StepContext
 {
@@ -30,6 +34,7 @@ public sealed partial class StepContext
 
     private readonly StringBuilder _command = new();
     private HashSet<string>? _tools;
+    private bool _runsScripts;
 
     /// <summary>A step header was seen: steps are delimited by the runner's headers, not by echo lines.</summary>
     public bool Structured { get; private set; }
@@ -54,6 +59,7 @@ public sealed partial class StepContext
             Step++;
             _command.Clear();
             _tools = null;
+            _runsScripts = false;
             AppendCommand(line["##[group]Run ".Length..]);
             return true;
         }
@@ -63,6 +69,7 @@ public sealed partial class StepContext
             if (line.StartsWith("##[endgroup]", StringComparison.Ordinal))
             {
                 InHeader = false;
+                _runsScripts = PackageManager().IsMatch(_command.ToString());
             }
             else
             {
@@ -75,6 +82,10 @@ public sealed partial class StepContext
         if (!Structured && EchoLine().Match(line) is { Success: true } echo)
         {
             AppendCommand(echo.Groups["cmd"].Value);
+        }
+        else if (_runsScripts && line.StartsWith("> ", StringComparison.Ordinal) && line.Length > 2)
+        {
+            AppendCommand(line[2..]);
         }
 
         return false;
@@ -156,6 +167,9 @@ public sealed partial class StepContext
 
     [GeneratedRegex(@"^(?:Run |> |\$ |\+ )(?<cmd>\S.*)$", RegexOptions.CultureInvariant, 1000)]
     private static partial Regex EchoLine();
+
+    [GeneratedRegex(@"\b(?:npm|pnpm|yarn|bun)\b", RegexOptions.CultureInvariant, 1000)]
+    private static partial Regex PackageManager();
 
     [GeneratedRegex(@"\bpre-commit\b|\blint-staged\b|\bsuper-linter\b|\bmegalinter\b|\b(?:make|just|task|mise\s+run)\s+[\w:.-]*(?:lint|format|fmt|style)", RegexOptions.CultureInvariant | RegexOptions.IgnoreCase, 1000)]
     private static partial Regex LintRunner();

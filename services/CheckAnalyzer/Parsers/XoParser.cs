@@ -5,7 +5,8 @@ namespace Agentic.CheckAnalyzer.Parsers;
 
 /// <summary>
 /// xo (and anything else printing with eslint-formatter-pretty): an indented <c>path:line:col</c> header, then
-/// <c>✖  line:col  message  rule</c> lines for errors (<c>⚠</c> for warnings, which are skipped).
+/// <c>✖  line:col  message  rule</c> lines for errors (<c>⚠</c> for warnings, which are skipped). tsd prints its type
+/// tests' TypeScript diagnostics with the same formatter but names no rule (xo always does): those are compile findings.
 /// </summary>
 public sealed partial class XoParser : ILineParser
 {
@@ -27,9 +28,10 @@ public sealed partial class XoParser : ILineParser
             var problem = _file is null ? Match.Empty : Problem().Match(trimmed);
             if (problem.Success)
             {
+                var rule = problem.Groups["rule"].Success;
                 findings.Add(new Finding(
-                    FindingKind.Lint,
-                    "xo",
+                    rule ? FindingKind.Lint : FindingKind.Compile,
+                    rule ? "xo" : "tsd",
                     _file,
                     int.Parse(problem.Groups["line"].Value, CultureInfo.InvariantCulture),
                     int.Parse(problem.Groups["col"].Value, CultureInfo.InvariantCulture),

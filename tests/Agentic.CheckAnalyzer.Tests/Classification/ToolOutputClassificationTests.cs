@@ -130,6 +130,36 @@ public sealed class ToolOutputClassificationTests
         Assert.That(result.Strategy, Is.Not.EqualTo(FixStrategy.Deterministic));
     }
 
+    [TestCase("prettier-npm-script.log", "prettier", "unit.js")]
+    [TestCase("eslint-npm-script.log", "eslint", "index.js")]
+    public async Task Should_classify_format_or_lint_by_rules_when_the_step_runs_a_package_script_whose_commands_npm_echoes(string fixture, string tool, string file)
+    {
+        // The step is `npm run check`; only npm's echo of the nested scripts (`> prettier --check .`) says a formatter ran.
+        var result = await ClassifyAsync(fixture, llm: false);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(result.Category, Is.EqualTo(FailureCategory.FormatOrLint));
+            Assert.That(result.Strategy, Is.EqualTo(FixStrategy.Deterministic));
+            Assert.That(result.Tool, Is.EqualTo(tool));
+            Assert.That(result.Files, Is.EqualTo(new List<string> { file }));
+        });
+    }
+
+    [Test]
+    public async Task Should_classify_a_tsd_type_test_failure_as_compile_naming_the_type_test_file()
+    {
+        // tsd prints with the same formatter as xo (`✖  5:5  message`), but its diagnostics are TypeScript's and name no rule.
+        var result = await ClassifyAsync("tsd.log", llm: false);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(result.Category, Is.EqualTo(FailureCategory.Compile));
+            Assert.That(result.Rule, Is.EqualTo("tsd-findings"));
+            Assert.That(result.Files, Is.EqualTo(new List<string> { "index.test-d.ts" }));
+        });
+    }
+
     private static async Task<Agentic.CheckAnalyzer.Classification.Classification> ClassifyLogAsync(string log)
     {
         var reduced = await LogReducer.ReduceAsync(log, new LogReductionSettings(), CancellationToken.None);
