@@ -4,7 +4,12 @@ using Agentic.Testing;
 
 namespace Agentic.Benchmarks;
 
-/// <summary>Issue 2's figures: warm start-up to all-healthy, and total resident memory at idle. Targets: under 30 s, under 1.5 GiB.</summary>
+/// <summary>
+/// Issue 12's figures: warm start-up to all-healthy, and the resident memory of everything at idle. Targets: under 20 s,
+/// under 1.5 GiB. Memory is summed as PSS (each shared page divided among the processes that map it, so DCP's monitors,
+/// which share one binary, are not counted thirteen times); the RSS sum, which counts shared pages in every process, is
+/// printed beside it.
+/// </summary>
 public static class StartupBenchmark
 {
     public static async Task<int> RunAsync(IReadOnlyList<string> args)
@@ -31,16 +36,17 @@ public static class StartupBenchmark
         warm.Sort();
         var median = warm[warm.Count / 2];
         Console.WriteLine();
-        Console.WriteLine($"resident memory after {idleSeconds} s idle, by process:");
-        foreach (var (name, rss) in last.Memory.OrderByDescending(m => m.Rss))
+        Console.WriteLine($"resident memory after {idleSeconds} s idle, by process (PSS, RSS):");
+        foreach (var (name, rss, pss) in last.Memory.OrderByDescending(m => m.Pss))
         {
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {rss / 1024.0 / 1024.0,8:0.0} MiB  {name}"));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {pss / 1024.0 / 1024.0,8:0.0} MiB {rss / 1024.0 / 1024.0,8:0.0} MiB  {name}"));
         }
 
-        var total = last.Memory.Sum(m => m.Rss) / 1024.0 / 1024.0;
+        var total = last.Memory.Sum(m => m.Pss) / 1024.0 / 1024.0;
+        var rssTotal = last.Memory.Sum(m => m.Rss) / 1024.0 / 1024.0;
         Console.WriteLine();
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"RESULT warm start to all healthy: median {median:0.0} s (min {warm[0]:0.0}, max {warm[^1]:0.0}) over {runs} runs; target < 20 s (issue 12)"));
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"RESULT resident memory at idle: {total:0} MiB in {last.Memory.Count} processes; target < 1536 MiB"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"RESULT resident memory at idle: {total:0} MiB PSS in {last.Memory.Count} processes (RSS summed: {rssTotal:0} MiB); target < 1536 MiB"));
         return 0;
     }
 
@@ -53,19 +59,21 @@ public static class StartupBenchmark
         var elapsed = clock.Elapsed;
 
         await Task.Delay(TimeSpan.FromSeconds(idleSeconds), timeout.Token);
-        var memory = appHost.ProcessIds().Select(pid => (Name: Describe(pid), Rss: ResidentBytes(pid))).Where(m => m.Rss > 0).ToList();
+        var memory = appHost.ProcessIds().Select(pid => (Name: Describe(pid), Rss: Kilobytes(pid, "status", "VmRSS:"), Pss: Kilobytes(pid, "smaps_rollup", "Pss:")))
+            .Where(m => m.Rss > 0).ToList();
         await appHost.TerminateAsync(TimeSpan.FromSeconds(90), timeout.Token);
         return new Measurement(elapsed, memory);
     }
 
-    private static long ResidentBytes(int pid)
+    /// <summary>A <c>kB</c> line of <c>/proc/PID/FILE</c>, in bytes; 0 when the process is gone.</summary>
+    private static long Kilobytes(int pid, string file, string field)
     {
         try
         {
-            var line = File.ReadLines($"/proc/{pid}/status").FirstOrDefault(l => l.StartsWith("VmRSS:", StringComparison.Ordinal));
+            var line = File.ReadLines($"/proc/{pid}/{file}").FirstOrDefault(l => l.StartsWith(field, StringComparison.Ordinal));
             return line is null ? 0 : long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) * 1024;
         }
-        catch (IOException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             return 0;
         }
@@ -85,5 +93,5 @@ public static class StartupBenchmark
         }
     }
 
-    private sealed record Measurement(TimeSpan Elapsed, IReadOnlyList<(string Name, long Rss)> Memory);
+    private sealed record Measurement(TimeSpan Elapsed, IReadOnlyList<(string Name, long Rss, long Pss)> Memory);
 }
