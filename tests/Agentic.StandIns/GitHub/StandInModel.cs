@@ -284,6 +284,9 @@ public sealed class WorkflowRunSeed
 {
     public string Name { get; init; } = "CI";
 
+    /// <summary>The workflow file (<c>.github/workflows/tests.yml</c>); null derives it from <see cref="Name"/>.</summary>
+    public string? Path { get; init; }
+
     public required string HeadSha { get; init; }
 
     public string? HeadBranch { get; init; }

@@ -112,7 +112,7 @@ public sealed class StandInRepository
             {
                 Id = _server.NextId(),
                 Name = seed.Name,
-                Path = $".github/workflows/{seed.Name.ToLowerInvariant().Replace(' ', '-')}.yml",
+                Path = seed.Path ?? $".github/workflows/{seed.Name.ToLowerInvariant().Replace(' ', '-')}.yml",
                 WorkflowId = 1000 + (uint)seed.Name.GetHashCode(StringComparison.Ordinal) % 9000,
                 RunNumber = _workflowRuns.Count + 1,
                 Event = seed.Event,
