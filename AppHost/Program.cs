@@ -18,20 +18,13 @@ try
         settings.EnsureDashboardPortIsFree();
         settings.Prepare(state);
     }
-}
-catch (InvalidOperationException exception)
-{
-    await Console.Error.WriteLineAsync(exception.Message);
-    return 1;
-}
 
-var builder = DistributedApplication.CreateBuilder(new DistributedApplicationOptions
-{
-    Args = publish is null ? [] : ["--operation", "publish"],
-    AllowUnsecuredTransport = true,
-});
-try
-{
+    var builder = DistributedApplication.CreateBuilder(new DistributedApplicationOptions
+    {
+        Args = publish is null ? [] : ["--operation", "publish"],
+        AllowUnsecuredTransport = true,
+    });
+
     // The model: PostgreSQL and RabbitMQ from this machine's binaries, the migrations, then the eight services.
     var postgres = builder.AddLocalPostgres(ResourceNames.Postgres, ResourceNames.Database, state.PostgresData, builder.AddLocalSecret(LocalSecrets.PostgresPassword, state));
     var messaging = builder.AddLocalRabbitMq(ResourceNames.Messaging, state.RabbitMqData, builder.AddLocalSecret(LocalSecrets.RabbitMqPassword, state));

@@ -99,10 +99,8 @@ public sealed record AppHostSettings(string? StateDirectory, bool Reset, int Das
     public void Prepare(StateDirectory state)
     {
         ArgumentNullException.ThrowIfNull(state);
-        using var otlp = new TcpListener(IPAddress.Loopback, 0);
-        otlp.Start();
         Environment.SetEnvironmentVariable("ASPNETCORE_URLS", $"http://127.0.0.1:{DashboardPort}");
-        Environment.SetEnvironmentVariable("ASPIRE_DASHBOARD_OTLP_ENDPOINT_URL", $"http://127.0.0.1:{((IPEndPoint)otlp.LocalEndpoint).Port}");
+        Environment.SetEnvironmentVariable("ASPIRE_DASHBOARD_OTLP_ENDPOINT_URL", $"http://127.0.0.1:{LocalServers.FreePort()}");
         Environment.SetEnvironmentVariable("ASPIRE_ALLOW_UNSECURED_TRANSPORT", "true");
         Environment.SetEnvironmentVariable("DOTNET_DASHBOARD_UNSECURED_ALLOW_ANONYMOUS", "true");
         AgenticResources.TakeGitHubVariables();

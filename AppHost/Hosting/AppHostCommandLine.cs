@@ -9,7 +9,7 @@ namespace Agentic.AppHost.Hosting;
 /// The AppHost's command line (System.CommandLine): the root command runs the system here, <c>publish</c> writes Kubernetes
 /// manifests. A run option not given falls back to its <c>AppHost__*</c> variable, then to its default.
 /// </summary>
-public static class AppHostCommandLine
+internal static class AppHostCommandLine
 {
     private static readonly Option<string?> StateDirectory = new("--state-dir")
     {
@@ -60,12 +60,9 @@ public static class AppHostCommandLine
         Publish.Validators.Add(publish =>
         {
             // Given before the command name, a run option would otherwise be accepted and ignored.
-            foreach (var option in (Option[])[StateDirectory, Reset, DashboardPort, GatewayPort, Demo])
+            foreach (var option in ((Option[])[StateDirectory, Reset, DashboardPort, GatewayPort, Demo]).Where(option => publish.GetResult(option) is { Implicit: false }))
             {
-                if (publish.GetResult(option) is { Implicit: false })
-                {
-                    publish.AddError($"{option.Name} applies to running the system here, not to 'publish'.");
-                }
+                publish.AddError($"{option.Name} applies to running the system here, not to 'publish'.");
             }
         });
     }
@@ -76,7 +73,6 @@ public static class AppHostCommandLine
     /// </summary>
     public static int? Reply(ParseResult result)
     {
-        ArgumentNullException.ThrowIfNull(result);
         if (result.Errors is [var error, ..])
         {
             Console.Error.WriteLine(error.Message);
@@ -88,27 +84,19 @@ public static class AppHostCommandLine
         return result.Action == result.CommandResult.Command.Action ? null : result.Invoke();
     }
 
-    public static AppHostSettings Settings(ParseResult result)
-    {
-        ArgumentNullException.ThrowIfNull(result);
-        return new AppHostSettings(
-            result.GetValue(StateDirectory), result.GetValue(Reset), result.GetValue(DashboardPort), result.GetValue(GatewayPort), result.GetValue(Demo));
-    }
+    public static AppHostSettings Settings(ParseResult result) =>
+        new(result.GetValue(StateDirectory), result.GetValue(Reset), result.GetValue(DashboardPort), result.GetValue(GatewayPort), result.GetValue(Demo));
 
     /// <summary>For <c>publish</c>: where and how to write the manifests; null when running the system here.</summary>
-    public static KubernetesPublishOptions? PublishOptions(ParseResult result)
-    {
-        ArgumentNullException.ThrowIfNull(result);
-        return result.CommandResult.Command == Publish
-            ? new KubernetesPublishOptions
-            {
-                OutputDirectory = Path.GetFullPath(result.GetRequiredValue(Output)),
-                Namespace = result.GetRequiredValue(Namespace),
-                ImageRegistry = result.GetValue(ImageRegistry),
-                ImageTag = result.GetRequiredValue(ImageTag),
-            }
-            : null;
-    }
+    public static KubernetesPublishOptions? PublishOptions(ParseResult result) => result.CommandResult.Command == Publish
+        ? new KubernetesPublishOptions
+        {
+            OutputDirectory = Path.GetFullPath(result.GetRequiredValue(Output)),
+            Namespace = result.GetRequiredValue(Namespace),
+            ImageRegistry = result.GetValue(ImageRegistry),
+            ImageTag = result.GetRequiredValue(ImageTag),
+        }
+        : null;
 
     private static Option<bool> Flag(string name, string variable, string description) => new(name)
     {
@@ -137,29 +125,21 @@ public static class AppHostCommandLine
         int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var port) && port is >= 1 and <= 65535 ? port : null;
 
     /// <summary>A <c>publish</c> option, its value checked by <see cref="KubernetesPublishOptions.Check"/>.</summary>
-    private static Option<string> PublishOption(string name, string helpName, string description, string? fallback = null, bool required = false)
+    private static Option<string> PublishOption(string name, string helpName, string description, string? fallback = null, bool required = false) => new(name)
     {
-        var option = new Option<string>(name)
+        Description = description,
+        HelpName = helpName,
+        Required = required,
+        DefaultValueFactory = fallback is null ? null : _ => fallback,
+        CustomParser = result =>
         {
-            Description = description,
-            HelpName = helpName,
-            Required = required,
-            CustomParser = result =>
+            if (KubernetesPublishOptions.Check(name, result.Tokens[0].Value) is { } value)
             {
-                if (KubernetesPublishOptions.Check(name, result.Tokens[0].Value) is { } value)
-                {
-                    return value;
-                }
+                return value;
+            }
 
-                result.AddError(KubernetesPublishOptions.Describe(name));
-                return null;
-            },
-        };
-        if (fallback is not null)
-        {
-            option.DefaultValueFactory = _ => fallback;
-        }
-
-        return option;
-    }
+            result.AddError(KubernetesPublishOptions.Describe(name));
+            return null;
+        },
+    };
 }
