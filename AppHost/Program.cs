@@ -2,41 +2,34 @@ using Agentic.AppHost.Hosting;
 using Agentic.AppHost.Publishing;
 using Agentic.ServiceDefaults;
 
-var arguments = AppHostArguments.Parse(args);
-if (arguments.ShowHelp || arguments.Error is not null)
+var commandLine = AppHostCommandLine.Root.Parse(args);
+if (AppHostCommandLine.Reply(commandLine) is { } exitCode)
 {
-    await (arguments.Error is null ? Console.Out : Console.Error).WriteLineAsync(arguments.Error is null ? AppHostArguments.Usage : $"{arguments.Error}\n\n{AppHostArguments.Usage}");
-    return arguments.Error is null ? 0 : 2;
+    return exitCode;
 }
 
-var settings = AppHostSettings.Read(arguments);
+var settings = AppHostCommandLine.Settings(commandLine);
+var publish = AppHostCommandLine.PublishOptions(commandLine);
 using var state = new StateDirectory(StateDirectory.Resolve(settings.StateDirectory));
 try
 {
-    if (arguments.Publish is null)
+    if (publish is null)
     {
         settings.EnsureDashboardPortIsFree();
         settings.Prepare(state);
     }
-}
-catch (InvalidOperationException exception)
-{
-    await Console.Error.WriteLineAsync(exception.Message);
-    return 1;
-}
 
-var builder = DistributedApplication.CreateBuilder(new DistributedApplicationOptions
-{
-    Args = arguments.Publish is null ? [] : ["--operation", "publish"],
-    AllowUnsecuredTransport = true,
-});
-try
-{
+    var builder = DistributedApplication.CreateBuilder(new DistributedApplicationOptions
+    {
+        Args = publish is null ? [] : ["--operation", "publish"],
+        AllowUnsecuredTransport = true,
+    });
+
     // The model: PostgreSQL and RabbitMQ from this machine's binaries, the migrations, then the eight services.
     var postgres = builder.AddLocalPostgres(ResourceNames.Postgres, ResourceNames.Database, state.PostgresData, builder.AddLocalSecret(LocalSecrets.PostgresPassword, state));
     var messaging = builder.AddLocalRabbitMq(ResourceNames.Messaging, state.RabbitMqData, builder.AddLocalSecret(LocalSecrets.RabbitMqPassword, state));
     var migrations = builder.AddBuiltProject<Projects.Agentic_Migrator>(AgenticResources.Migrations).WithReference(postgres, ResourceNames.Database).WaitFor(postgres);
-    var demo = settings.Demo && arguments.Publish is null ? builder.AddDemoGitHub(state, settings.GatewayPort) : null;
+    var demo = settings.Demo && publish is null ? builder.AddDemoGitHub(state, settings.GatewayPort) : null;
 
     var workers = new[]
     {
@@ -64,7 +57,7 @@ try
         .WithReference(resultProcessor);
     workers.ForEach(worker => gateway.WaitFor(worker));
 
-    if (arguments.Publish is { } publish)
+    if (publish is not null)
     {
         return await KubernetesPublisher.RunAsync(ApplicationModel.FromAspire(builder.Resources), publish, Console.Out, Console.Error);
     }

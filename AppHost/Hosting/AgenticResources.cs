@@ -89,25 +89,9 @@ public static class AgenticResources
 /// <summary>The service never gets the credentials whose keys start with <see cref="Prefix"/>, here or in a cluster (ADR-008).</summary>
 public sealed record WithheldCredentialsAnnotation(string Prefix) : IResourceAnnotation;
 
-/// <summary>The AppHost's own settings: command line, else <c>AppHost__*</c> variables, else the defaults.</summary>
+/// <summary>The AppHost's own settings (<see cref="AppHostCommandLine"/>): command line, else <c>AppHost__*</c> variables, else the defaults.</summary>
 public sealed record AppHostSettings(string? StateDirectory, bool Reset, int DashboardPort, int GatewayPort, bool Demo)
 {
-    public const int DefaultDashboardPort = 18888;
-    public const int DefaultGatewayPort = 18080;
-
-    public static AppHostSettings Read(AppHostArguments arguments)
-    {
-        ArgumentNullException.ThrowIfNull(arguments);
-        string? Get(string key) => arguments.Settings.GetValueOrDefault(key) ?? Environment.GetEnvironmentVariable(key.Replace(":", "__", StringComparison.Ordinal));
-        int Port(string key, int fallback) => int.TryParse(Get(key), NumberStyles.None, CultureInfo.InvariantCulture, out var port) && port is > 0 and < 65536 ? port : fallback;
-        return new AppHostSettings(
-            Get(AppHostArguments.StateDirectoryKey),
-            bool.TryParse(Get(AppHostArguments.ResetKey), out var reset) && reset,
-            Port(AppHostArguments.DashboardPortKey, DefaultDashboardPort),
-            Port(AppHostArguments.GatewayPortKey, DefaultGatewayPort),
-            bool.TryParse(Get(AppHostArguments.DemoKey), out var demo) && demo);
-    }
-
     /// <summary>
     /// Before the builder exists: the Aspire dashboard on plain http on loopback, no login (only this machine reaches it),
     /// its OTLP receiver on a free port; then the state folder, locked and (with --reset) wiped but for the secrets.
@@ -115,10 +99,8 @@ public sealed record AppHostSettings(string? StateDirectory, bool Reset, int Das
     public void Prepare(StateDirectory state)
     {
         ArgumentNullException.ThrowIfNull(state);
-        using var otlp = new TcpListener(IPAddress.Loopback, 0);
-        otlp.Start();
         Environment.SetEnvironmentVariable("ASPNETCORE_URLS", $"http://127.0.0.1:{DashboardPort}");
-        Environment.SetEnvironmentVariable("ASPIRE_DASHBOARD_OTLP_ENDPOINT_URL", $"http://127.0.0.1:{((IPEndPoint)otlp.LocalEndpoint).Port}");
+        Environment.SetEnvironmentVariable("ASPIRE_DASHBOARD_OTLP_ENDPOINT_URL", $"http://127.0.0.1:{LocalServers.FreePort()}");
         Environment.SetEnvironmentVariable("ASPIRE_ALLOW_UNSECURED_TRANSPORT", "true");
         Environment.SetEnvironmentVariable("DOTNET_DASHBOARD_UNSECURED_ALLOW_ANONYMOUS", "true");
         AgenticResources.TakeGitHubVariables();

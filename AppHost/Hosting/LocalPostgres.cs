@@ -39,31 +39,17 @@ public static class LocalPostgresExtensions
         var account = LocalServers.IsRoot ? "postgres" : null;
         var (command, prefix) = LocalServers.RunAs(account, Path.Combine(bin, "postgres"));
         var resource = new LocalPostgresResource(name, command, dataDirectory, databaseName, password.Resource);
-        builder.Services.AddHealthChecks().AddAsyncCheck($"{name}-accepts-connections", async cancellationToken =>
+        LocalServers.AddProbe(builder, $"{name}-accepts-connections", async cancellationToken =>
         {
             var connectionString = await resource.ConnectionStringExpression.GetValueAsync(cancellationToken);
             var maintenance = new NpgsqlConnectionStringBuilder(connectionString) { Database = "postgres", Pooling = false, Timeout = 3 };
-            try
-            {
-                await using var connection = new NpgsqlConnection(maintenance.ConnectionString);
-                await connection.OpenAsync(cancellationToken);
-                return HealthCheckResult.Healthy();
-            }
-            catch (Exception exception) when (exception is NpgsqlException or TimeoutException)
-            {
-                return HealthCheckResult.Unhealthy(exception.Message);
-            }
-        });
+            await using var connection = new NpgsqlConnection(maintenance.ConnectionString);
+            await connection.OpenAsync(cancellationToken);
+        }, exception => exception is NpgsqlException or TimeoutException);
 
         return builder.AddResource(resource)
             .WithArgs([.. prefix, "-D", dataDirectory, "-c", "listen_addresses=127.0.0.1", "-c", "unix_socket_directories=", "-c", "max_connections=200", "-p", port.ToString(CultureInfo.InvariantCulture)])
-            .WithEndpoint(LocalPostgresResource.EndpointName, endpoint =>
-            {
-                endpoint.Port = port;
-                endpoint.TargetPort = port;
-                endpoint.IsProxied = false;
-                endpoint.UriScheme = "tcp";
-            })
+            .WithEndpoint(port: port, targetPort: port, scheme: "tcp", name: LocalPostgresResource.EndpointName, isProxied: false)
             .WithHealthCheck($"{name}-accepts-connections")
             .OnBeforeResourceStarted(async (postgres, _, cancellationToken) =>
                 await InitializeAsync(Path.Combine(bin, "initdb"), dataDirectory, account, await postgres.Password.GetValueAsync(cancellationToken), cancellationToken));
@@ -95,11 +81,7 @@ public static class LocalPostgresExtensions
         await File.WriteAllTextAsync(passwordFile, password + "\n", cancellationToken);
         try
         {
-            if (account is not null)
-            {
-                await LocalServers.RunAsync("chown", ["-R", $"{account}:{account}", dataDirectory, passwordFolder], cancellationToken);
-            }
-
+            await LocalServers.GiveAsync(account, [dataDirectory, passwordFolder], cancellationToken);
             var (command, prefix) = LocalServers.RunAs(account, initdb);
             await LocalServers.RunAsync(command,
             [

@@ -48,11 +48,11 @@ public static class LocalRabbitMqExtensions
         var (epmdCommand, epmdPrefix) = LocalServers.RunAs(account, epmdPath);
         var epmd = builder.AddExecutable($"{name}-epmd", epmdCommand, dataDirectory, [.. epmdPrefix, "-address", "127.0.0.1", "-port", epmdPort.ToString(CultureInfo.InvariantCulture)])
             .WithHealthCheck($"{name}-epmd-answers");
-        builder.Services.AddHealthChecks().AddAsyncCheck($"{name}-epmd-answers", cancellationToken => EpmdAnswersAsync(epmdPort, cancellationToken));
+        LocalServers.AddProbe(builder, $"{name}-epmd-answers", cancellationToken => AskEpmdAsync(epmdPort, cancellationToken), exception => exception is SocketException or IOException);
 
         var (command, prefix) = LocalServers.RunAs(account, ServerScript);
         var resource = new LocalRabbitMqResource(name, command, dataDirectory, password.Resource);
-        builder.Services.AddHealthChecks().AddAsyncCheck($"{name}-accepts-logins", async cancellationToken =>
+        LocalServers.AddProbe(builder, $"{name}-accepts-logins", async cancellationToken =>
         {
             var factory = new ConnectionFactory
             {
@@ -61,56 +61,37 @@ public static class LocalRabbitMqExtensions
                 RequestedConnectionTimeout = TimeSpan.FromSeconds(3),
                 ClientProvidedName = "agentic-apphost-health",
             };
-            try
-            {
-                await using var connection = await factory.CreateConnectionAsync(cancellationToken);
-                await connection.CloseAsync(cancellationToken);
-                return HealthCheckResult.Healthy();
-            }
-            catch (Exception exception) when (exception is RabbitMQ.Client.Exceptions.BrokerUnreachableException or IOException or SocketException)
-            {
-                return HealthCheckResult.Unhealthy(exception.Message);
-            }
-        });
+            await using var connection = await factory.CreateConnectionAsync(cancellationToken);
+            await connection.CloseAsync(cancellationToken);
+        }, exception => exception is RabbitMQ.Client.Exceptions.BrokerUnreachableException or IOException or SocketException);
 
         // RABBITMQ_ALLOW_INPUT makes the script exec erl (so the pid is beam.smp); -noinput and +B i restore what its default mode passes.
         var broker = builder.AddResource(resource)
             .WithArgs([.. prefix, "-noinput", "+B", "i"])
-            .WithEndpoint(LocalRabbitMqResource.EndpointName, endpoint =>
-            {
-                endpoint.Port = amqpPort;
-                endpoint.TargetPort = amqpPort;
-                endpoint.IsProxied = false;
-                endpoint.UriScheme = "amqp";
-            })
+            .WithEndpoint(port: amqpPort, targetPort: amqpPort, scheme: "amqp", name: LocalRabbitMqResource.EndpointName, isProxied: false)
             .WithEnvironment(context =>
             {
                 var paths = new DataPaths(dataDirectory);
-                foreach (var (key, value) in new Dictionary<string, string>
-                {
-                    ["RABBITMQ_ALLOW_INPUT"] = "true",
-                    ["RABBITMQ_NODENAME"] = $"agentic-{Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(dataDirectory)))[..10]}@localhost",
-                    ["RABBITMQ_USE_LONGNAME"] = "false",
-                    ["RABBITMQ_NODE_IP_ADDRESS"] = "127.0.0.1",
-                    ["RABBITMQ_NODE_PORT"] = amqpPort.ToString(CultureInfo.InvariantCulture),
-                    ["RABBITMQ_DIST_PORT"] = distributionPort.ToString(CultureInfo.InvariantCulture),
-                    ["ERL_EPMD_ADDRESS"] = "127.0.0.1",
-                    ["ERL_EPMD_PORT"] = epmdPort.ToString(CultureInfo.InvariantCulture),
-                    ["RABBITMQ_MNESIA_BASE"] = paths.Mnesia,
-                    ["RABBITMQ_LOG_BASE"] = paths.Log,
-                    ["RABBITMQ_CONFIG_FILE"] = paths.Config,
-                    ["RABBITMQ_ADVANCED_CONFIG_FILE"] = Path.Combine(dataDirectory, "advanced.config"),
-                    ["RABBITMQ_CONF_ENV_FILE"] = paths.EnvironmentFile,
-                    ["RABBITMQ_ENABLED_PLUGINS_FILE"] = paths.EnabledPlugins,
-                    ["RABBITMQ_PID_FILE"] = Path.Combine(paths.Mnesia, "broker.pid"),
-                    ["RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS"] = "-start_epmd false -kernel inet_dist_use_interface {127,0,0,1}",
-                    ["ERL_CRASH_DUMP"] = Path.Combine(paths.Log, "erl_crash.dump"),
-                    ["HOME"] = paths.Home,
-                    ["LC_ALL"] = "C.UTF-8",
-                })
-                {
-                    context.EnvironmentVariables[key] = value;
-                }
+                var environment = context.EnvironmentVariables;
+                environment["RABBITMQ_ALLOW_INPUT"] = "true";
+                environment["RABBITMQ_NODENAME"] = $"agentic-{Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(dataDirectory)))[..10]}@localhost";
+                environment["RABBITMQ_USE_LONGNAME"] = "false";
+                environment["RABBITMQ_NODE_IP_ADDRESS"] = "127.0.0.1";
+                environment["RABBITMQ_NODE_PORT"] = amqpPort.ToString(CultureInfo.InvariantCulture);
+                environment["RABBITMQ_DIST_PORT"] = distributionPort.ToString(CultureInfo.InvariantCulture);
+                environment["ERL_EPMD_ADDRESS"] = "127.0.0.1";
+                environment["ERL_EPMD_PORT"] = epmdPort.ToString(CultureInfo.InvariantCulture);
+                environment["RABBITMQ_MNESIA_BASE"] = paths.Mnesia;
+                environment["RABBITMQ_LOG_BASE"] = paths.Log;
+                environment["RABBITMQ_CONFIG_FILE"] = paths.Config;
+                environment["RABBITMQ_ADVANCED_CONFIG_FILE"] = Path.Combine(dataDirectory, "advanced.config");
+                environment["RABBITMQ_CONF_ENV_FILE"] = paths.EnvironmentFile;
+                environment["RABBITMQ_ENABLED_PLUGINS_FILE"] = paths.EnabledPlugins;
+                environment["RABBITMQ_PID_FILE"] = Path.Combine(paths.Mnesia, "broker.pid");
+                environment["RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS"] = "-start_epmd false -kernel inet_dist_use_interface {127,0,0,1}";
+                environment["ERL_CRASH_DUMP"] = Path.Combine(paths.Log, "erl_crash.dump");
+                environment["HOME"] = paths.Home;
+                environment["LC_ALL"] = "C.UTF-8";
             })
             .WithHealthCheck($"{name}-accepts-logins")
             .WaitFor(epmd)
@@ -119,10 +100,7 @@ public static class LocalRabbitMqExtensions
         epmd.WithParentRelationship(broker).OnBeforeResourceStarted(async (_, _, cancellationToken) =>
         {
             Directory.CreateDirectory(dataDirectory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-            if (account is not null)
-            {
-                await LocalServers.RunAsync("chown", [$"{account}:{account}", dataDirectory], cancellationToken);
-            }
+            await LocalServers.GiveAsync(account, [dataDirectory], cancellationToken);
         });
         return broker;
     }
@@ -164,28 +142,17 @@ public static class LocalRabbitMqExtensions
         File.SetUnixFileMode(paths.Definitions, UnixFileMode.UserRead | UnixFileMode.UserWrite);
         await File.WriteAllTextAsync(paths.EnabledPlugins, "[].\n", cancellationToken);
         await File.WriteAllTextAsync(paths.EnvironmentFile, "# Intentionally empty: the AppHost sets the environment.\n", cancellationToken);
-        if (account is not null)
-        {
-            await LocalServers.RunAsync("chown", ["-R", $"{account}:{account}", paths.Root], cancellationToken);
-        }
+        await LocalServers.GiveAsync(account, [paths.Root], cancellationToken);
     }
 
-    /// <summary>An answer to a NAMES request (a bare connect would make epmd log "got partial packet").</summary>
-    private static async Task<HealthCheckResult> EpmdAnswersAsync(int port, CancellationToken cancellationToken)
+    /// <summary>Waits for an answer to a NAMES request (a bare connect would make epmd log "got partial packet").</summary>
+    private static async Task AskEpmdAsync(int port, CancellationToken cancellationToken)
     {
-        try
-        {
-            using var client = new TcpClient();
-            await client.ConnectAsync(IPAddress.Loopback, port, cancellationToken);
-            var stream = client.GetStream();
-            await stream.WriteAsync(new byte[] { 0, 1, (byte)'n' }, cancellationToken);
-            await stream.ReadExactlyAsync(new byte[4], cancellationToken);
-            return HealthCheckResult.Healthy();
-        }
-        catch (Exception exception) when (exception is SocketException or IOException)
-        {
-            return HealthCheckResult.Unhealthy(exception.Message);
-        }
+        using var client = new TcpClient();
+        await client.ConnectAsync(IPAddress.Loopback, port, cancellationToken);
+        var stream = client.GetStream();
+        await stream.WriteAsync(new byte[] { 0, 1, (byte)'n' }, cancellationToken);
+        await stream.ReadExactlyAsync(new byte[4], cancellationToken);
     }
 
     private sealed record DataPaths(string Root)

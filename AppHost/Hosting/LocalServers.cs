@@ -20,17 +20,34 @@ internal static class LocalServers
             : found;
 
     /// <summary>A free port on 127.0.0.1 for this run (none is needed to publish).</summary>
-    public static int FreePort(IDistributedApplicationBuilder builder)
-    {
-        if (!builder.ExecutionContext.IsRunMode)
-        {
-            return 0;
-        }
+    public static int FreePort(IDistributedApplicationBuilder builder) => builder.ExecutionContext.IsRunMode ? FreePort() : 0;
 
+    /// <summary>A port on 127.0.0.1 that no one listens on now.</summary>
+    public static int FreePort()
+    {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
+
+    /// <summary>A health check named <paramref name="name"/>: healthy once <paramref name="probe"/> succeeds, unhealthy with the message of a failure it expects.</summary>
+    public static void AddProbe(IDistributedApplicationBuilder builder, string name, Func<CancellationToken, Task> probe, Func<Exception, bool> expected) =>
+        builder.Services.AddHealthChecks().AddAsyncCheck(name, async cancellationToken =>
+        {
+            try
+            {
+                await probe(cancellationToken);
+                return HealthCheckResult.Healthy();
+            }
+            catch (Exception exception) when (expected(exception))
+            {
+                return HealthCheckResult.Unhealthy(exception.Message);
+            }
+        });
+
+    /// <summary>Gives the folders, with what they hold, to the servers' <paramref name="account"/> (none: they run as this user).</summary>
+    public static Task GiveAsync(string? account, IReadOnlyList<string> folders, CancellationToken cancellationToken) =>
+        account is null ? Task.CompletedTask : RunAsync("chown", ["-R", $"{account}:{account}", .. folders], cancellationToken);
 
     /// <summary><c>setpriv</c> (which execs: the pid is the program's own, and signals reach it) when an account is given.</summary>
     public static (string Command, string[] Prefix) RunAs(string? account, string program) =>

@@ -71,13 +71,8 @@ public sealed class StateDirectory : IDisposable
     /// </summary>
     public void Reset()
     {
-        foreach (var entry in new DirectoryInfo(Path).EnumerateFileSystemInfos())
+        foreach (var entry in new DirectoryInfo(Path).EnumerateFileSystemInfos().Where(entry => entry.Name is not (LockFileName or SecretsFolderName)))
         {
-            if (entry.Name is LockFileName or SecretsFolderName)
-            {
-                continue;
-            }
-
             if (entry is DirectoryInfo directory)
             {
                 directory.Delete(recursive: true);

@@ -2,7 +2,7 @@ using System.Text.RegularExpressions;
 
 namespace Agentic.AppHost.Publishing;
 
-/// <summary>What <c>publish</c> writes where, from the command line (see <see cref="Hosting.AppHostArguments"/>).</summary>
+/// <summary>What <c>publish</c> writes where, from the command line (see <see cref="Hosting.AppHostCommandLine"/>).</summary>
 public sealed partial record KubernetesPublishOptions
 {
     public const string DefaultNamespace = "agentic";
@@ -22,19 +22,6 @@ public sealed partial record KubernetesPublishOptions
     /// <summary>The image a project of the model is expected in: <c>&lt;registry&gt;/agentic-&lt;name&gt;:&lt;tag&gt;</c>.</summary>
     public string ImageFor(string name) =>
         ImageRegistry is { Length: > 0 } registry ? $"{registry}/agentic-{name}:{ImageTag}" : $"agentic-{name}:{ImageTag}";
-
-    /// <summary>The command line's <c>--output</c>, <c>--namespace</c>, <c>--image-registry</c> and <c>--image-tag</c> (checked by <see cref="Check"/>).</summary>
-    public static KubernetesPublishOptions From(IReadOnlyDictionary<string, string> values)
-    {
-        ArgumentNullException.ThrowIfNull(values);
-        return new KubernetesPublishOptions
-        {
-            OutputDirectory = Path.GetFullPath(values["--output"]),
-            Namespace = values.GetValueOrDefault("--namespace") ?? DefaultNamespace,
-            ImageRegistry = values.GetValueOrDefault("--image-registry"),
-            ImageTag = values.GetValueOrDefault("--image-tag") ?? DefaultImageTag,
-        };
-    }
 
     /// <summary>The option's value as it will be used, or null when it is not acceptable (<see cref="Describe"/> says why).</summary>
     public static string? Check(string option, string? value) => option switch

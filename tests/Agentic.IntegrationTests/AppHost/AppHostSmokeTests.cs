@@ -89,6 +89,57 @@ public sealed class AppHostSmokeTests
         });
     }
 
+    [TestCase(new[] { "--dashboard-port", "0" }, "--dashboard-port needs a port number (1-65535).")]
+    [TestCase(new[] { "--gateway-port", "65536" }, "--gateway-port needs a port number (1-65535).")]
+    [TestCase(new[] { "--gateway-port", "http" }, "--gateway-port needs a port number (1-65535).")]
+    [TestCase(new[] { "--state-dir" }, "Required argument missing for option: '--state-dir'.")]
+    [TestCase(new[] { "--demo", "--replicas", "2" }, "Unrecognized command or argument '--replicas'.")]
+    public async Task Should_exit_with_code_2_naming_the_mistake_before_starting_anything_when_a_run_option_is_wrong(string[] arguments, string message)
+    {
+        var stateDirectory = Path.Combine(TestEnvironment.Root, $"bad-arguments-{Guid.NewGuid():N}");
+        var (exitCode, output) = await RunAppHostAsync(arguments, stateDirectory);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(exitCode, Is.EqualTo(2), output);
+            Assert.That(output.Split('\n'), Has.Exactly(1).EqualTo(message), "one line names the mistake: " + output);
+            Assert.That(output, Does.Contain("Usage:"), "followed by the help");
+            Assert.That(Directory.Exists(stateDirectory), Is.False, "nothing started, no state folder");
+        });
+    }
+
+    [Test]
+    public async Task Should_describe_every_run_option_and_the_publish_command_in_the_help()
+    {
+        var (exitCode, output) = await RunAppHostAsync(["--help"], Path.Combine(TestEnvironment.Root, $"help-{Guid.NewGuid():N}"));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(exitCode, Is.Zero, output);
+            Assert.That(output, Does.Contain("--state-dir <path>").And.Contain("$AGENTIC_STATE_DIR").And.Contain("/var/lib/agentic as root"));
+            Assert.That(output, Does.Contain("--reset").And.Contain("the credentials stay"));
+            Assert.That(output, Does.Match(@"--dashboard-port <port>\s+Aspire dashboard port on 127\.0\.0\.1; \$AppHost__DashboardPort sets the default \[default: 18888\]"));
+            Assert.That(output, Does.Match(@"--gateway-port <port>\s+Ingress Gateway port .*\[default: 18080\]"));
+            Assert.That(output, Does.Contain("--demo").And.Contain("demo GitHub (http://127.0.0.1:18090)"));
+            Assert.That(output, Does.Match(@"publish\s+Writes Kubernetes manifests"));
+        });
+    }
+
+    /// <summary>The built AppHost as run.sh runs it, expected to exit on its own within a minute: exit code and every output line.</summary>
+    private static async Task<(int ExitCode, string Output)> RunAppHostAsync(IReadOnlyList<string> arguments, string stateDirectory)
+    {
+        await using var process = await ChildProcess.StartAsync(new ChildProcessStartInfo
+        {
+            Name = "apphost",
+            FileName = DotNetHost.Path,
+            Arguments = [AppHostProcess.AssemblyPath, .. arguments],
+            Environment = new Dictionary<string, string?> { ["AppHost__StateDirectory"] = stateDirectory, ["AppHost__DashboardPort"] = null, ["AppHost__GatewayPort"] = null },
+        }, CancellationToken.None);
+        var exited = await process.WaitForExitAsync(TimeSpan.FromMinutes(1), CancellationToken.None);
+        Assert.That(exited, Is.True, $"the AppHost with {string.Join(' ', arguments)} did not exit: {process.DescribeRecentOutput()}");
+        return (await process.Completion, string.Join('\n', process.RecentOutput));
+    }
+
     private static async Task<bool> HealthyAsync(HttpClient http, Uri service, CancellationToken cancellationToken)
     {
         try

@@ -336,24 +336,39 @@ public sealed class KubernetesPublishTests
         });
     }
 
-    [TestCase(new[] { "publish" }, "publish needs --output")]
-    [TestCase(new[] { "publish", "--output" }, "--output needs a folder")]
+    [TestCase(new[] { "publish" }, "Option '--output' is required.")]
+    [TestCase(new[] { "publish", "--output" }, "Required argument missing for option: '--output'.")]
     [TestCase(new[] { "publish", "--output", "out", "--namespace", "Not_A_Namespace" }, "--namespace needs a Kubernetes namespace name")]
     [TestCase(new[] { "publish", "--output", "out", "--image-tag", "bad tag" }, "--image-tag needs an image tag")]
     [TestCase(new[] { "publish", "--output", "out", "--image-tag", ".bad" }, "--image-tag needs an image tag")]
     [TestCase(new[] { "publish", "--output", "out", "--image-registry", "https://ghcr.io/acme" }, "--image-registry needs an image prefix")]
-    [TestCase(new[] { "publish", "--output", "out", "--dashboard-port", "1" }, "--dashboard-port applies to running the system here")]
-    [TestCase(new[] { "--output", "out" }, "--output applies to 'publish' only")]
-    [TestCase(new[] { "publish", "--output", "out", "--replicas", "2" }, "Unknown argument '--replicas'")]
+    [TestCase(new[] { "publish", "--output", "out", "--dashboard-port", "1" }, "Unrecognized command or argument '--dashboard-port'.")]
+    [TestCase(new[] { "--dashboard-port", "1", "publish", "--output", "out" }, "--dashboard-port applies to running the system here, not to 'publish'.")]
+    [TestCase(new[] { "--output", "out" }, "Unrecognized command or argument '--output'.")]
+    [TestCase(new[] { "publish", "--output", "out", "--replicas", "2" }, "Unrecognized command or argument '--replicas'.")]
     public async Task Should_exit_with_code_2_and_say_what_is_wrong_with_the_publish_arguments(string[] arguments, string message)
     {
         var (exitCode, output) = await RunAppHostAsync(arguments);
         Assert.Multiple(() =>
         {
             Assert.That(exitCode, Is.EqualTo(2), output);
-            Assert.That(output, Does.Contain(message));
-            Assert.That(output, Does.Contain("publish --output <dir>"), "followed by the usage");
+            Assert.That(output.Split('\n'), Has.Exactly(1).StartsWith(message), "one line names the mistake: " + output);
+            Assert.That(output, Does.Contain("Usage:"), "followed by the help");
             Assert.That(Directory.Exists(Path.Combine(TestEnvironment.Root, "out")), Is.False, "nothing written");
+        });
+    }
+
+    [Test]
+    public async Task Should_list_the_publish_options_with_their_defaults_in_the_help()
+    {
+        var (exitCode, output) = await RunAppHostAsync(["publish", "--help"]);
+        Assert.Multiple(() =>
+        {
+            Assert.That(exitCode, Is.Zero, output);
+            Assert.That(output, Does.Contain("--output <dir> (REQUIRED)").And.Contain("kubectl apply -k <dir>"));
+            Assert.That(output, Does.Match(@"--namespace <name>\s+Kubernetes namespace \[default: agentic\]"));
+            Assert.That(output, Does.Match(@"--image-tag <tag>\s+Image tag \[default: latest\]"));
+            Assert.That(output, Does.Contain("--image-registry <prefix>").And.Not.Contain("--dashboard-port"));
         });
     }
 
