@@ -10,12 +10,17 @@ namespace Agentic.Executor.Commands;
 /// declares runs in turn), <c>mode</c> (the tool's modes, e.g. dotnet format's <c>whitespace style</c>), <c>paths</c>
 /// (repository paths, one a line, from the failure's log: untrusted, each checked; files not in the working copy are
 /// dropped; without paths the tool's own default scope) and <c>diagnostics</c> (analyzer ids for dotnet format).
-/// A tool the repository declares but has not installed is named as such, never reported as unknown.
+/// A tool the repository declares but has not installed is named as such, never reported as unknown. A lint fixer's
+/// edits can break a file's formatting (eslint's <c>no-else-return</c> fix keeps the unwrapped block's indentation): the
+/// named files a declared formatter passed before the fix are formatted again after it.
 /// </summary>
 public sealed partial class FormatCommand(SandboxRunner sandbox, FixerCatalog fixers) : ILibraryCommand
 {
     public const int MaxPaths = 200;
     public const int MaxDiagnostics = 50;
+
+    /// <summary>Beyond this many named files, a lint fix is not followed by the formatters (each file is checked on its own).</summary>
+    public const int MaxFormatChecks = 20;
 
     public string Name => "format";
 
@@ -92,6 +97,8 @@ public sealed partial class FormatCommand(SandboxRunner sandbox, FixerCatalog fi
             }
         }
 
+        // Files each declared formatter passes now, to format again after a lint fixer changed them.
+        var keepFormatted = named is { IsFormatter: false } && files.Length > 0 ? await FormattedAsync(context, files, cancellationToken) : [];
         var skipped = new List<string>();
         var notInstalled = new List<string>();
         var ran = new List<string>();
@@ -124,13 +131,7 @@ public sealed partial class FormatCommand(SandboxRunner sandbox, FixerCatalog fi
 
                 var argv = fixer.Arguments(resolution, current, scoped, diagnostics);
                 var commandLine = Describe(argv);
-                var result = await sandbox.RunAsync(new SandboxRequest
-                {
-                    Workspace = context.Workspace,
-                    Arguments = argv,
-                    Timeout = context.Timeout,
-                    ReadOnlyPaths = context.ReadOnlyPaths,
-                }, cancellationToken);
+                var result = await sandbox.RunAsync(Request(context, argv), cancellationToken);
                 var outcome = CommandRunResult.From(result, [.. fixer.AcceptableExitCodes(current)]);
                 if (outcome.Status != CommandStatus.Ran)
                 {
@@ -141,6 +142,20 @@ public sealed partial class FormatCommand(SandboxRunner sandbox, FixerCatalog fi
                 formattersOnly &= fixer.IsFormatter;
                 last = result;
             }
+        }
+
+        foreach (var (formatter, resolution, formatted) in ran.Count > 0 ? keepFormatted : [])
+        {
+            var argv = formatter.Arguments(resolution, formatter.Modes.Count > 0 ? formatter.Modes[0] : "", formatted, []);
+            var result = await sandbox.RunAsync(Request(context, argv), cancellationToken);
+            var outcome = CommandRunResult.From(result, [.. formatter.AcceptableExitCodes("")]);
+            if (outcome.Status != CommandStatus.Ran)
+            {
+                return outcome with { Message = $"{Describe(argv)}: {outcome.Message}", CommandLine = Describe(argv) };
+            }
+
+            ran.Add(Describe(argv));
+            last = result;
         }
 
         if (ran.Count == 0)
@@ -159,6 +174,45 @@ public sealed partial class FormatCommand(SandboxRunner sandbox, FixerCatalog fi
             NoChangeReason = $"{commandLines} changed nothing: {why}",
         };
     }
+
+    /// <summary>Per declared, installed formatter with a check: the named files it works on that it passes as they are.</summary>
+    private async Task<List<(Fixer Formatter, FixerResolution Resolution, string[] Files)>> FormattedAsync(CommandContext context, string[] files, CancellationToken cancellationToken)
+    {
+        var formatted = new List<(Fixer, FixerResolution, string[])>();
+        foreach (var formatter in fixers.All.Where(f => f.IsFormatter))
+        {
+            var resolution = formatter.Resolve(context.Workspace);
+            string[] scoped = [.. files.Where(formatter.WorksOn)];
+            if (resolution.Availability != FixerAvailability.Installed || scoped.Length is 0 or > MaxFormatChecks || formatter.CheckArguments(resolution, scoped) is null)
+            {
+                continue;
+            }
+
+            var passing = new List<string>();
+            foreach (var file in scoped)
+            {
+                if ((await sandbox.RunAsync(Request(context, formatter.CheckArguments(resolution, [file])!), cancellationToken)).Succeeded)
+                {
+                    passing.Add(file);
+                }
+            }
+
+            if (passing.Count > 0)
+            {
+                formatted.Add((formatter, resolution, [.. passing]));
+            }
+        }
+
+        return formatted;
+    }
+
+    private static SandboxRequest Request(CommandContext context, IReadOnlyList<string> argv) => new()
+    {
+        Workspace = context.Workspace,
+        Arguments = argv,
+        Timeout = context.Timeout,
+        ReadOnlyPaths = context.ReadOnlyPaths,
+    };
 
     /// <summary>The command as a person would type it: the program's name, its arguments without the <c>--</c> separator, cut to a length.</summary>
     internal static string Describe(IReadOnlyList<string> argv) =>

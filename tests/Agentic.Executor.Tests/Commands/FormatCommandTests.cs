@@ -57,6 +57,27 @@ public sealed class FormatCommandTests
     }
 
     [Test]
+    public async Task Should_keep_a_prettier_formatted_file_formatted_when_eslint_fix_leaves_it_misindented()
+    {
+        // eslint's no-else-return fix unwraps the else block and keeps its indentation: prettier --check then fails in CI.
+        Write("package.json", """{ "type": "module", "devDependencies": { "eslint": "9.39.5", "prettier": "3.10.2" } }""");
+        Write("eslint.config.js", "export default [{ rules: { 'no-else-return': 'error' } }];\n");
+        const string ElseReturn = "export function name(negate) {\n  if (negate) {\n    return \"no\";\n  } else {\n    return \"yes\";\n  }\n}\n";
+        Write("src/a.js", ElseReturn);
+        Write("src/b.js", "const a = {b:1}\nexport default a\n");
+
+        var result = await RunAsync(new() { ["tool"] = "eslint", ["paths"] = "src/a.js\nsrc/b.js" }, await NodeTools.LinkAsync(_workspace));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(result.Status, Is.EqualTo(CommandStatus.Ran), result.Message);
+            Assert.That(Read("src/a.js"), Is.EqualTo("export function name(negate) {\n  if (negate) {\n    return \"no\";\n  }\n  return \"yes\";\n}\n"));
+            Assert.That(Read("src/b.js"), Is.EqualTo("const a = {b:1}\nexport default a\n"), "a file prettier did not pass before the fix is not reformatted");
+            Assert.That(result.CommandLine, Does.StartWith("eslint --fix").And.Contain("; prettier --write").And.EndWith("src/a.js"));
+        });
+    }
+
+    [Test]
     public async Task Should_fix_the_named_file_with_xo_fix()
     {
         Write("package.json", """{ "type": "module", "devDependencies": { "xo": "2.0.2" } }""");

@@ -53,6 +53,9 @@ public abstract class Fixer
     /// <summary>The argv for one run in <paramref name="mode"/> over <paramref name="paths"/> (empty: the tool's default scope).</summary>
     public abstract IReadOnlyList<string> Arguments(FixerResolution resolution, string mode, IReadOnlyList<string> paths, IReadOnlyList<string> diagnostics);
 
+    /// <summary>A formatter's check of <paramref name="paths"/>, exit 0 when they are formatted; null when it has none.</summary>
+    public virtual IReadOnlyList<string>? CheckArguments(FixerResolution resolution, IReadOnlyList<string> paths) => null;
+
     /// <summary>Exit codes other than 0 that still mean the tool ran (e.g. problems left that it cannot fix).</summary>
     public virtual IReadOnlyList<int> AcceptableExitCodes(string mode) => [];
 

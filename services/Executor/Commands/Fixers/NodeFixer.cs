@@ -29,6 +29,9 @@ public sealed class PrettierFixer() : NodeFixer("prettier", "prettier")
 
     public override IReadOnlyList<string> Arguments(FixerResolution resolution, string mode, IReadOnlyList<string> paths, IReadOnlyList<string> diagnostics) =>
         [resolution.Program!, "--write", "--ignore-unknown", "--no-error-on-unmatched-pattern", "--", .. paths.Count == 0 ? ["."] : paths];
+
+    public override IReadOnlyList<string>? CheckArguments(FixerResolution resolution, IReadOnlyList<string> paths) =>
+        [resolution.Program!, "--check", "--ignore-unknown", "--no-error-on-unmatched-pattern", "--", .. paths];
 }
 
 /// <summary><c>eslint --fix</c> (flat or legacy configuration alike); exit 1 (problems left that it cannot fix) still counts as a run.</summary>

@@ -26,6 +26,9 @@ public sealed class BlackFixer() : PythonFixer("black")
 
     public override IReadOnlyList<string> Arguments(FixerResolution resolution, string mode, IReadOnlyList<string> paths, IReadOnlyList<string> diagnostics) =>
         [resolution.Program!, "--quiet", "--", .. paths.Count == 0 ? ["."] : paths];
+
+    public override IReadOnlyList<string>? CheckArguments(FixerResolution resolution, IReadOnlyList<string> paths) =>
+        [resolution.Program!, "--check", "--quiet", "--", .. paths];
 }
 
 /// <summary><c>ruff format</c> or <c>ruff check --fix</c> (exit 1: violations left that it cannot fix, still a run).</summary>
