@@ -16,7 +16,7 @@ public sealed record AnalysisOutcome(CheckFailureAnalyzed? Analyzed, CheckFailur
 /// <summary>
 /// fetch → reduce and parse → classify by rules → LLM only for compile, test and unknown failures (cached by the
 /// installation, repository and reduced log's hash; never for a rules-only triage, which answers that the LLM is needed instead) → record. A
-/// workflow that already has an analysis gets the stored verdict again (with the CI job it named), never a new LLM call.
+/// workflow that already has an analysis gets the stored verdict again (with the CI job it named, the tool, codes and packages), never a new LLM call.
 /// </summary>
 public sealed partial class FailureAnalysisService(
     IEvidenceSource evidenceSource,
@@ -37,11 +37,13 @@ public sealed partial class FailureAnalysisService(
             return Fail(request, NotConfiguredReason);
         }
 
-        // A redelivered request gets the recorded verdict, evidence and files: no new fetch, no new LLM call.
+        // A redelivered request gets the recorded verdict, evidence, files, tool, codes and packages: no new fetch, no new LLM call.
         if (await store.FindByWorkflowAsync(request.CorrelationId, cancellationToken) is { } stored)
         {
             LogRepublished(logger, request.CorrelationId);
-            return Analyzed(request, stored.Category, stored.Strategy, stored.Confidence, stored.RootCause, stored.Evidence, stored.Files, Usage(stored), stored.Job);
+            return Analyzed(
+                request, stored.Category, stored.Strategy, stored.Confidence, stored.RootCause, stored.Evidence, stored.Files, Usage(stored), stored.Job,
+                tool: stored.Tool, codes: stored.Codes, packages: stored.Packages);
         }
 
         FailureEvidence evidence;
@@ -89,7 +91,12 @@ public sealed partial class FailureAnalysisService(
         }
 
         var analysis = new StoredAnalysis(
-            request.CorrelationId, request.PullRequest.Repository.InstallationId, request.PullRequest.Repository.RepositoryId, log.Hash, category, strategy, confidence, rootCause, usage.Calls, usage.InputTokens, usage.OutputTokens, usage.CostUsd, log.Text, files, evidence.Job);
+            request.CorrelationId, request.PullRequest.Repository.InstallationId, request.PullRequest.Repository.RepositoryId, log.Hash, category, strategy, confidence, rootCause, usage.Calls, usage.InputTokens, usage.OutputTokens, usage.CostUsd, log.Text, files, evidence.Job)
+        {
+            Tool = rules.Tool,
+            Codes = rules.Codes,
+            Packages = rules.Packages,
+        };
         await RecordAsync(analysis, cancellationToken);
         return Analyzed(request, category, strategy, confidence, rootCause, log.Text, files, usage, evidence.Job, tool: rules.Tool, codes: rules.Codes, packages: rules.Packages);
     }

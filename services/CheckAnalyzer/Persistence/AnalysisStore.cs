@@ -6,7 +6,10 @@ using Npgsql;
 
 namespace Agentic.CheckAnalyzer.Persistence;
 
-/// <summary>A row of <c>analyses</c>: one per workflow (its id is the workflow's correlation id), of one installation's repository, with the CI job it analysed when known.</summary>
+/// <summary>
+/// A row of <c>analyses</c>: one per workflow (its id is the workflow's correlation id), of one installation's repository, with the CI job it analysed
+/// when known, and the classification's tool, its codes and the unresolved packages (what the Command Dispatcher picks its command by).
+/// </summary>
 public sealed record StoredAnalysis(
     Guid WorkflowId,
     long InstallationId,
@@ -22,7 +25,17 @@ public sealed record StoredAnalysis(
     decimal CostUsd,
     string Evidence,
     IReadOnlyList<string> Files,
-    CiJobReference? Job = null);
+    CiJobReference? Job = null)
+{
+    /// <summary>The classification's tool: a format or lint failure's fixer, a dependency failure's package manager.</summary>
+    public string? Tool { get; init; }
+
+    /// <summary>The codes (analyzer ids, rules) that tool reported.</summary>
+    public IReadOnlyList<string> Codes { get; init; } = [];
+
+    /// <summary>For a dependency failure: the packages the package manager could not resolve (untrusted names from the log).</summary>
+    public IReadOnlyList<string> Packages { get; init; } = [];
+}
 
 public interface IAnalysisStore
 {
@@ -46,7 +59,7 @@ public sealed class PostgresAnalysisStore(NpgsqlDataSource dataSource) : IAnalys
     private const string Columns = """
         id AS WorkflowId, coalesce(installation_id, 0) AS InstallationId, coalesce(repository_id, 0) AS RepositoryId, log_hash AS LogHash,
         category, strategy, confidence, root_cause AS RootCause, llm_calls AS LlmCalls, input_tokens AS InputTokens,
-        output_tokens AS OutputTokens, cost_usd AS CostUsd, evidence, files, job::text AS Job
+        output_tokens AS OutputTokens, cost_usd AS CostUsd, evidence, files, job::text AS Job, tool, codes, packages
         """;
 
     public async Task<StoredAnalysis?> FindByWorkflowAsync(Guid workflowId, CancellationToken cancellationToken)
@@ -74,9 +87,9 @@ public sealed class PostgresAnalysisStore(NpgsqlDataSource dataSource) : IAnalys
         ArgumentNullException.ThrowIfNull(analysis);
         const string sql = """
             INSERT INTO analyses (id, workflow_id, installation_id, repository_id, log_hash, category, strategy, confidence, root_cause,
-                                  llm_calls, input_tokens, output_tokens, cost_usd, evidence, files, job)
+                                  llm_calls, input_tokens, output_tokens, cost_usd, evidence, files, job, tool, codes, packages)
             VALUES (@WorkflowId, @WorkflowId, @InstallationId, @RepositoryId, @LogHash, @Category, @Strategy, @Confidence, @RootCause,
-                    @LlmCalls, @InputTokens, @OutputTokens, @CostUsd, @Evidence, @Files, @Job::jsonb)
+                    @LlmCalls, @InputTokens, @OutputTokens, @CostUsd, @Evidence, @Files, @Job::jsonb, @Tool, @Codes, @Packages)
             ON CONFLICT (id) DO NOTHING
             """;
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
@@ -97,6 +110,9 @@ public sealed class PostgresAnalysisStore(NpgsqlDataSource dataSource) : IAnalys
             analysis.Evidence,
             Files = analysis.Files.ToArray(),
             Job = analysis.Job is { } job ? JsonSerializer.Serialize(job, JobJson) : null,
+            analysis.Tool,
+            Codes = analysis.Codes.ToArray(),
+            Packages = analysis.Packages.ToArray(),
         }, cancellationToken: cancellationToken));
         return inserted == 1;
     }
@@ -138,6 +154,12 @@ public sealed class PostgresAnalysisStore(NpgsqlDataSource dataSource) : IAnalys
 
         public string? Job { get; init; }
 
+        public string? Tool { get; init; }
+
+        public string[] Codes { get; init; } = [];
+
+        public string[] Packages { get; init; } = [];
+
         public StoredAnalysis ToStored() => new(
             WorkflowId,
             InstallationId,
@@ -153,7 +175,12 @@ public sealed class PostgresAnalysisStore(NpgsqlDataSource dataSource) : IAnalys
             CostUsd,
             Evidence,
             Files,
-            ReadJob(Job));
+            ReadJob(Job))
+        {
+            Tool = Tool,
+            Codes = Codes,
+            Packages = Packages,
+        };
 
         /// <summary>The stored job reference, checked again as when it was fetched; null when absent or unreadable.</summary>
         private static CiJobReference? ReadJob(string? json)

@@ -1,6 +1,12 @@
+using Agentic.CheckAnalyzer.Consumers;
 using Agentic.CheckAnalyzer.Persistence;
 using Agentic.CheckAnalyzer.Tests.Infrastructure;
+using Agentic.Contracts.Analysis;
 using Agentic.Contracts.Common;
+using Agentic.StandIns;
+using MassTransit;
+using MassTransit.Testing;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Agentic.CheckAnalyzer.Tests.Persistence;
 
@@ -57,6 +63,79 @@ public sealed class PostgresAnalysisStoreTests
     }
 
     [Test]
+    public async Task Should_read_back_the_tool_codes_and_packages_when_they_were_stored_with_the_analysis()
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(1));
+        await using var dataSource = await TestDatabase.CreateMigratedAsync(timeout.Token);
+        var store = new PostgresAnalysisStore(dataSource);
+        var withTool = Guid.NewGuid();
+        var withoutTool = Guid.NewGuid();
+        await TestDatabase.AddWorkflowAsync(dataSource, withTool, 42, timeout.Token);
+        await TestDatabase.AddWorkflowAsync(dataSource, withoutTool, 42, timeout.Token);
+        var analysis = new StoredAnalysis(withTool, 7, 42, "hash-1", FailureCategory.Dependency, FixStrategy.LlmEdit, 0.9, "NU1102", 1, 10, 10, 0m, "error NU1102", ["src/Shop.Api/Shop.Api.csproj"])
+        {
+            Tool = "nuget",
+            Codes = ["NU1102", "NU1101"],
+            Packages = ["Newtonsoft.Json", "@acme/left-pad"],
+        };
+        await store.InsertAsync(analysis, timeout.Token);
+        await store.InsertAsync(new StoredAnalysis(withoutTool, 7, 42, "hash-2", FailureCategory.Compile, FixStrategy.Escalate, 0.9, "CS0103", 0, 0, 0, 0m, "error CS0103", []), timeout.Token);
+
+        var byWorkflow = await store.FindByWorkflowAsync(withTool, timeout.Token);
+        var cached = await store.FindLlmAnalysisAsync(7, 42, "hash-1", timeout.Token);
+        var none = await store.FindByWorkflowAsync(withoutTool, timeout.Token);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(byWorkflow?.Tool, Is.EqualTo("nuget"));
+            Assert.That(byWorkflow?.Codes, Is.EqualTo(new[] { "NU1102", "NU1101" }), "in the order the tool reported them");
+            Assert.That(byWorkflow?.Packages, Is.EqualTo(new[] { "Newtonsoft.Json", "@acme/left-pad" }));
+            Assert.That(cached?.Tool, Is.EqualTo("nuget"), "the LLM cache reads them too");
+            Assert.That(cached?.Codes, Is.EqualTo(new[] { "NU1102", "NU1101" }));
+            Assert.That(cached?.Packages, Is.EqualTo(new[] { "Newtonsoft.Json", "@acme/left-pad" }));
+            Assert.That(none?.Tool, Is.Null);
+            Assert.That(none?.Codes, Is.Empty);
+            Assert.That(none?.Packages, Is.Empty);
+        });
+    }
+
+    [TestCase("eslint.log", "lint", "eslint", new[] { "@typescript-eslint/no-unused-vars", "indent", "@typescript-eslint/no-explicit-any" }, new string[0])]
+    [TestCase("nuget-nu1102.log", "build", "nuget", new[] { "NU1102" }, new[] { "Newtonsoft.Json" })]
+    public async Task Should_republish_the_tool_codes_and_packages_from_the_store_when_the_request_is_redelivered(string fixture, string checkName, string tool, string[] codes, string[] packages)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        await using var dataSource = await TestDatabase.CreateMigratedAsync(timeout.Token);
+        await using var harness = await AnalyzerHarness.StartAsync(withLlm: true, store: new PostgresAnalysisStore(dataSource));
+        var request = harness.AddFailedJob(Fixture.Read(fixture), checkName: checkName);
+        await TestDatabase.AddWorkflowAsync(dataSource, request.CorrelationId, request.PullRequest.Repository.RepositoryId, timeout.Token);
+        await using var provider = new ServiceCollection()
+            .AddSingleton(harness.Analyzer)
+            .AddLogging()
+            .AddMassTransitTestHarness(bus => bus.AddConsumer<AnalyzeCheckFailureConsumer>())
+            .BuildServiceProvider(true);
+        var bus = provider.GetRequiredService<ITestHarness>();
+        await bus.Start();
+
+        await bus.Bus.Publish(request, timeout.Token);
+        Assert.That(await Polling.UntilAsync(() => Answers(bus).Count == 1), Is.True, "the first answer");
+        await bus.Bus.Publish(request, timeout.Token);
+        Assert.That(await Polling.UntilAsync(() => Answers(bus).Count == 2), Is.True, "the answer to the redelivery");
+
+        var (first, again) = (Answers(bus)[0], Answers(bus)[1]);
+        Assert.Multiple(() =>
+        {
+            Assert.That(first.Tool, Is.EqualTo(tool));
+            Assert.That(first.Codes, Is.EquivalentTo(codes));
+            Assert.That(first.Packages, Is.EqualTo(packages));
+            Assert.That(again.Tool, Is.EqualTo(first.Tool), "the redelivered verdict names the same tool");
+            Assert.That(again.Codes, Is.EqualTo(first.Codes), "and the same codes");
+            Assert.That(again.Packages, Is.EqualTo(first.Packages), "and the same packages");
+            Assert.That(harness.GitHub.LogDownloads, Has.Count.EqualTo(1), "the redelivery was answered from the stored row");
+            Assert.That(harness.Llm!.Requests, Is.Empty);
+        });
+    }
+
+    [Test]
     public async Task Should_republish_the_job_reference_from_the_store_when_the_request_is_redelivered()
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
@@ -80,6 +159,8 @@ public sealed class PostgresAnalysisStoreTests
             Assert.That(harness.Llm.Requests, Has.Count.EqualTo(1));
         });
     }
+
+    private static List<CheckFailureAnalyzed> Answers(ITestHarness bus) => [.. bus.Published.Select<CheckFailureAnalyzed>().Select(m => m.Context.Message)];
 
     [Test]
     public async Task Should_find_no_cached_verdict_when_the_same_log_was_analysed_in_another_repository_or_installation()
