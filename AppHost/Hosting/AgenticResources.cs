@@ -35,7 +35,7 @@ public static class AgenticResources
         return service
             .WithHttpEndpoint(port: httpPort, targetPort: httpPort, isProxied: false)
             .WithEnvironment("ASPNETCORE_URLS", string.Create(CultureInfo.InvariantCulture, $"http://127.0.0.1:{httpPort}"))
-            .WithHttpHealthCheck(HealthEndpoints.Readiness)
+            .WithHealthCheck(Ready(builder, name, httpPort))
             .WithEnvironment(context =>
             {
                 foreach (var (variable, secret) in LocalSecrets.ServiceVariables)
@@ -52,6 +52,21 @@ public static class AgenticResources
                 }
             });
     }
+
+    /// <summary>The service's readiness (<c>/health/ready</c> answers 2xx) as a health check that probes often (<see cref="LocalServers.AddProbe"/>).</summary>
+    private static string Ready(IDistributedApplicationBuilder builder, string name, int port)
+    {
+        var check = $"{name}-ready";
+        var url = new Uri(string.Create(CultureInfo.InvariantCulture, $"http://127.0.0.1:{port}{HealthEndpoints.Readiness}"));
+        LocalServers.AddProbe(builder, check, async cancellationToken =>
+        {
+            using var response = await Probes.GetAsync(url, cancellationToken);
+            response.EnsureSuccessStatusCode();
+        }, exception => exception is HttpRequestException or TaskCanceledException { InnerException: TimeoutException });
+        return check;
+    }
+
+    private static readonly HttpClient Probes = new() { Timeout = TimeSpan.FromSeconds(2) };
 
     /// <summary>A <c>GitHub__*</c> setting for the services that hold GitHub credentials (not the Executor), e.g. the demo GitHub's.</summary>
     public static void UseGitHubVariable(string name, string value) => GitHubVariables[name] = value;

@@ -30,20 +30,39 @@ internal static class LocalServers
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
-    /// <summary>A health check named <paramref name="name"/>: healthy once <paramref name="probe"/> succeeds, unhealthy with the message of a failure it expects.</summary>
+    /// <summary>
+    /// A health check named <paramref name="name"/>: healthy once <paramref name="probe"/> succeeds, unhealthy with the
+    /// message of a failure it expects. One check keeps probing for up to <see cref="ProbeFor"/>: Aspire waits 1, 2, 3,
+    /// 4, then 5 s between the checks of a resource not yet healthy, so a server ready just after a check would
+    /// otherwise hold everything that waits for it for seconds.
+    /// </summary>
     public static void AddProbe(IDistributedApplicationBuilder builder, string name, Func<CancellationToken, Task> probe, Func<Exception, bool> expected) =>
         builder.Services.AddHealthChecks().AddAsyncCheck(name, async cancellationToken =>
         {
-            try
+            var clock = Stopwatch.StartNew();
+            while (true)
             {
-                await probe(cancellationToken);
-                return HealthCheckResult.Healthy();
-            }
-            catch (Exception exception) when (expected(exception))
-            {
-                return HealthCheckResult.Unhealthy(exception.Message);
+                try
+                {
+                    await probe(cancellationToken);
+                    return HealthCheckResult.Healthy();
+                }
+                catch (Exception exception) when (expected(exception))
+                {
+                    if (clock.Elapsed >= ProbeFor)
+                    {
+                        return HealthCheckResult.Unhealthy(exception.Message);
+                    }
+                }
+
+                await Task.Delay(ProbeInterval, cancellationToken);
             }
         });
+
+    /// <summary>How long one health check keeps probing a resource that is not ready, and how often.</summary>
+    public static readonly TimeSpan ProbeFor = TimeSpan.FromSeconds(4);
+
+    public static readonly TimeSpan ProbeInterval = TimeSpan.FromMilliseconds(200);
 
     /// <summary>Gives the folders, with what they hold, to the servers' <paramref name="account"/> (none: they run as this user).</summary>
     public static Task GiveAsync(string? account, IReadOnlyList<string> folders, CancellationToken cancellationToken) =>
