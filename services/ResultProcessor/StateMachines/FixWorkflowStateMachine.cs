@@ -196,7 +196,7 @@ public sealed class FixWorkflowStateMachine : MassTransitStateMachine<FixWorkflo
                     context.Saga.LastFailure = context.Message.Error is { } error ? scrubber.Scrub(error) : context.Message.Outcome.ToString();
                 })
                 .Finish(scrubber, Escalated, WorkflowOutcome.Escalated,
-                    c => $"Agentic's environment differs from CI's: {StepDescription(c.Saga.Job)} did not fail here as it failed in CI, so no fix was attempted. " +
+                    c => $"Agentic's environment differs from CI's, so no fix was attempted for {StepDescription(c.Saga.Job)}: {EnvironmentDifference(c.Saga.LastFailure)}. " +
                          "CI's output and ours are below."),
             // Only the current attempt's result counts: a late result of an earlier attempt, already judged, is dropped.
             When(Executed, context => context.Message.ExecutionId == context.Saga.ExecutionId
@@ -410,6 +410,19 @@ public sealed class FixWorkflowStateMachine : MassTransitStateMachine<FixWorkflo
     };
 
     private static string ShortSha(FixWorkflowState saga) => saga.PullRequest!.HeadSha[..Math.Min(7, saga.PullRequest.HeadSha.Length)];
+
+    /// <summary>
+    /// Why the Executor judged that its environment differs (a missing toolchain, a failed setup, the step failing
+    /// otherwise than in CI): the first line of its message, without the message's own preamble.
+    /// </summary>
+    private static string EnvironmentDifference(string? failure)
+    {
+        const string Preamble = "Our environment differs from CI's: ";
+        var line = (failure ?? "").Split('\n', 2)[0].Trim();
+        line = line.StartsWith(Preamble, StringComparison.Ordinal) ? line[Preamble.Length..] : line;
+        line = line.TrimEnd('.');
+        return line.Length == 0 ? "the step did not fail here as it failed in CI" : line.Length <= 300 ? line : line[..300] + "…";
+    }
 
     /// <summary>The failed step as CI named it (untrusted text: the summary is scrubbed and escaped when rendered).</summary>
     private static string StepDescription(CiJobReference? job) => job switch

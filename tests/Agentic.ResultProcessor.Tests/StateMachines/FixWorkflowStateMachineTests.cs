@@ -323,6 +323,7 @@ public sealed class FixWorkflowStateMachineTests
         {
             Assert.That(finished.Outcome, Is.EqualTo(WorkflowOutcome.Escalated));
             Assert.That(finished.Summary, Does.Contain("environment differs from CI's").And.Contain("step 'Test' of job 'test (20)' (.github/workflows/ci.yml)"));
+            Assert.That(finished.Summary, Does.Contain("a command it runs is not installed here (exit 127, command not found)"), "the Executor's reason, not a generic one");
             Assert.That(_harness.Published.Select<DispatchCommand>(m => m.Context.Message.CorrelationId == id).Count(), Is.EqualTo(1), "not fed back as a failed diff");
             Assert.That(report, Does.Contain("**Our run of the step:**").And.Contain("vitest: not found"));
             Assert.That(report, Does.Contain("**CI's run of the step:**").And.Contain("AssertionError: expected 3 to be 2"));
