@@ -15,13 +15,8 @@ public sealed class AnalyzeCheckFailureConsumerTests
     {
         await using var harness = await AnalyzerHarness.StartAsync(withLlm: false);
         var request = harness.AddFailedJob(Fixture.Read("eslint.log"), checkName: "lint");
-        await using var provider = new ServiceCollection()
-            .AddSingleton(harness.Analyzer)
-            .AddLogging()
-            .AddMassTransitTestHarness(bus => bus.AddConsumer<AnalyzeCheckFailureConsumer>())
-            .BuildServiceProvider(true);
+        await using var provider = await harness.StartConsumerAsync();
         var bus = provider.GetRequiredService<ITestHarness>();
-        await bus.Start();
 
         await bus.Bus.Publish(request);
 
@@ -38,13 +33,8 @@ public sealed class AnalyzeCheckFailureConsumerTests
         await using var harness = await AnalyzerHarness.StartAsync(withLlm: false);
         string[] steps = ["Set up job", "Run actions/checkout@v4", "Run actions/setup-python@v5", "Run python -m pytest", "Post Run actions/checkout@v4", "Complete job"];
         var request = harness.AddFailedJob(Fixture.Read("pytest-failed.log"), checkName: "tests", steps: steps, failedStep: "Run python -m pytest", workflowPath: ".github/workflows/python.yml@main");
-        await using var provider = new ServiceCollection()
-            .AddSingleton(harness.Analyzer)
-            .AddLogging()
-            .AddMassTransitTestHarness(bus => bus.AddConsumer<AnalyzeCheckFailureConsumer>())
-            .BuildServiceProvider(true);
+        await using var provider = await harness.StartConsumerAsync();
         var bus = provider.GetRequiredService<ITestHarness>();
-        await bus.Start();
 
         await bus.Bus.Publish(request);
 
@@ -67,13 +57,8 @@ public sealed class AnalyzeCheckFailureConsumerTests
     {
         await using var harness = await AnalyzerHarness.StartAsync(withLlm: false, configureGitHub: false);
         var request = harness.AddFailedJob("irrelevant");
-        await using var provider = new ServiceCollection()
-            .AddSingleton(harness.Analyzer)
-            .AddLogging()
-            .AddMassTransitTestHarness(bus => bus.AddConsumer<AnalyzeCheckFailureConsumer>())
-            .BuildServiceProvider(true);
+        await using var provider = await harness.StartConsumerAsync();
         var bus = provider.GetRequiredService<ITestHarness>();
-        await bus.Start();
 
         await bus.Bus.Publish(request);
 

@@ -6,6 +6,9 @@ using Agentic.Contracts.Analysis;
 using Agentic.Contracts.Common;
 using Agentic.StandIns.GitHub;
 using Agentic.StandIns.Llm;
+using Agentic.CheckAnalyzer.Consumers;
+using MassTransit;
+using MassTransit.Testing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -143,6 +146,18 @@ internal sealed class AnalyzerHarness : IAsyncDisposable
         CheckName = checkName,
         BudgetUsd = 1m,
     };
+
+    /// <summary>The consumer in MassTransit's test harness over this analyzer, started; its <see cref="ITestHarness"/> is in the provider.</summary>
+    public async Task<ServiceProvider> StartConsumerAsync()
+    {
+        var provider = new ServiceCollection()
+            .AddSingleton(Analyzer)
+            .AddLogging()
+            .AddMassTransitTestHarness(bus => bus.AddConsumer<AnalyzeCheckFailureConsumer>())
+            .BuildServiceProvider(true);
+        await provider.GetRequiredService<ITestHarness>().Start();
+        return provider;
+    }
 
     public async ValueTask DisposeAsync()
     {

@@ -108,13 +108,8 @@ public sealed class PostgresAnalysisStoreTests
         await using var harness = await AnalyzerHarness.StartAsync(withLlm: true, store: new PostgresAnalysisStore(dataSource));
         var request = harness.AddFailedJob(Fixture.Read(fixture), checkName: checkName);
         await TestDatabase.AddWorkflowAsync(dataSource, request.CorrelationId, request.PullRequest.Repository.RepositoryId, timeout.Token);
-        await using var provider = new ServiceCollection()
-            .AddSingleton(harness.Analyzer)
-            .AddLogging()
-            .AddMassTransitTestHarness(bus => bus.AddConsumer<AnalyzeCheckFailureConsumer>())
-            .BuildServiceProvider(true);
+        await using var provider = await harness.StartConsumerAsync();
         var bus = provider.GetRequiredService<ITestHarness>();
-        await bus.Start();
 
         await bus.Bus.Publish(request, timeout.Token);
         Assert.That(await Polling.UntilAsync(() => Answers(bus).Count == 1), Is.True, "the first answer");
