@@ -693,11 +693,12 @@ public sealed class KubernetesManifestBuilder(ApplicationModel model, Kubernetes
         }
 
         var allowlist = profile.Sandbox
-            ? "\nWhich registry hosts are reached is the egress proxy's allowlist inside the pod (Executor:Egress:AllowedHosts, ADR-011)."
+            ? "\nWhich registry hosts are reached is the egress proxy's allowlist inside the pod (Executor:Egress:AllowedHosts, ADR-011);\n" +
+              "repository tokens come from the Result Processor over RabbitMQ (IssueRepositoryToken, ADR-008), not over HTTP."
             : string.Empty;
         spec.Add("egress", egress, $"""
             DNS (kube-dns in kube-system), what the model says {project.Name} uses (WithReference, WaitFor) on the port it
-            connects to, and HTTPS to public addresses: package registries, GitHub, the LLM provider. The private ranges,
+            connects to, and HTTPS to public addresses (package registries, GitHub, an LLM provider). The private ranges,
             the cloud metadata service (169.254.169.254) and loopback are excepted, so nothing else in the cluster or its
             network is reached; add the cluster's pod and service ranges if they lie elsewhere. IPv4 only.{allowlist}
             """);
