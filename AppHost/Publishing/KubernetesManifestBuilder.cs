@@ -11,8 +11,9 @@ public sealed record ManifestFile(string Name, IReadOnlyList<YamlMap> Documents)
 /// and RabbitMQ become StatefulSets with a volume claim, each project a Deployment and a Service; <c>WithReference</c>
 /// becomes environment (connection strings from the Secret, <c>services__…</c> URLs naming Services),
 /// <c>WaitFor</c> becomes init containers that wait for the dependency's Service (and run the database's migrations),
-/// <c>WithHttpEndpoint</c> a container port, <c>WithEnvironment</c> an environment variable. What the model does not
-/// say (sizes, which service is public, the sandbox, credentials) comes from <see cref="WorkloadProfile"/> and
+/// <c>WithHttpEndpoint</c> a container port, <c>WithEnvironment</c> an environment variable; a service that reaches outside
+/// the cluster gets a NetworkPolicy allowing what its references and waits need. What the model does not say (sizes,
+/// which service is public, the sandbox, which services are confined, credentials) comes from <see cref="WorkloadProfile"/> and
 /// <see cref="DeploymentSecrets"/>. See ADR-007.
 /// </summary>
 public sealed class KubernetesManifestBuilder(ApplicationModel model, KubernetesPublishOptions options)
@@ -31,6 +32,18 @@ public sealed class KubernetesManifestBuilder(ApplicationModel model, Kubernetes
     public const string PostgresImage = "postgres:16";
     public const string RabbitMqImage = "rabbitmq:3.13-management";
     public const string WaitImage = "busybox:1.36";
+
+    /// <summary>What a confined service (<see cref="WorkloadProfile.ConfinedEgress"/>) may reach outside the cluster: HTTPS.</summary>
+    public const int HttpsPort = 443;
+
+    public const int DnsPort = 53;
+
+    /// <summary>
+    /// Taken out of the confined services' HTTPS egress: RFC 1918, link-local with the cloud metadata service
+    /// (169.254.0.0/16), carrier-grade NAT (100.64.0.0/10, where some clusters put pods or nodes) and loopback.
+    /// </summary>
+    public static readonly IReadOnlyList<string> NonPublicRanges =
+        ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "169.254.0.0/16", "100.64.0.0/10", "127.0.0.0/8"];
 
     /// <summary><c>Executor:WorkspaceRoot</c> in the pod: mirrors and working copies on the <c>workspace</c> volume.</summary>
     public const string ExecutorWorkspace = "/var/lib/agentic-executor";
@@ -53,6 +66,8 @@ public sealed class KubernetesManifestBuilder(ApplicationModel model, Kubernetes
 
     private static readonly string[] DropAll = ["ALL"];
     private static readonly string[] ReadWriteOnce = ["ReadWriteOnce"];
+    private static readonly string[] IngressAndEgress = ["Ingress", "Egress"];
+    private static readonly string[] EgressOnly = ["Egress"];
 
     public IReadOnlyList<ManifestFile> Build()
     {
@@ -316,6 +331,11 @@ public sealed class KubernetesManifestBuilder(ApplicationModel model, Kubernetes
         if (profile.Exposed && endpoints.Count > 0)
         {
             documents.Add(Ingress(project, endpoints[0].Name));
+        }
+
+        if (profile.ConfinedEgress)
+        {
+            documents.Add(NetworkPolicy(project, endpoints, profile));
         }
 
         return documents;
@@ -611,6 +631,111 @@ public sealed class KubernetesManifestBuilder(ApplicationModel model, Kubernetes
             }
         },
     };
+
+    /// <summary>
+    /// Egress to DNS, to the pods of what the model says the service uses (<c>WithReference</c>, <c>WaitFor</c>: the
+    /// init containers connect too) on the port it connects to, and to TCP 443 outside <see cref="NonPublicRanges"/>;
+    /// for the sandbox also ingress, on its HTTP ports from the pods that wait for or reference it only.
+    /// </summary>
+    private YamlMap NetworkPolicy(ProjectResource project, List<(string Name, int Port)> endpoints, WorkloadProfile profile)
+    {
+        var egress = new List<YamlMap>
+        {
+            new()
+            {
+                {
+                    "to", new[]
+                    {
+                        new YamlMap
+                        {
+                            { "namespaceSelector", new YamlMap { { "matchLabels", new YamlMap { { "kubernetes.io/metadata.name", "kube-system" } } } } },
+                            { "podSelector", new YamlMap { { "matchLabels", new YamlMap { { "k8s-app", "kube-dns" } } } } },
+                        },
+                    }
+                },
+                { "ports", new[] { PolicyPort("UDP", DnsPort), PolicyPort("TCP", DnsPort) } },
+            },
+        };
+        foreach (var (target, port) in Dependencies(project))
+        {
+            egress.Add(new YamlMap
+            {
+                { "to", new[] { PodPeer(target) } },
+                { "ports", new[] { PolicyPort("TCP", port) } },
+            });
+        }
+
+        egress.Add(new YamlMap
+        {
+            { "to", new[] { new YamlMap { { "ipBlock", new YamlMap { { "cidr", "0.0.0.0/0" }, { "except", NonPublicRanges } } } } } },
+            { "ports", new[] { PolicyPort("TCP", HttpsPort) } },
+        });
+
+        var spec = new YamlMap
+        {
+            { "podSelector", new YamlMap { { "matchLabels", SelectorLabels(project) } } },
+            { "policyTypes", profile.Sandbox ? IngressAndEgress : EgressOnly },
+        };
+        if (profile.Sandbox)
+        {
+            var callers = model.Resources
+                .Where(resource => !ReferenceEquals(resource, project) && Dependencies(resource).Exists(dependency => ReferenceEquals(dependency.Target, project)))
+                .Select(PodPeer)
+                .ToList();
+            var ingress = callers.Count == 0 || endpoints.Count == 0
+                ? []
+                : new List<YamlMap> { new() { { "from", callers }, { "ports", endpoints.Select(endpoint => PolicyPort("TCP", endpoint.Port)).ToList() } } };
+            spec.Add("ingress", ingress, """
+                Runs pull requests' code: only its HTTP port is reached, and only from the pods the model says connect to
+                it (a WaitFor's init container). The kubelet's probes need no rule (traffic from the pod's own node is
+                always allowed); add one for a metrics scraper.
+                """);
+        }
+
+        var allowlist = profile.Sandbox
+            ? "\nWhich registry hosts are reached is the egress proxy's allowlist inside the pod (Executor:Egress:AllowedHosts, ADR-011);\n" +
+              "repository tokens come from the Result Processor over RabbitMQ (IssueRepositoryToken, ADR-008), not over HTTP."
+            : string.Empty;
+        spec.Add("egress", egress, $"""
+            DNS (kube-dns in kube-system), what the model says {project.Name} uses (WithReference, WaitFor) on the port it
+            connects to, and HTTPS to public addresses (package registries, GitHub, an LLM provider). The private ranges,
+            the cloud metadata service (169.254.169.254) and loopback are excepted, so nothing else in the cluster or its
+            network is reached; add the cluster's pod and service ranges if they lie elsewhere. IPv4 only.{allowlist}
+            """);
+        return new YamlMap
+        {
+            { "apiVersion", "networking.k8s.io/v1" },
+            { "kind", "NetworkPolicy" },
+            { "metadata", Metadata(project.Name, Labels(project)) },
+            { "spec", spec },
+        };
+    }
+
+    /// <summary>The pods a resource connects to, with the port: its references' and waits' targets, once each, in its annotations' order.</summary>
+    private static List<(IResource Target, int Port)> Dependencies(IResource resource) =>
+        resource.Annotations
+            .Select(annotation => annotation switch
+            {
+                ConnectionStringReferenceAnnotation reference => reference.Target,
+                ServiceReferenceAnnotation reference => reference.Target,
+                WaitAnnotation wait => wait.Target,
+                _ => null,
+            })
+            .OfType<IResource>()
+            .Select(target => target switch
+            {
+                PostgresDatabaseResource database => ((IResource)database.Server, PostgresPort),
+                PostgresServerResource server => (server, PostgresPort),
+                RabbitMQServerResource server => (server, AmqpPort),
+                ProjectResource project when Endpoints(project) is [var (_, port), ..] => (project, port),
+                _ => throw new InvalidOperationException($"{resource.Name} connects to {target}, which has no port a NetworkPolicy can allow."),
+            })
+            .Distinct()
+            .ToList();
+
+    private static YamlMap PodPeer(IResource resource) => new() { { "podSelector", new YamlMap { { "matchLabels", SelectorLabels(resource) } } } };
+
+    private static YamlMap PolicyPort(string protocol, int port) => new() { { "protocol", protocol }, { "port", port } };
 
     private YamlMap Kustomization(IEnumerable<ManifestFile> files) => new()
     {

@@ -238,6 +238,65 @@ public sealed class KubernetesPublishTests
     }
 
     [Test]
+    public void Should_confine_only_the_executor_and_the_command_dispatcher_with_a_network_policy_kustomization_lists()
+    {
+        var policies = _manifests.Where(manifest => manifest.Kind == "NetworkPolicy").ToList();
+        var listed = Manifest.SequenceOf(_manifests.Single(manifest => manifest.Kind == "Kustomization").Root, "resources").Select(Manifest.Text);
+        Assert.Multiple(() =>
+        {
+            Assert.That(policies.Select(policy => policy.Name), Is.EquivalentTo(new[] { ResourceNames.Executor, ResourceNames.CommandDispatcher }));
+            Assert.That(policies.Select(policy => Path.GetFileName(policy.File)), Is.SubsetOf(listed));
+            foreach (var policy in policies)
+            {
+                Assert.That(Manifest.Text(policy.Root, "apiVersion"), Is.EqualTo("networking.k8s.io/v1"), policy.Name);
+                Assert.That(File.ReadAllText(policy.File), Does.Contain("# DNS (kube-dns in kube-system)"), $"{policy.Name}: the egress rules say why");
+            }
+        });
+    }
+
+    /// <summary>ADR-011: the sandboxed builds reach package registries through the pod's egress proxy; the pod itself reaches nothing private but its broker and database.</summary>
+    [Test]
+    public void Should_let_the_executor_reach_only_dns_its_broker_its_database_and_https_outside_private_ranges()
+    {
+        var policy = Single("NetworkPolicy", ResourceNames.Executor);
+        var spec = Manifest.Map(policy.Root, "spec");
+        Assert.Multiple(() =>
+        {
+            Assert.That(Manifest.Map(spec, "podSelector", "matchLabels").Children.Select(Pair), Is.EqualTo(PodSelectorOf(ResourceNames.Executor)));
+            Assert.That(Manifest.SequenceOf(spec, "policyTypes").Select(Manifest.Text), Is.EquivalentTo(new[] { "Ingress", "Egress" }));
+
+            // The Executor asks the Result Processor for repository tokens over RabbitMQ (ADR-008): no rule to its pod.
+            Assert.That(Rules(spec, "egress", "to"), Is.EquivalentTo(ExpectedEgress()));
+            Assert.That(PublicRangeExcepts(spec), Is.SupersetOf(new[] { "169.254.0.0/16", "10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "127.0.0.0/8" }));
+            Assert.That(File.ReadAllText(policy.File), Does.Contain("Executor:Egress:AllowedHosts"), "the comment names the proxy's allowlist");
+        });
+    }
+
+    [Test]
+    public void Should_let_only_the_pods_that_wait_for_the_executor_reach_its_http_port()
+    {
+        var spec = Manifest.Map(Single("NetworkPolicy", ResourceNames.Executor).Root, "spec");
+        var container = Manifest.Sequence(Single("Deployment", ResourceNames.Executor).Root, "spec", "template", "spec", "containers").Single();
+        var http = Manifest.Text(Manifest.Sequence(container, "ports").Single(port => Manifest.Text(port, "name") == "http"), "containerPort");
+
+        // The gateway's init container waits for the Executor's Service; the kubelet's probes are never subject to a policy.
+        Assert.That(Rules(spec, "ingress", "from"), Is.EqualTo(new[] { $"{PodsOf(ResourceNames.IngressGateway)} -> TCP/{http}" }));
+    }
+
+    [Test]
+    public void Should_let_the_command_dispatcher_reach_only_dns_its_broker_its_database_and_https_outside_private_ranges()
+    {
+        var spec = Manifest.Map(Single("NetworkPolicy", ResourceNames.CommandDispatcher).Root, "spec");
+        Assert.Multiple(() =>
+        {
+            Assert.That(Manifest.Map(spec, "podSelector", "matchLabels").Children.Select(Pair), Is.EqualTo(PodSelectorOf(ResourceNames.CommandDispatcher)));
+            Assert.That(Manifest.SequenceOf(spec, "policyTypes").Select(Manifest.Text), Is.EqualTo(new[] { "Egress" }));
+            Assert.That(Rules(spec, "egress", "to"), Is.EquivalentTo(ExpectedEgress()));
+            Assert.That(PublicRangeExcepts(spec), Is.SupersetOf(new[] { "169.254.0.0/16", "10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "127.0.0.0/8" }));
+        });
+    }
+
+    [Test]
     public void Should_name_each_service_for_opentelemetry()
     {
         Assert.Multiple(() =>
@@ -292,6 +351,7 @@ public sealed class KubernetesPublishTests
             Assert.That(objects.Count(o => Manifest.Text(o, "kind") == "StatefulSet"), Is.EqualTo(2));
             Assert.That(objects.Count(o => Manifest.Text(o, "kind") == "Secret"), Is.EqualTo(1));
             Assert.That(objects.Count(o => Manifest.Text(o, "kind") == "Namespace"), Is.EqualTo(1));
+            Assert.That(objects.Count(o => Manifest.Text(o, "kind") == "NetworkPolicy"), Is.EqualTo(2));
         });
     }
 
@@ -398,6 +458,63 @@ public sealed class KubernetesPublishTests
 
     private YamlMappingNode GatewayContainer() =>
         Manifest.Sequence(Single("Deployment", ResourceNames.IngressGateway).Root, "spec", "template", "spec", "containers").Single();
+
+    /// <summary>A workload's Deployment selector, checked to be among its pod template's labels: what a policy must select.</summary>
+    private List<(string, string)> PodSelectorOf(string name)
+    {
+        var spec = Manifest.Map(Single("Deployment", name).Root, "spec");
+        var selector = Manifest.Map(spec, "selector", "matchLabels").Children.Select(Pair).ToList();
+        Assert.That(selector, Is.Not.Empty.And.SubsetOf(Manifest.Map(spec, "template", "metadata", "labels").Children.Select(Pair)), name);
+        return selector;
+    }
+
+    /// <summary>The pods of a Deployment or StatefulSet as <see cref="Rules"/> writes a peer selecting them.</summary>
+    private string PodsOf(string name)
+    {
+        var workload = _manifests.Single(manifest => manifest.Kind is "Deployment" or "StatefulSet" && manifest.Name == name);
+        return $"pods {LabelsText(Manifest.Map(workload.Root, "spec", "selector", "matchLabels"))}";
+    }
+
+    /// <summary>A StatefulSet's container port, which a policy's port must name (policies see the pod, not the Service).</summary>
+    private string ContainerPortOf(string statefulSet, string portName)
+    {
+        var container = Manifest.Sequence(Single("StatefulSet", statefulSet).Root, "spec", "template", "spec", "containers").Single();
+        return Manifest.Text(Manifest.Sequence(container, "ports").Single(port => Manifest.Text(port, "name") == portName), "containerPort");
+    }
+
+    /// <summary>DNS, the broker's AMQP port, PostgreSQL, and HTTPS anywhere but the private, metadata and loopback ranges.</summary>
+    private string[] ExpectedEgress() =>
+    [
+        "namespace kubernetes.io/metadata.name=kube-system pods k8s-app=kube-dns -> UDP/53, TCP/53",
+        $"{PodsOf(ResourceNames.Postgres)} -> TCP/{ContainerPortOf(ResourceNames.Postgres, "postgres")}",
+        $"{PodsOf(ResourceNames.Messaging)} -> TCP/{ContainerPortOf(ResourceNames.Messaging, "amqp")}",
+        "0.0.0.0/0 except 10.0.0.0/8 100.64.0.0/10 127.0.0.0/8 169.254.0.0/16 172.16.0.0/12 192.168.0.0/16 -> TCP/443",
+    ];
+
+    private static List<string> PublicRangeExcepts(YamlMappingNode spec) =>
+        [.. Manifest.Sequence(spec, "egress")
+            .SelectMany(rule => Manifest.Sequence(rule, "to"))
+            .Where(peer => Manifest.Find(peer, "ipBlock") is not null)
+            .SelectMany(peer => Manifest.SequenceOf(peer, "ipBlock", "except").Select(Manifest.Text))];
+
+    /// <summary>Each rule of a policy as "peer; peer -> PROTOCOL/port, …"; pods by their matchLabels, address blocks with their sorted exceptions.</summary>
+    private static List<string> Rules(YamlMappingNode spec, string direction, string peers) =>
+        [.. Manifest.Sequence(spec, direction).Select(rule =>
+            string.Join("; ", Manifest.Sequence(rule, peers).Select(Peer)) + " -> " +
+            string.Join(", ", Manifest.Sequence(rule, "ports").Select(port => $"{Manifest.Text(port, "protocol")}/{Manifest.Text(port, "port")}")))];
+
+    private static string Peer(YamlMappingNode peer)
+    {
+        if (Manifest.Find(peer, "ipBlock") is YamlMappingNode block)
+        {
+            return $"{Manifest.Text(block, "cidr")} except {string.Join(' ', Manifest.SequenceOf(block, "except").Select(Manifest.Text).Order(StringComparer.Ordinal))}";
+        }
+
+        var pods = $"pods {LabelsText(Manifest.Map(peer, "podSelector", "matchLabels"))}";
+        return Manifest.Find(peer, "namespaceSelector") is YamlMappingNode namespaces ? $"namespace {LabelsText(Manifest.Map(namespaces, "matchLabels"))} {pods}" : pods;
+    }
+
+    private static string LabelsText(YamlMappingNode labels) => string.Join(',', labels.Children.Select(Pair).Select(pair => $"{pair.Item1}={pair.Item2}"));
 
     private static (string, string) Pair(KeyValuePair<YamlNode, YamlNode> entry) => (Manifest.Text(entry.Key), Manifest.Text(entry.Value));
 
