@@ -2,11 +2,13 @@ using System.Collections;
 using System.Collections.Concurrent;
 using System.Globalization;
 using System.Runtime.Versioning;
+using System.Text.RegularExpressions;
 using Agentic.Testing;
 using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
 using Aspire.Hosting.Testing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace Agentic.IntegrationTests.AppHost;
 
@@ -17,7 +19,7 @@ namespace Agentic.IntegrationTests.AppHost;
 /// environment variables the AppHost's Program sets in its (here: the test's) process.
 /// </summary>
 [SupportedOSPlatform("linux")]
-internal sealed class InProcessAppHost : IAsyncDisposable
+internal sealed partial class InProcessAppHost : IAsyncDisposable
 {
     private const int KeptLogLines = 400;
 
@@ -66,6 +68,11 @@ internal sealed class InProcessAppHost : IAsyncDisposable
         DistributedApplication app;
         try
         {
+            // The testing builder forwards every resource's log to the test's console: warnings only (RecentOutput keeps the rest),
+            // and no failed health checks of resources still starting (Describe says which never became healthy).
+            builder.Services.AddLogging(logging => logging
+                .AddFilter($"{builder.AppHostAssembly?.GetName().Name}.Resources", LogLevel.Warning)
+                .AddFilter("Microsoft.Extensions.Diagnostics.HealthChecks", LogLevel.None));
             app = await builder.BuildAsync(cancellationToken);
         }
         catch
@@ -123,8 +130,13 @@ internal sealed class InProcessAppHost : IAsyncDisposable
             }
         }
 
+        // DCP: started with --monitor this process and --detach; what it starts names the same kubeconfig.
         var monitor = string.Create(CultureInfo.InvariantCulture, $"--monitor {Environment.ProcessId} ");
-        roots.AddRange(ProcessTree.Snapshot().Where(process => CommandLine(process.Pid).Contains(monitor, StringComparison.Ordinal)).Select(process => process.Pid));
+        var commandLines = ProcessTree.Snapshot().Select(process => (process.Pid, CommandLine: CommandLine(process.Pid))).ToList();
+        var kubeconfigs = commandLines.Where(process => process.CommandLine.Contains(monitor, StringComparison.Ordinal))
+            .Select(process => KubeconfigArgument().Match(process.CommandLine)).Where(match => match.Success).Select(match => match.Groups[1].Value).ToHashSet(StringComparer.Ordinal);
+        roots.AddRange(commandLines.Where(process => process.CommandLine.Contains(monitor, StringComparison.Ordinal) ||
+            kubeconfigs.Any(kubeconfig => process.CommandLine.Contains(kubeconfig, StringComparison.Ordinal))).Select(process => process.Pid));
         roots.AddRange(ProcessesOf(StateDirectory));
         lock (_processIds)
         {
@@ -138,6 +150,12 @@ internal sealed class InProcessAppHost : IAsyncDisposable
         [.. ProcessTree.Snapshot().Where(process => process.State is not ('Z' or 'X') && process.Pid != Environment.ProcessId &&
             (WorkingDirectory(process.Pid) is { } cwd && (cwd == stateDirectory || cwd.StartsWith(stateDirectory + "/", StringComparison.Ordinal)) ||
              CommandLine(process.Pid).Contains(stateDirectory, StringComparison.Ordinal))).Select(process => process.Pid)];
+
+    /// <summary>The programs' names (<c>/proc/&lt;pid&gt;/comm</c>) with how many of each, for a test's report.</summary>
+    public static string Describe(IEnumerable<int> processIds) => string.Join(", ", processIds
+        .Select(pid => File.Exists($"/proc/{pid}/comm") ? File.ReadAllText($"/proc/{pid}/comm").Trim() : "?")
+        .GroupBy(name => name, StringComparer.Ordinal).OrderBy(group => group.Key, StringComparer.Ordinal)
+        .Select(group => group.Count() == 1 ? group.Key : string.Create(CultureInfo.InvariantCulture, $"{group.Key} x{group.Count()}")));
 
     /// <summary>Each resource's state, health and exit code, one line each.</summary>
     public string Describe() => string.Join('\n', _app.Services.GetRequiredService<DistributedApplicationModel>().Resources.Select(resource =>
@@ -230,4 +248,7 @@ internal sealed class InProcessAppHost : IAsyncDisposable
             return null;
         }
     }
+
+    [GeneratedRegex("--kubeconfig \"?([^\" ]+)\"?")]
+    private static partial Regex KubeconfigArgument();
 }

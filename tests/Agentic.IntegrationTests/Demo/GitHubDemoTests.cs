@@ -84,6 +84,7 @@ public sealed class GitHubDemoTests
 
             TestContext.Progress.WriteLine(string.Join("\n---\n", comments!.Select(c => c!["body"]!.GetValue<string>())));
             pids = appHost.ProcessIds();
+            TestContext.Progress.WriteLine($"processes of the system: {InProcessAppHost.Describe(pids)}");
             Assert.Multiple(() =>
             {
                 Assert.That(workflow.Outcome, Is.EqualTo("pushed"), workflow.Summary);
@@ -93,7 +94,7 @@ public sealed class GitHubDemoTests
                 Assert.That(tests.ExitCode, Is.Zero, tests.Output);
                 Assert.That(comments!.Select(c => c!["body"]!.GetValue<string>()), Has.Some.Contains("fix pushed"));
                 Assert.That(checkRuns.Where(c => c["name"]!.GetValue<string>() == "agentic/fix").Select(c => c["conclusion"]?.GetValue<string>()), Has.Some.EqualTo("success"));
-                Assert.That(pids, Has.Count.GreaterThanOrEqualTo(13), "DCP, epmd, PostgreSQL, RabbitMQ, the demo GitHub and eight services");
+                Assert.That(pids, Has.Count.GreaterThanOrEqualTo(14), "DCP (two processes), epmd, PostgreSQL, RabbitMQ, the demo GitHub and eight services");
             });
 
             stopped = clock.Elapsed;
