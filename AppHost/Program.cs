@@ -29,7 +29,7 @@ try
     var postgres = builder.AddLocalPostgres(ResourceNames.Postgres, ResourceNames.Database, state.PostgresData, builder.AddLocalSecret(LocalSecrets.PostgresPassword, state));
     var messaging = builder.AddLocalRabbitMq(ResourceNames.Messaging, state.RabbitMqData, builder.AddLocalSecret(LocalSecrets.RabbitMqPassword, state));
     var migrations = builder.AddBuiltProject<Projects.Agentic_Migrator>(AgenticResources.Migrations).WithReference(postgres, ResourceNames.Database).WaitFor(postgres);
-    var demo = settings.Demo && publish is null ? builder.AddDemoGitHub(state, settings.GatewayPort) : null;
+    var demo = settings.Demo && publish is null ? builder.AddDemoGitHub(state, settings.GatewayPort, settings.DemoPort) : null;
 
     var workers = new[]
     {

@@ -29,6 +29,8 @@ internal static class AppHostCommandLine
     private static readonly Option<bool> Demo = Flag("--demo", "AppHost__Demo",
         "Add a local demo GitHub (http://127.0.0.1:18090) with a pull request whose format check failed, and run rules only: watch it get fixed and pushed");
 
+    private static readonly Option<int> DemoPort = Port("--demo-port", "AppHost__DemoPort", DemoGitHub.Port, "The demo GitHub's port on 127.0.0.1 (with --demo)");
+
     private static readonly Option<string> Output = PublishOption("--output", "dir", "Folder to write to (created when missing)", required: true);
 
     private static readonly Option<string> Namespace = PublishOption("--namespace", "name", "Kubernetes namespace", KubernetesPublishOptions.DefaultNamespace);
@@ -50,7 +52,7 @@ internal static class AppHostCommandLine
         "Runs PostgreSQL, RabbitMQ, the migrations and the Agentic services on this machine, with the Aspire dashboard " +
         "(./AppHost/run.sh [options], or dotnet run --project AppHost -- [options]).")
     {
-        StateDirectory, Reset, DashboardPort, GatewayPort, Demo, Publish,
+        StateDirectory, Reset, DashboardPort, GatewayPort, Demo, DemoPort, Publish,
     };
 
     static AppHostCommandLine()
@@ -60,7 +62,7 @@ internal static class AppHostCommandLine
         Publish.Validators.Add(publish =>
         {
             // Given before the command name, a run option would otherwise be accepted and ignored.
-            foreach (var option in ((Option[])[StateDirectory, Reset, DashboardPort, GatewayPort, Demo]).Where(option => publish.GetResult(option) is { Implicit: false }))
+            foreach (var option in ((Option[])[StateDirectory, Reset, DashboardPort, GatewayPort, Demo, DemoPort]).Where(option => publish.GetResult(option) is { Implicit: false }))
             {
                 publish.AddError($"{option.Name} applies to running the system here, not to 'publish'.");
             }
@@ -85,7 +87,7 @@ internal static class AppHostCommandLine
     }
 
     public static AppHostSettings Settings(ParseResult result) =>
-        new(result.GetValue(StateDirectory), result.GetValue(Reset), result.GetValue(DashboardPort), result.GetValue(GatewayPort), result.GetValue(Demo));
+        new(result.GetValue(StateDirectory), result.GetValue(Reset), result.GetValue(DashboardPort), result.GetValue(GatewayPort), result.GetValue(Demo), result.GetValue(DemoPort));
 
     /// <summary>For <c>publish</c>: where and how to write the manifests; null when running the system here.</summary>
     public static KubernetesPublishOptions? PublishOptions(ParseResult result) => result.CommandResult.Command == Publish

@@ -11,17 +11,18 @@ public static class DemoGitHub
 {
     public const string ResourceName = "github-demo";
 
+    /// <summary>Its port unless <c>--demo-port</c> says otherwise.</summary>
     public const int Port = 18090;
 
     /// <summary>The stand-in's GitHub App (its defaults, <c>AppHost/Demo/Options/GitHubDemoOptions.cs</c>).</summary>
     private const string AppId = "424242";
 
-    public static IResourceBuilder<BuiltProjectResource> AddDemoGitHub(this IDistributedApplicationBuilder builder, StateDirectory state, int gatewayPort)
+    public static IResourceBuilder<BuiltProjectResource> AddDemoGitHub(this IDistributedApplicationBuilder builder, StateDirectory state, int gatewayPort, int port = Port)
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(state);
         var folder = Path.Combine(state.Path, ResourceName);
-        var url = string.Create(CultureInfo.InvariantCulture, $"http://127.0.0.1:{Port}");
+        var url = string.Create(CultureInfo.InvariantCulture, $"http://127.0.0.1:{port}");
         var webhookSecret = new LocalSecrets(state.Secrets).GetOrCreate(LocalSecrets.GitHubWebhookSecret);
 
         AgenticResources.UseGitHubVariable("GitHub__Api__BaseUrl", url + "/");
@@ -30,7 +31,7 @@ public static class DemoGitHub
         AgenticResources.UseGitHubVariable("GitHub__Webhooks__Secrets__0", webhookSecret);
 
         return builder.AddBuiltProject<Projects.Agentic_Demo>(ResourceName)
-            .WithHttpEndpoint(port: Port, targetPort: Port, isProxied: false)
+            .WithHttpEndpoint(port: port, targetPort: port, isProxied: false)
             .WithEnvironment("ASPNETCORE_URLS", url)
             .WithHttpHealthCheck("/health")
             .WithEnvironment("GitHubDemo__StateDirectory", folder)

@@ -13,6 +13,10 @@ namespace Agentic.IntegrationTests.AppHost;
 /// <summary>
 /// The README's run command, end to end: the Aspire AppHost brings up every resource healthy, the Executor gets no
 /// GitHub credential, and SIGTERM (what a script sends; a terminal's Ctrl+C does the same) leaves no process behind.
+/// These start the built executable as a child process (<see cref="AppHostProcess"/>) on purpose, not through Aspire's
+/// testing builder (which the demo end-to-end test, <c>GitHubDemoTests</c>, uses): they are about the executable itself,
+/// its signal handling, exit codes, help, taken dashboard port, printed output and the dashboard it serves, none of
+/// which the testing builder exercises (it runs Program in the test process, without the dashboard, and stops it by disposal).
 /// </summary>
 [NonParallelizable]
 [SupportedOSPlatform("linux")]
@@ -92,6 +96,7 @@ public sealed class AppHostSmokeTests
     [TestCase(new[] { "--dashboard-port", "0" }, "--dashboard-port needs a port number (1-65535).")]
     [TestCase(new[] { "--gateway-port", "65536" }, "--gateway-port needs a port number (1-65535).")]
     [TestCase(new[] { "--gateway-port", "http" }, "--gateway-port needs a port number (1-65535).")]
+    [TestCase(new[] { "--demo", "--demo-port", "0" }, "--demo-port needs a port number (1-65535).")]
     [TestCase(new[] { "--state-dir" }, "Required argument missing for option: '--state-dir'.")]
     [TestCase(new[] { "--demo", "--replicas", "2" }, "Unrecognized command or argument '--replicas'.")]
     public async Task Should_exit_with_code_2_naming_the_mistake_before_starting_anything_when_a_run_option_is_wrong(string[] arguments, string message)
@@ -121,6 +126,7 @@ public sealed class AppHostSmokeTests
             Assert.That(output, Does.Match(@"--dashboard-port <port>\s+Aspire dashboard port on 127\.0\.0\.1; \$AppHost__DashboardPort sets the default \[default: 18888\]"));
             Assert.That(output, Does.Match(@"--gateway-port <port>\s+Ingress Gateway port .*\[default: 18080\]"));
             Assert.That(output, Does.Contain("--demo").And.Contain("demo GitHub (http://127.0.0.1:18090)"));
+            Assert.That(output, Does.Match(@"--demo-port <port>\s+The demo GitHub's port on 127\.0\.0\.1 \(with --demo\); \$AppHost__DemoPort sets the default \[default: 18090\]"));
             Assert.That(output, Does.Match(@"publish\s+Writes Kubernetes manifests"));
         });
     }
@@ -133,7 +139,7 @@ public sealed class AppHostSmokeTests
             Name = "apphost",
             FileName = DotNetHost.Path,
             Arguments = [AppHostProcess.AssemblyPath, .. arguments],
-            Environment = new Dictionary<string, string?> { ["AppHost__StateDirectory"] = stateDirectory, ["AppHost__DashboardPort"] = null, ["AppHost__GatewayPort"] = null },
+            Environment = new Dictionary<string, string?> { ["AppHost__StateDirectory"] = stateDirectory, ["AppHost__DashboardPort"] = null, ["AppHost__GatewayPort"] = null, ["AppHost__DemoPort"] = null },
         }, CancellationToken.None);
         var exited = await process.WaitForExitAsync(TimeSpan.FromMinutes(1), CancellationToken.None);
         Assert.That(exited, Is.True, $"the AppHost with {string.Join(' ', arguments)} did not exit: {process.DescribeRecentOutput()}");

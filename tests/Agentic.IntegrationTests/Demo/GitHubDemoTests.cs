@@ -4,9 +4,13 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Text.Json.Nodes;
-using Agentic.Testing;
+using System.Runtime.Versioning;
+using Agentic.AppHost.Hosting;
+using Agentic.IntegrationTests.AppHost;
 using Agentic.IntegrationTests.Infrastructure;
-using Agentic.IntegrationTests.Workflows;
+using Agentic.ServiceDefaults;
+using Agentic.Testing;
+using Aspire.Hosting.Testing;
 using Agentic.StandIns;
 using Agentic.StandIns.GitHub;
 using Dapper;
@@ -17,12 +21,15 @@ using Npgsql;
 namespace Agentic.IntegrationTests.Demo;
 
 /// <summary>
-/// <c>run.sh --demo</c> without the AppHost: the demo GitHub (AppHost/Demo) as its own process on a fresh state folder,
-/// and every service configured as the demo configures them (the demo's URL, app id and key file, its webhook secret,
-/// no LLM). The demo makes its repository with npm against the real registry, waits for the gateway, delivers the failed
-/// prettier check; the system reproduces it from the workflow file, runs prettier in the sandbox, validates and pushes.
+/// <c>run.sh --demo</c>: the AppHost itself, started in the test process through Aspire's testing builder with
+/// <c>--demo</c> on a fresh state folder and free ports, brings up PostgreSQL, RabbitMQ, the migrations, the demo GitHub
+/// (AppHost/Demo) and the services configured as the demo configures them (its URL, app id and key file, its webhook
+/// secret, no LLM). The demo makes its repository with npm against the real registry, waits for the gateway, delivers
+/// the failed prettier check; the system reproduces it from the workflow file, runs prettier in the sandbox, validates
+/// and pushes. Disposing the application stops every process.
 /// </summary>
 [NonParallelizable]
+[SupportedOSPlatform("linux")]
 public sealed class GitHubDemoTests
 {
     private const string Owner = "agentic-demo";
@@ -32,73 +39,71 @@ public sealed class GitHubDemoTests
     private const long InstallationId = 4242420;
 
     [Test]
-    public async Task Should_fix_validate_push_and_report_the_demo_pull_requests_prettier_failure_with_no_github_credentials_and_no_llm()
+    public async Task Should_fix_validate_push_and_report_the_demo_pull_requests_prettier_failure_when_the_apphost_runs_with_demo_and_leave_no_process_when_disposed()
     {
-        var state = Path.Combine(TestEnvironment.Root, "github-demo");
-        var secret = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
-        var demoUrl = new Uri(string.Create(CultureInfo.InvariantCulture, $"http://127.0.0.1:{FreePort.Find()}/"));
-        var gatewayUrl = new Uri(string.Create(CultureInfo.InvariantCulture, $"http://127.0.0.1:{FreePort.Find()}/"));
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(12));
+        var state = Path.Combine(TestEnvironment.Root, $"apphost-demo-{Guid.NewGuid():N}");
+        var demoPort = FreePort.Find();
+        var demoUrl = new Uri(string.Create(CultureInfo.InvariantCulture, $"http://127.0.0.1:{demoPort}/"));
         var clock = Stopwatch.StartNew();
+        IReadOnlyList<int> pids;
+        TimeSpan stopped;
 
-        // The demo first, as Aspire starts it: it seeds, then waits for the gateway the services open last.
-        await using var demo = await ServiceProcess.StartProjectAsync("github-demo", DemoProject,
-            new Dictionary<string, string?>
+        await using (var appHost = await InProcessAppHost.StartAsync(state, ["--demo", "--demo-port", demoPort.ToString(CultureInfo.InvariantCulture)], timeout.Token))
+        {
+            await appHost.WaitUntilHealthyAsync([ResourceNames.Postgres, ResourceNames.Messaging, DemoGitHub.ResourceName, .. ResourceNames.Services], AgenticResources.Migrations, timeout.Token);
+            var systemUp = clock.Elapsed;
+            pids = appHost.ProcessIds();
+
+            var database = await appHost.App.GetConnectionStringAsync(ResourceNames.Postgres, timeout.Token);
+            using var api = await InstallationClientAsync(demoUrl, await File.ReadAllTextAsync(Path.Combine(state, DemoGitHub.ResourceName, "app-private-key.pem"), timeout.Token));
+            var repositoryId = (await api.GetFromJsonAsync<JsonObject>($"repos/{Owner}/{Repository}", timeout.Token))!["id"]!.GetValue<long>();
+            await using var connection = new NpgsqlConnection(database);
+            var pushed = await Polling.UntilAsync(
+                () => connection.ExecuteScalarAsync<bool>("SELECT EXISTS (SELECT 1 FROM workflows WHERE repository_id = @repositoryId AND outcome = 'pushed')", new { repositoryId }),
+                TimeSpan.FromMinutes(4));
+            var pushedAt = clock.Elapsed;
+            Assert.That(pushed, Is.True, () => $"no fix was pushed:\n{appHost.Describe()}\n{appHost.RecentOutput()}");
+            var workflow = await WaitForReportedAsync(connection, repositoryId, TimeSpan.FromMinutes(1));
+            Assert.That(workflow, Is.Not.Null, () => $"the workflow was not reported:\n{appHost.RecentOutput()}");
+            TestContext.Progress.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"AppHost --demo (testing builder): every resource healthy {systemUp.TotalSeconds:0.0} s, fix pushed {pushedAt.TotalSeconds:0.0} s (healthy to push {(pushedAt - systemUp).TotalSeconds:0.0} s), reported {clock.Elapsed.TotalSeconds:0.0} s"));
+
+            var clone = Path.Combine(TestEnvironment.Root, $"demo-clone-{Guid.NewGuid():N}");
+            (await GitCommand.RunAsync(TestEnvironment.Root, ["clone", "--quiet", "--branch", Branch, new Uri(demoUrl, $"{Owner}/{Repository}.git").ToString(), clone], CancellationToken.None)).EnsureSuccess("clone");
+            var parents = (await GitCommand.RunAsync(clone, ["log", "-1", "--format=%P"], CancellationToken.None)).EnsureSuccess("log");
+            var install = await RunAsync(clone, "npm", "ci", "--ignore-scripts", "--no-audit", "--no-fund");
+            var check = await RunAsync(clone, Path.Combine(clone, "node_modules", ".bin", "prettier"), "--check", ".");
+            var tests = await RunAsync(clone, "npm", "test");
+            var comments = await api.GetFromJsonAsync<JsonArray>($"repos/{Owner}/{Repository}/issues/1/comments", timeout.Token);
+            var checkRuns = new List<JsonNode>();
+            foreach (var sha in new[] { workflow!.HeadSha, (await GitCommand.RunAsync(clone, ["rev-parse", "HEAD"], CancellationToken.None)).EnsureSuccess("rev-parse") })
             {
-                ["GitHubDemo__StateDirectory"] = state,
-                ["GitHubDemo__GatewayWebhookUrl"] = new Uri(gatewayUrl, "/webhooks/github").ToString(),
-                ["GitHubDemo__WebhookSecret"] = secret,
-            },
-            demoUrl);
-        var seeded = clock.Elapsed;
-        var head = await RemoteHeadAsync(demoUrl);
+                checkRuns.AddRange((await api.GetFromJsonAsync<JsonObject>($"repos/{Owner}/{Repository}/commits/{sha}/check-runs", timeout.Token))!["check_runs"]!.AsArray().Select(c => c!));
+            }
 
-        var database = await TestEnvironment.CreateMigratedDatabaseAsync("demo");
-        await using var system = await RunningSystem.StartAsync(database, new Dictionary<string, string?>
-        {
-            ["GitHub__Api__BaseUrl"] = demoUrl.ToString(),
-            ["GitHub__Api__App__AppId"] = AppId.ToString(CultureInfo.InvariantCulture),
-            ["GitHub__Api__App__PrivateKeyPath"] = Path.Combine(state, "app-private-key.pem"),
-            ["GitHub__Webhooks__Secrets__0"] = secret,
-            ["Llm__Provider"] = "none",
-        }, gatewayUrl);
-        var systemUp = clock.Elapsed;
+            TestContext.Progress.WriteLine(string.Join("\n---\n", comments!.Select(c => c!["body"]!.GetValue<string>())));
+            pids = appHost.ProcessIds();
+            TestContext.Progress.WriteLine($"processes of the system: {InProcessAppHost.Describe(pids)}");
+            Assert.Multiple(() =>
+            {
+                Assert.That(workflow.Outcome, Is.EqualTo("pushed"), workflow.Summary);
+                Assert.That(parents, Is.EqualTo(workflow.HeadSha), "one commit on top of the failed head");
+                Assert.That(install.ExitCode, Is.Zero, install.Output);
+                Assert.That(check.ExitCode, Is.Zero, "prettier --check . passes in a fresh clone: " + check.Output);
+                Assert.That(tests.ExitCode, Is.Zero, tests.Output);
+                Assert.That(comments!.Select(c => c!["body"]!.GetValue<string>()), Has.Some.Contains("fix pushed"));
+                Assert.That(checkRuns.Where(c => c["name"]!.GetValue<string>() == "agentic/fix").Select(c => c["conclusion"]?.GetValue<string>()), Has.Some.EqualTo("success"));
+                Assert.That(pids, Has.Count.GreaterThanOrEqualTo(14), "DCP (two processes), epmd, PostgreSQL, RabbitMQ, the demo GitHub and eight services");
+            });
 
-        using var api = await InstallationClientAsync(demoUrl, await File.ReadAllTextAsync(Path.Combine(state, "app-private-key.pem")));
-        var repositoryId = (await api.GetFromJsonAsync<JsonObject>($"repos/{Owner}/{Repository}"))!["id"]!.GetValue<long>();
-        await using var connection = new NpgsqlConnection(database);
-        var pushed = await Polling.UntilAsync(
-            () => connection.ExecuteScalarAsync<bool>("SELECT EXISTS (SELECT 1 FROM workflows WHERE repository_id = @repositoryId AND outcome = 'pushed')", new { repositoryId }),
-            TimeSpan.FromMinutes(4));
-        var pushedAt = clock.Elapsed;
-        Assert.That(pushed, Is.True, () => $"no fix was pushed; the demo:\n{demo.RecentOutput(40)}\n{system.RecentOutput()}");
-        var workflow = await system.WaitForFinishedAsync(repositoryId, TimeSpan.FromMinutes(1));
-        TestContext.Progress.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"demo seeded and healthy {seeded.TotalSeconds:0.0} s, system healthy {systemUp.TotalSeconds:0.0} s, fix pushed {pushedAt.TotalSeconds:0.0} s (webhook to push {(pushedAt - systemUp).TotalSeconds:0.0} s), reported {clock.Elapsed.TotalSeconds:0.0} s"));
-
-        var clone = Path.Combine(TestEnvironment.Root, $"demo-clone-{Guid.NewGuid():N}");
-        (await GitCommand.RunAsync(TestEnvironment.Root, ["clone", "--quiet", "--branch", Branch, new Uri(demoUrl, $"{Owner}/{Repository}.git").ToString(), clone], CancellationToken.None)).EnsureSuccess("clone");
-        var parents = (await GitCommand.RunAsync(clone, ["log", "-1", "--format=%P"], CancellationToken.None)).EnsureSuccess("log");
-        var install = await RunAsync(clone, "npm", "ci", "--ignore-scripts", "--no-audit", "--no-fund");
-        var check = await RunAsync(clone, Path.Combine(clone, "node_modules", ".bin", "prettier"), "--check", ".");
-        var tests = await RunAsync(clone, "npm", "test");
-        var comments = await api.GetFromJsonAsync<JsonArray>($"repos/{Owner}/{Repository}/issues/1/comments");
-        var checkRuns = new List<JsonNode>();
-        foreach (var sha in new[] { head, (await GitCommand.RunAsync(clone, ["rev-parse", "HEAD"], CancellationToken.None)).EnsureSuccess("rev-parse") })
-        {
-            checkRuns.AddRange((await api.GetFromJsonAsync<JsonObject>($"repos/{Owner}/{Repository}/commits/{sha}/check-runs"))!["check_runs"]!.AsArray().Select(c => c!));
+            stopped = clock.Elapsed;
         }
 
-        TestContext.Progress.WriteLine(string.Join("\n---\n", comments!.Select(c => c!["body"]!.GetValue<string>())));
-        Assert.Multiple(() =>
-        {
-            Assert.That(workflow.Outcome, Is.EqualTo("pushed"), workflow.Summary);
-            Assert.That(parents, Is.EqualTo(head), "one commit on top of the failed head");
-            Assert.That(install.ExitCode, Is.Zero, install.Output);
-            Assert.That(check.ExitCode, Is.Zero, "prettier --check . passes in a fresh clone: " + check.Output);
-            Assert.That(tests.ExitCode, Is.Zero, tests.Output);
-            Assert.That(comments!.Select(c => c!["body"]!.GetValue<string>()), Has.Some.Contains("fix pushed"));
-            Assert.That(checkRuns.Where(c => c["name"]!.GetValue<string>() == "agentic/fix").Select(c => c["conclusion"]?.GetValue<string>()), Has.Some.EqualTo("success"));
-        });
+        var allGone = await Polling.UntilAsync(() => !pids.Any(ProcessTree.IsAlive) && InProcessAppHost.ProcessesOf(state).Count == 0, TimeSpan.FromSeconds(30));
+        TestContext.Progress.WriteLine(string.Create(CultureInfo.InvariantCulture, $"disposed in {(clock.Elapsed - stopped).TotalSeconds:0.0} s; {pids.Count} processes seen"));
+        Assert.That(allGone, Is.True, () => "processes left behind after DisposeAsync: " +
+            string.Join(", ", pids.Where(ProcessTree.IsAlive).Union(InProcessAppHost.ProcessesOf(state)).Select(pid => $"{pid} {CommandLine(pid)}")));
     }
 
     [Test]
@@ -141,11 +146,41 @@ public sealed class GitHubDemoTests
         });
     }
 
+    /// <summary>The repository's workflow once it has finished and its final report was delivered; null after <paramref name="timeout"/>.</summary>
+    private static async Task<DemoWorkflow?> WaitForReportedAsync(NpgsqlConnection connection, long repositoryId, TimeSpan timeout)
+    {
+        DemoWorkflow? workflow = null;
+        await Polling.UntilAsync(async () =>
+        {
+            workflow = await connection.QuerySingleOrDefaultAsync<DemoWorkflow>(
+                """
+                SELECT w.outcome, w.summary, w.head_sha AS HeadSha FROM workflows w
+                WHERE w.repository_id = @repositoryId AND w.finished_at IS NOT NULL AND EXISTS (
+                    SELECT 1 FROM notifications n WHERE n.workflow_id = w.id AND n.status = 'completed' AND n.delivered_sequence = n.sequence)
+                """,
+                new { repositoryId });
+            return workflow is not null;
+        }, timeout);
+        return workflow;
+    }
+
+    private static string CommandLine(int pid)
+    {
+        try
+        {
+            return File.ReadAllText($"/proc/{pid}/cmdline").Replace('\0', ' ');
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            return string.Empty;
+        }
+    }
+
+    private sealed record DemoWorkflow(string Outcome, string Summary, string HeadSha);
+
     private static string DemoProject => Path.Combine(BuildInfo.RepositoryRoot, "AppHost", "Demo", "Agentic.Demo.csproj");
 
-    /// <summary>The PR branch's commit as git's smart HTTP advertises it.</summary>
-    private static async Task<string> RemoteHeadAsync(Uri demoUrl) => (await RemoteRefsAsync(demoUrl))[$"refs/heads/{Branch}"];
-
+    /// <summary>The branches' commits as git's smart HTTP advertises them.</summary>
     private static async Task<IReadOnlyDictionary<string, string>> RemoteRefsAsync(Uri demoUrl)
     {
         var refs = (await GitCommand.RunAsync(TestEnvironment.Root, ["ls-remote", "--heads", new Uri(demoUrl, $"{Owner}/{Repository}.git").ToString()], CancellationToken.None)).EnsureSuccess("ls-remote");
