@@ -31,21 +31,7 @@ internal static class AppHostCommandLine
 
     private static readonly Option<int> DemoPort = Port("--demo-port", "AppHost__DemoPort", DemoGitHub.Port, "The demo GitHub's port on 127.0.0.1 (with --demo)");
 
-    private static readonly Option<string> Output = PublishOption("--output", "dir", "Folder to write to (created when missing)", required: true);
-
-    private static readonly Option<string> Namespace = PublishOption("--namespace", "name", "Kubernetes namespace", KubernetesPublishOptions.DefaultNamespace);
-
-    private static readonly Option<string> ImageRegistry = PublishOption(
-        "--image-registry", "prefix", "Image prefix, e.g. ghcr.io/acme: images <prefix>/agentic-<resource>:<tag> (default: none, images agentic-<resource>:<tag>)");
-
-    private static readonly Option<string> ImageTag = PublishOption("--image-tag", "tag", "Image tag", KubernetesPublishOptions.DefaultImageTag);
-
-    private static readonly Command Publish = new(
-        "publish",
-        "Writes Kubernetes manifests for the same model (one file per resource and a kustomization.yaml; apply with kubectl apply -k <dir>), starts nothing")
-    {
-        Output, Namespace, ImageRegistry, ImageTag,
-    };
+    private static readonly Command Publish = KubernetesPublishOptions.Command();
 
     /// <summary>The commands: run (the root) with its options, and <c>publish</c>.</summary>
     public static RootCommand Root { get; } = new(
@@ -90,15 +76,8 @@ internal static class AppHostCommandLine
         new(result.GetValue(StateDirectory), result.GetValue(Reset), result.GetValue(DashboardPort), result.GetValue(GatewayPort), result.GetValue(Demo), result.GetValue(DemoPort));
 
     /// <summary>For <c>publish</c>: where and how to write the manifests; null when running the system here.</summary>
-    public static KubernetesPublishOptions? PublishOptions(ParseResult result) => result.CommandResult.Command == Publish
-        ? new KubernetesPublishOptions
-        {
-            OutputDirectory = Path.GetFullPath(result.GetRequiredValue(Output)),
-            Namespace = result.GetRequiredValue(Namespace),
-            ImageRegistry = result.GetValue(ImageRegistry),
-            ImageTag = result.GetRequiredValue(ImageTag),
-        }
-        : null;
+    public static KubernetesPublishOptions? PublishOptions(ParseResult result) =>
+        result.CommandResult.Command == Publish ? KubernetesPublishOptions.From(result) : null;
 
     private static Option<bool> Flag(string name, string variable, string description) => new(name)
     {
@@ -125,23 +104,4 @@ internal static class AppHostCommandLine
 
     private static int? ParsePort(string? text) =>
         int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var port) && port is >= 1 and <= 65535 ? port : null;
-
-    /// <summary>A <c>publish</c> option, its value checked by <see cref="KubernetesPublishOptions.Check"/>.</summary>
-    private static Option<string> PublishOption(string name, string helpName, string description, string? fallback = null, bool required = false) => new(name)
-    {
-        Description = description,
-        HelpName = helpName,
-        Required = required,
-        DefaultValueFactory = fallback is null ? null : _ => fallback,
-        CustomParser = result =>
-        {
-            if (KubernetesPublishOptions.Check(name, result.Tokens[0].Value) is { } value)
-            {
-                return value;
-            }
-
-            result.AddError(KubernetesPublishOptions.Describe(name));
-            return null;
-        },
-    };
 }

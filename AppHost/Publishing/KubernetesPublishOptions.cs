@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Text.RegularExpressions;
 
 namespace Agentic.AppHost.Publishing;
@@ -22,6 +23,55 @@ public sealed partial record KubernetesPublishOptions
     /// <summary>The image a project of the model is expected in: <c>&lt;registry&gt;/agentic-&lt;name&gt;:&lt;tag&gt;</c>.</summary>
     public string ImageFor(string name) =>
         ImageRegistry is { Length: > 0 } registry ? $"{registry}/agentic-{name}:{ImageTag}" : $"agentic-{name}:{ImageTag}";
+
+    private static readonly Option<string> Output = PublishOption("--output", "dir", "Folder to write to (created when missing)", required: true);
+
+    private static readonly Option<string> NamespaceOption = PublishOption("--namespace", "name", "Kubernetes namespace", DefaultNamespace);
+
+    private static readonly Option<string> ImageRegistryOption = PublishOption(
+        "--image-registry", "prefix", "Image prefix, e.g. ghcr.io/acme: images <prefix>/agentic-<resource>:<tag> (default: none, images agentic-<resource>:<tag>)");
+
+    private static readonly Option<string> ImageTagOption = PublishOption("--image-tag", "tag", "Image tag", DefaultImageTag);
+
+    /// <summary>The <c>publish</c> command and its options (System.CommandLine), for the AppHost's command line.</summary>
+    public static Command Command() => new(
+        "publish",
+        "Writes Kubernetes manifests for the same model (one file per resource and a kustomization.yaml; apply with kubectl apply -k <dir>), starts nothing")
+    {
+        Output, NamespaceOption, ImageRegistryOption, ImageTagOption,
+    };
+
+    /// <summary>The options of a parsed <c>publish</c> command line.</summary>
+    public static KubernetesPublishOptions From(ParseResult result)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        return new KubernetesPublishOptions
+        {
+            OutputDirectory = Path.GetFullPath(result.GetRequiredValue(Output)),
+            Namespace = result.GetRequiredValue(NamespaceOption),
+            ImageRegistry = result.GetValue(ImageRegistryOption),
+            ImageTag = result.GetRequiredValue(ImageTagOption),
+        };
+    }
+
+    /// <summary>A <c>publish</c> option, its value checked by <see cref="Check"/>.</summary>
+    private static Option<string> PublishOption(string name, string helpName, string description, string? fallback = null, bool required = false) => new(name)
+    {
+        Description = description,
+        HelpName = helpName,
+        Required = required,
+        DefaultValueFactory = fallback is null ? null : _ => fallback,
+        CustomParser = result =>
+        {
+            if (Check(name, result.Tokens[0].Value) is { } value)
+            {
+                return value;
+            }
+
+            result.AddError(Describe(name));
+            return null;
+        },
+    };
 
     /// <summary>The option's value as it will be used, or null when it is not acceptable (<see cref="Describe"/> says why).</summary>
     public static string? Check(string option, string? value) => option switch
