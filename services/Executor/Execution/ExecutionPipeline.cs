@@ -273,7 +273,7 @@ public sealed partial class ExecutionPipeline(
                 : result(still.TimedOut ? ExecutionOutcome.TimedOut : ExecutionOutcome.ValidationFailed, FailureSummary(still.Steps[^1]), null);
         }
 
-        var plan = ValidationPlanner.Plan(workspace.Directory, config);
+        var plan = ValidationPlanner.Plan(workspace.Directory, config, command.Job?.FailedStepCommand);
         var report = await validation.RunAsync(workspace.Directory, readOnly, plan, settings.ValidationTimeout, cancellationToken);
         steps.AddRange(report.Steps);
         if (patch is null)

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using Agentic.RepositoryConfig;
 
 namespace Agentic.Executor.Validation;
@@ -13,12 +14,18 @@ public sealed record ValidationCommand(string Kind, IReadOnlyList<string> Argume
 /// The repository's own build, test and lint commands: from <c>.github/agentic.yml</c> where declared, otherwise
 /// detected per ecosystem (.NET solution or project, package.json scripts, pytest).
 /// </summary>
-public static class ValidationPlanner
+public static partial class ValidationPlanner
 {
     private static readonly string[] Kinds = ["build", "test", "lint"];
     private static readonly string[] PythonMarkers = ["pytest.ini", "pyproject.toml", "setup.cfg", "tox.ini", "conftest.py"];
 
-    public static IReadOnlyList<ValidationCommand> Plan(string workspace, AgenticYaml config)
+    /// <summary>
+    /// The plan; <paramref name="failedCommand"/> (the failed CI step's command as the log shows it, untrusted) adds that
+    /// step when the job could not be reproduced and it runs one of the repository's package scripts
+    /// (<c>npm run check</c>, <c>pnpm run lint</c>, <c>yarn test</c>): a fix is then judged by the check that failed, not only
+    /// by the detected ones. Only the script's name is taken, and only when <c>package.json</c> declares it.
+    /// </summary>
+    public static IReadOnlyList<ValidationCommand> Plan(string workspace, AgenticYaml config, string? failedCommand = null)
     {
         ArgumentNullException.ThrowIfNull(config);
         var detected = Detect(workspace);
@@ -35,8 +42,30 @@ public static class ValidationPlanner
             }
         }
 
+        if (FailedScript(workspace, failedCommand) is { } script && !plan.Any(c => c.Arguments is ["npm", "run", "--silent", var name] && name == script))
+        {
+            plan.Add(new(Kinds.Contains(script) ? script : "lint", ["npm", "run", "--silent", script]));
+        }
+
         return [.. plan.Select(c => config.Timeouts.TryGetValue(c.Kind, out var limit) ? c with { Timeout = limit } : c)];
     }
+
+    /// <summary>The package script a failed step's command ran (<c>npm test</c>, <c>npm run check</c>), when package.json declares it.</summary>
+    internal static string? FailedScript(string workspace, string? command)
+    {
+        var match = command is null ? null : ScriptCommand().Match(command.Trim());
+        if (match is not { Success: true })
+        {
+            return null;
+        }
+
+        var script = match.Groups["script"].Value;
+        var packageJson = Path.Combine(workspace, "package.json");
+        return File.Exists(packageJson) && NodeScripts(packageJson, [script]).Count == 1 ? script : null;
+    }
+
+    [GeneratedRegex(@"^(?:npm|pnpm|yarn)\s+(?:run(?:-script)?\s+|(?=test$|t$))(?<script>[A-Za-z0-9][\w:.-]{0,99})$", RegexOptions.CultureInvariant, 1000)]
+    private static partial Regex ScriptCommand();
 
     public static IReadOnlyList<ValidationCommand> Detect(string workspace)
     {
@@ -93,13 +122,13 @@ public static class ValidationPlanner
     private static IEnumerable<string> EnumerateProjects(string workspace) =>
         Directory.EnumerateFiles(workspace, "*.csproj", new EnumerationOptions { RecurseSubdirectories = true, MaxRecursionDepth = 4, AttributesToSkip = FileAttributes.ReparsePoint });
 
-    private static List<string> NodeScripts(string packageJson)
+    private static List<string> NodeScripts(string packageJson, IEnumerable<string>? names = null)
     {
         try
         {
             using var document = JsonDocument.Parse(File.ReadAllText(packageJson));
             return document.RootElement.TryGetProperty("scripts", out var scripts) && scripts.ValueKind == JsonValueKind.Object
-                ? [.. Kinds.Where(s => scripts.TryGetProperty(s, out var v) && v.ValueKind == JsonValueKind.String)]
+                ? [.. (names ?? Kinds).Where(s => scripts.TryGetProperty(s, out var v) && v.ValueKind == JsonValueKind.String)]
                 : [];
         }
         catch (JsonException)
