@@ -42,6 +42,10 @@ public static class HostNpm
         }
     }
 
+    /// <summary>The <c>package-lock.json</c> npm resolves from the registry for <paramref name="packageJson"/>.</summary>
+    public static Task<string> LockfileAsync(string packageJson) =>
+        RunAsync(new Dictionary<string, string?> { ["package.json"] = packageJson }, ["install", "--package-lock-only"], "package-lock.json");
+
     /// <summary>
     /// The variables GitHub's runner sets, whatever the machine running the tests sets: tools colour their output as they do
     /// in a real Actions log (prettier's picocolors and eslint's chalk both look at <c>CI</c> and <c>GITHUB_ACTIONS</c>).

@@ -15,18 +15,6 @@ namespace Agentic.IntegrationTests.Workflows;
 /// </summary>
 public sealed class DependencyFixEndToEndTests : RealRepositoryTest
 {
-    private const string Workflow = """
-        name: CI
-        on: pull_request
-        jobs:
-          test:
-            runs-on: ubuntu-latest
-            steps:
-              - uses: actions/checkout@v4
-              - run: npm ci
-              - run: npm test
-        """;
-
     private const string Test = "const isOdd = require('is-odd');\nif (!isOdd(3) || isOdd(4)) { throw new Error('is-odd is wrong'); }\nconsole.log('odd ok');\n";
 
     /// <summary>The lockfile a hand edit left: the version pinned, nothing resolved, so <c>npm ci</c> asks the registry and answers ETARGET.</summary>
@@ -64,10 +52,10 @@ public sealed class DependencyFixEndToEndTests : RealRepositoryTest
         var log = ActionsLog("npm ci", output, line => !line.Contains("A complete log of this run", StringComparison.Ordinal));
         var files = new Dictionary<string, string?>
         {
-            [".github/workflows/ci.yml"] = Workflow,
+            [".github/workflows/ci.yml"] = NpmTestWorkflow,
             ["test.js"] = Test,
             ["package.json"] = PackageJson("3.0.0"),
-            ["package-lock.json"] = await HostNpm.RunAsync(new Dictionary<string, string?> { ["package.json"] = PackageJson("3.0.0") }, ["install", "--package-lock-only"], "package-lock.json"),
+            ["package-lock.json"] = await HostNpm.LockfileAsync(PackageJson("3.0.0")),
         };
         var check = await AddFailedCheckAsync("odd", files, headFiles, "Bump is-odd", new JobSeed
         {

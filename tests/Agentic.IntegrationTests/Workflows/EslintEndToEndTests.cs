@@ -37,7 +37,7 @@ public sealed class EslintEndToEndTests : RealRepositoryTest
     [Test]
     public async Task Should_fix_an_eslint_failure_with_the_repositorys_eslint_fix_and_no_llm_call_after_a_real_npm_ci()
     {
-        var lockfile = await HostNpm.RunAsync(new Dictionary<string, string?> { ["package.json"] = PackageJson }, ["install", "--package-lock-only"], "package-lock.json");
+        var lockfile = await HostNpm.LockfileAsync(PackageJson);
         var files = new Dictionary<string, string?>
         {
             [".github/workflows/ci.yml"] = Workflow,

@@ -34,7 +34,7 @@ public sealed class PrettierEndToEndTests : RealRepositoryTest
     [Test]
     public async Task Should_fix_a_prettier_failure_with_the_repositorys_prettier_and_no_llm_call_after_a_real_npm_ci()
     {
-        var lockfile = await HostNpm.RunAsync(new Dictionary<string, string?> { ["package.json"] = PackageJson }, ["install", "--package-lock-only"], "package-lock.json");
+        var lockfile = await HostNpm.LockfileAsync(PackageJson);
         var files = new Dictionary<string, string?>
         {
             [".github/workflows/ci.yml"] = Workflow,

@@ -112,6 +112,19 @@ public abstract partial class RealRepositoryTest
         return repository.IssueComments.SingleOrDefault(c => c.Body.Contains(GitHubReportDelivery.Marker(workflow.Id), StringComparison.Ordinal))?.Body;
     }
 
+    /// <summary>The workflow of a job that installs with <c>npm ci</c>, then runs <c>npm test</c>.</summary>
+    protected const string NpmTestWorkflow = """
+        name: CI
+        on: pull_request
+        jobs:
+          test:
+            runs-on: ubuntu-latest
+            steps:
+              - uses: actions/checkout@v4
+              - run: npm ci
+              - run: npm test
+        """;
+
     /// <summary>A log as a reader sees it: without the colour codes the tools write on a CI runner.</summary>
     protected static string Plain(string log) => AnsiColour().Replace(log, "");
 

@@ -13,18 +13,6 @@ namespace Agentic.IntegrationTests.Workflows;
 /// </summary>
 public sealed class VitestEndToEndTests : RealRepositoryTest
 {
-    private const string Workflow = """
-        name: CI
-        on: pull_request
-        jobs:
-          test:
-            runs-on: ubuntu-latest
-            steps:
-              - uses: actions/checkout@v4
-              - run: npm ci
-              - run: npm test
-        """;
-
     private const string PackageJson = "{\n  \"name\": \"vt\",\n  \"version\": \"1.0.0\",\n  \"private\": true,\n  \"type\": \"module\",\n  \"scripts\": {\n    \"test\": \"vitest run\"\n  },\n  \"devDependencies\": {\n    \"vitest\": \"3.2.4\"\n  }\n}\n";
 
     private const string Test = "import { expect, test } from 'vitest';\nimport { add } from '../src/math.js';\n\ntest('adds', () => {\n  expect(add(1, 1)).toBe(2);\n});\n";
@@ -32,10 +20,10 @@ public sealed class VitestEndToEndTests : RealRepositoryTest
     [Test]
     public async Task Should_push_the_models_diff_when_a_vitest_test_fails_after_a_real_npm_ci()
     {
-        var lockfile = await HostNpm.RunAsync(new Dictionary<string, string?> { ["package.json"] = PackageJson }, ["install", "--package-lock-only"], "package-lock.json");
+        var lockfile = await HostNpm.LockfileAsync(PackageJson);
         var files = new Dictionary<string, string?>
         {
-            [".github/workflows/ci.yml"] = Workflow,
+            [".github/workflows/ci.yml"] = NpmTestWorkflow,
             ["package.json"] = PackageJson,
             ["package-lock.json"] = lockfile,
             ["src/math.js"] = "export const add = (a, b) => a + b;\n",
