@@ -19,15 +19,23 @@ public static class BuiltProjectExtensions
     private static readonly Dictionary<string, string?> Build = typeof(BuiltProjectExtensions).Assembly
         .GetCustomAttributes<AssemblyMetadataAttribute>().ToDictionary(attribute => attribute.Key, attribute => attribute.Value, StringComparer.Ordinal);
 
-    /// <summary>The project's apphost in <c>bin/&lt;the AppHost's configuration&gt;/&lt;framework&gt;/</c>, with OpenTelemetry sent to the dashboard.</summary>
+    /// <summary>
+    /// The project's apphost in <c>bin/&lt;the AppHost's configuration&gt;/&lt;framework&gt;/</c> (its <c>ready-to-run/</c>
+    /// copy when the build compiled one: Directory.Build.targets), with OpenTelemetry sent to the dashboard.
+    /// </summary>
     public static IResourceBuilder<BuiltProjectResource> AddBuiltProject<TProject>(this IDistributedApplicationBuilder builder, string name)
         where TProject : IProjectMetadata, new()
     {
         ArgumentNullException.ThrowIfNull(builder);
         var projectPath = new TProject().ProjectPath;
-        var executable = Path.Combine(
-            Path.GetDirectoryName(projectPath)!, "bin", Build["Agentic.Configuration"] ?? "Debug", Build["Agentic.TargetFramework"] ?? "net10.0",
-            Path.GetFileNameWithoutExtension(projectPath));
+        var output = Path.Combine(Path.GetDirectoryName(projectPath)!, "bin", Build["Agentic.Configuration"] ?? "Debug", Build["Agentic.TargetFramework"] ?? "net10.0");
+        var executable = Path.Combine(output, Path.GetFileNameWithoutExtension(projectPath));
+        var readyToRun = Path.Combine(output, "ready-to-run", Path.GetFileName(executable));
+        if (Build["Agentic.ReadyToRun"] == "true" && File.Exists(readyToRun))
+        {
+            executable = readyToRun;
+        }
+
         // Production unless the AppHost's own environment says otherwise: Development would show stack traces to callers.
         return builder.AddResource(new BuiltProjectResource(name, executable, projectPath))
             .WithOtlpExporter()
