@@ -231,6 +231,13 @@ public sealed partial class SandboxRunner(
             environment[name] = value;
         }
 
+        if (File.Exists(SystemCertificates))
+        {
+            // Node's TLS trusts its own bundled authorities only; npm and yarn 1 read the machine's through /etc/npmrc, but
+            // corepack and Yarn 2+ do not: the sandbox trusts what the machine trusts (e.g. a registry mirror's authority).
+            environment["NODE_EXTRA_CA_CERTS"] = SystemCertificates;
+        }
+
         var bind = request.WritableCaches ? "--bind" : "--ro-bind";
         if (caches?.NuGetPackages is { } nuget)
         {
@@ -335,6 +342,9 @@ public sealed partial class SandboxRunner(
     }
 
     private const string SandboxUserId = "1000";
+
+    /// <summary>Debian's bundle of the machine's certificate authorities (under <c>/etc/ssl</c>, which the sandbox sees).</summary>
+    private const string SystemCertificates = "/etc/ssl/certs/ca-certificates.crt";
 
     /// <summary>The folder of corepack's <c>yarn.js</c> shim (where the <c>corepack</c> on the sandbox's path points), or null without corepack.</summary>
     public static string? CorepackShims()
