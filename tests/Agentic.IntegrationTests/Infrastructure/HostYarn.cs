@@ -43,6 +43,8 @@ public static class HostYarn
                 start.Environment["COREPACK_ENABLE_DOWNLOAD_PROMPT"] = "0";
                 start.Environment["COREPACK_ENABLE_AUTO_PIN"] = "0";
                 start.Environment["YARN_ENABLE_TELEMETRY"] = "0";
+                // With CI set, Yarn 2+ installs only from an existing lockfile: here it writes the first one.
+                start.Environment["YARN_ENABLE_IMMUTABLE_INSTALLS"] = "false";
                 using var yarn = Process.Start(start)!;
                 var stdout = yarn.StandardOutput.ReadToEndAsync();
                 var stderr = yarn.StandardError.ReadToEndAsync();
