@@ -46,6 +46,16 @@ if command -v npm > /dev/null 2>&1 && ! command -v yarn > /dev/null 2>&1; then
   fi
 fi
 
+# corepack runs the Yarn 2+ a repository pins (packageManager); Node.js bundles it up to version 24 only.
+if command -v npm > /dev/null 2>&1 && ! command -v corepack > /dev/null 2>&1; then
+  if [ "$(id -u)" -eq 0 ]; then
+    echo "Installing corepack 0.34.6 ..." >&2
+    npm install -g corepack@0.34.6 --no-audit --no-fund --loglevel=error
+  else
+    echo "corepack is missing (Yarn 2+ repositories cannot be set up): npm install -g corepack@0.34.6 as root." >&2
+  fi
+fi
+
 if [ ${#missing[@]} -eq 0 ]; then
   exit 0
 fi
