@@ -55,7 +55,7 @@ public sealed partial class SandboxRunner(
     /// <summary>The only variables a command may add to its environment.</summary>
     public static readonly IReadOnlySet<string> AllowedVariables = new HashSet<string>(StringComparer.Ordinal)
     {
-        "CI", "NODE_ENV", "DOTNET_CONFIGURATION", "npm_config_offline", "npm_config_ignore_scripts", "YARN_ENABLE_SCRIPTS", "YARN_IGNORE_SCRIPTS", "NuGetAudit",
+        "CI", "NODE_ENV", "DOTNET_CONFIGURATION", "npm_config_offline", "npm_config_ignore_scripts", "YARN_ENABLE_SCRIPTS", "YARN_IGNORE_SCRIPTS", "YARN_CACHE_FOLDER", "NuGetAudit",
     };
 
     /// <summary>All the wrapper programs and bubblewrap get: no variable of the service's own environment.</summary>

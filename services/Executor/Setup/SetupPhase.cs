@@ -220,6 +220,13 @@ public sealed partial class SetupPhase(
             }
         }
 
+        if (repositoryCaches.NpmCache is not null && (yarn ?? YarnProject.Read(request.Workspace)) is { IsBerry: false })
+        {
+            // Yarn 1 keeps its own cache (Yarn 2+ takes this variable as its project cache folder): beside npm's in the
+            // repository's cache, so a changed yarn.lock downloads only what is new.
+            controls["YARN_CACHE_FOLDER"] = SandboxRunner.NpmMount + "/yarn-v1";
+        }
+
         IReadOnlyList<string> argv = directory.Relative == "."
             ? step.Arguments
             : ["env", "-C", directory.Relative, .. step.Arguments];

@@ -108,6 +108,9 @@ public sealed class SetupPhaseTests
         using var cold = await Setup.RunAsync(new SetupRequest { Workspace = first, Repository = repository }, CancellationToken.None);
         using var warm = await Setup.RunAsync(new SetupRequest { Workspace = second, Repository = repository }, CancellationToken.None);
         var build = await RunAsync(second, ["yarn", "run", "--silent", "build"]);
+        var changed = FixtureWorkspace("yarn");
+        File.AppendAllText(Path.Combine(changed, "yarn.lock"), "\n# another lockfile, the same packages\n");
+        using var fromYarnCache = await Setup.RunAsync(new SetupRequest { Workspace = changed, Repository = repository }, CancellationToken.None);
 
         Assert.That(cold.Succeeded, Is.True, cold.Error + string.Join("\n", cold.Steps.Select(s => s.OutputTail)));
         Assert.That(cold.Steps.Single().CommandLine, Is.EqualTo("yarn install --frozen-lockfile --ignore-scripts"));
@@ -119,6 +122,10 @@ public sealed class SetupPhaseTests
         Assert.That(warm.Tunnels, Is.Empty, "the second setup on the same yarn.lock reaches no registry");
         Assert.That(build.ExitCode, Is.Zero, build.OutputTail);
         Assert.That(build.OutputTail, Does.Contain("is-odd from yarn yarn/1.22.22"), "the copied node_modules serves yarn 1 offline");
+        Assert.That(fromYarnCache.Succeeded, Is.True, fromYarnCache.Error);
+        Assert.That(fromYarnCache.Steps.Single().OutputTail, Does.Not.Contain("restored from the cache"), "a different lockfile: yarn installs");
+        Assert.That(File.Exists(Path.Combine(changed, "node_modules", "is-odd", "package.json")), Is.True);
+        Assert.That(fromYarnCache.Tunnels, Is.Empty, "yarn 1's own cache is kept per repository: no download for packages it has");
     }
 
     [Test]
