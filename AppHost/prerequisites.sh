@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what the AppHost and the integration tests run on this machine, from Debian/Ubuntu packages:
 # PostgreSQL (initdb/postgres under /usr/lib/postgresql/*/bin), RabbitMQ, bubblewrap (the executor's sandbox), socat
-# (its bridge to the egress proxy), git and black; and pnpm from the npm registry (pnpm repositories' setup).
+# (its bridge to the egress proxy), git and black; and pnpm and yarn 1 from the npm registry (pnpm and yarn repositories'
+# setup; Yarn 2+ comes through Node.js's corepack, which fetches the version a repository pins).
 # Installs only what is missing; does nothing (quietly) when everything is there. Servers are not started here:
 # the AppHost and the tests run their own instances, with their own data folders and ports.
 set -euo pipefail
@@ -32,6 +33,26 @@ if command -v npm > /dev/null 2>&1 && ! command -v pnpm > /dev/null 2>&1; then
     npm install -g pnpm@10.34.9 --no-audit --no-fund --loglevel=error
   else
     echo "pnpm is missing (pnpm repositories cannot be set up): npm install -g pnpm@10.34.9 as root." >&2
+  fi
+fi
+
+# yarn (classic) is not part of Node.js either: repositories with a Yarn 1 yarn.lock, or a committed Yarn 2+ (yarnPath).
+if command -v npm > /dev/null 2>&1 && ! command -v yarn > /dev/null 2>&1; then
+  if [ "$(id -u)" -eq 0 ]; then
+    echo "Installing yarn 1.22.22 ..." >&2
+    npm install -g yarn@1.22.22 --no-audit --no-fund --loglevel=error
+  else
+    echo "yarn is missing (yarn 1 repositories cannot be set up): npm install -g yarn@1.22.22 as root." >&2
+  fi
+fi
+
+# corepack runs the Yarn 2+ a repository pins (packageManager); Node.js bundles it up to version 24 only.
+if command -v npm > /dev/null 2>&1 && ! command -v corepack > /dev/null 2>&1; then
+  if [ "$(id -u)" -eq 0 ]; then
+    echo "Installing corepack 0.34.6 ..." >&2
+    npm install -g corepack@0.34.6 --no-audit --no-fund --loglevel=error
+  else
+    echo "corepack is missing (Yarn 2+ repositories cannot be set up): npm install -g corepack@0.34.6 as root." >&2
   fi
 fi
 

@@ -310,6 +310,12 @@ public static partial class ReproductionPlanner
                 return null;
             }
 
+            if (argv is ["corepack", "enable", ..])
+            {
+                // The job's way to get the yarn (or pnpm) its package.json pins: the setup phase provides it through corepack.
+                continue;
+            }
+
             if (!IsInstall(argv))
             {
                 return null;

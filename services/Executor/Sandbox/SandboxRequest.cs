@@ -53,5 +53,9 @@ public sealed record SandboxResult
 /// <summary>The sandbox cannot run at all (bubblewrap missing or broken).</summary>
 public sealed class SandboxUnavailableException(string message) : Exception(message);
 
-/// <summary>The host's dependency caches bound into the sandbox (null: not bound).</summary>
-public sealed record SandboxCaches(string? NuGetPackages, string? NpmCache, string? PipCache = null);
+/// <summary>
+/// The host's dependency caches bound into the sandbox (null: not bound). <paramref name="Corepack"/>: corepack's home
+/// for a repository whose <c>packageManager</c> names Yarn 2+; with it, <c>yarn</c> in the sandbox is corepack's, and
+/// the Yarn version the repository pins is fetched from the npm registry during setup and found there afterwards.
+/// </summary>
+public sealed record SandboxCaches(string? NuGetPackages, string? NpmCache, string? PipCache = null, string? Corepack = null);

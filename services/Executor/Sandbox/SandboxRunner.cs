@@ -29,6 +29,10 @@ public sealed partial class SandboxRunner(
     public const string NuGetMount = "/tmp/nuget-packages";
     public const string NpmMount = "/tmp/npm-cache";
     public const string PipMount = "/tmp/pip-cache";
+    public const string CorepackMount = "/tmp/corepack";
+
+    /// <summary>Holds <c>yarn</c> and <c>yarnpkg</c>, links to corepack's own shims, first on the path when corepack is in use.</summary>
+    public const string CorepackBin = "/tmp/corepack-bin";
 
     /// <summary>Where the egress proxy's socket appears inside the sandbox.</summary>
     public const string EgressMount = "/tmp/egress.sock";
@@ -51,7 +55,7 @@ public sealed partial class SandboxRunner(
     /// <summary>The only variables a command may add to its environment.</summary>
     public static readonly IReadOnlySet<string> AllowedVariables = new HashSet<string>(StringComparer.Ordinal)
     {
-        "CI", "NODE_ENV", "DOTNET_CONFIGURATION", "npm_config_offline", "npm_config_ignore_scripts", "YARN_ENABLE_SCRIPTS", "NuGetAudit",
+        "CI", "NODE_ENV", "DOTNET_CONFIGURATION", "npm_config_offline", "npm_config_ignore_scripts", "YARN_ENABLE_SCRIPTS", "YARN_IGNORE_SCRIPTS", "YARN_CACHE_FOLDER", "NuGetAudit",
     };
 
     /// <summary>All the wrapper programs and bubblewrap get: no variable of the service's own environment.</summary>
@@ -214,6 +218,7 @@ public sealed partial class SandboxRunner(
             ["DOTNET_CLI_DO_NOT_USE_MSBUILD_SERVER"] = "1",
             ["UseSharedCompilation"] = "false",
             ["NO_UPDATE_NOTIFIER"] = "1",
+            ["YARN_ENABLE_TELEMETRY"] = "0",
         };
         // Repository variables first: the sandbox's own settings below win over them.
         foreach (var (name, value) in repositoryEnvironment ?? new Dictionary<string, string>())
@@ -224,6 +229,13 @@ public sealed partial class SandboxRunner(
             }
 
             environment[name] = value;
+        }
+
+        if (File.Exists(SystemCertificates))
+        {
+            // Node's TLS trusts its own bundled authorities only; npm and yarn 1 read the machine's through /etc/npmrc, but
+            // corepack and Yarn 2+ do not: the sandbox trusts what the machine trusts (e.g. a registry mirror's authority).
+            environment["NODE_EXTRA_CA_CERTS"] = SystemCertificates;
         }
 
         var bind = request.WritableCaches ? "--bind" : "--ro-bind";
@@ -258,6 +270,28 @@ public sealed partial class SandboxRunner(
             }
         }
 
+        if (caches?.Corepack is { } corepack && CorepackShims() is { } shims)
+        {
+            argv.AddRange([bind, corepack, CorepackMount]);
+            foreach (var name in (string[])["yarn", "yarnpkg"])
+            {
+                argv.AddRange(["--symlink", Path.Combine(shims, name + ".js"), $"{CorepackBin}/{name}"]);
+            }
+
+            environment["PATH"] = $"{CorepackBin}:{SandboxPath}";
+            environment["COREPACK_HOME"] = CorepackMount;
+            // The Yarn 2+ releases from the npm registry (@yarnpkg/cli-dist), not repo.yarnpkg.com; never a prompt, never
+            // an edit of package.json, never a look-up of the latest version.
+            environment["COREPACK_NPM_REGISTRY"] = "https://registry.npmjs.org";
+            environment["COREPACK_ENABLE_DOWNLOAD_PROMPT"] = "0";
+            environment["COREPACK_ENABLE_AUTO_PIN"] = "0";
+            environment["COREPACK_DEFAULT_TO_LATEST"] = "0";
+            if (request.EgressSocket is null)
+            {
+                environment["COREPACK_ENABLE_NETWORK"] = "0";
+            }
+        }
+
         if (request.EgressSocket is { } socket)
         {
             argv.AddRange(["--bind", socket, EgressMount]);
@@ -268,6 +302,8 @@ public sealed partial class SandboxRunner(
             }
 
             environment["NO_PROXY"] = environment["no_proxy"] = string.Empty;
+            // Yarn 2+ reads its own settings only.
+            environment["YARN_HTTPS_PROXY"] = environment["YARN_HTTP_PROXY"] = proxy;
         }
 
         foreach (var (name, value) in request.Environment)
@@ -306,6 +342,30 @@ public sealed partial class SandboxRunner(
     }
 
     private const string SandboxUserId = "1000";
+
+    /// <summary>Debian's bundle of the machine's certificate authorities (under <c>/etc/ssl</c>, which the sandbox sees).</summary>
+    private const string SystemCertificates = "/etc/ssl/certs/ca-certificates.crt";
+
+    /// <summary>The folder of corepack's <c>yarn.js</c> shim (where the <c>corepack</c> on the sandbox's path points), or null without corepack.</summary>
+    public static string? CorepackShims()
+    {
+        foreach (var directory in SandboxPath.Split(':'))
+        {
+            var candidate = new FileInfo(Path.Combine(directory, "corepack"));
+            if (!candidate.Exists)
+            {
+                continue;
+            }
+
+            var target = candidate.LinkTarget is null ? candidate : candidate.ResolveLinkTarget(returnFinalTarget: true) as FileInfo;
+            if (target?.DirectoryName is { } folder && File.Exists(Path.Combine(folder, "yarn.js")))
+            {
+                return folder;
+            }
+        }
+
+        return null;
+    }
 
     /// <summary>
     /// A minimal <c>/etc/passwd</c> and <c>/etc/group</c> (root and the sandbox user), written once under the

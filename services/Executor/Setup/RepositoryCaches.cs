@@ -32,6 +32,9 @@ public sealed partial class RepositoryCaches(SandboxAccount account, ProcessRunn
         return new SandboxCaches(Shared(folder, "nuget"), Shared(folder, "npm"), Shared(folder, "pip"));
     }
 
+    /// <summary>The repository's corepack home (the Yarn 2+ releases its <c>packageManager</c> pins), created and handed to the sandbox account.</summary>
+    public string CorepackHome(string repository) => Shared(RepositoryFolder(repository), "corepack");
+
     /// <summary>Copies the saved <c>node_modules</c> for <paramref name="key"/> into <paramref name="target"/>; false when none is saved.</summary>
     public async Task<bool> TryRestoreNodeModulesAsync(string repository, string key, string target, CancellationToken cancellationToken)
     {

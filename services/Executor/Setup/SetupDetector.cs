@@ -31,12 +31,12 @@ public static class SetupDetector
         {
             steps.Add(new("pnpm install", ["pnpm", "install", "--frozen-lockfile", .. Scripts("--ignore-scripts")], ".", none));
         }
-        else if (Has("yarn.lock"))
+        else if (YarnProject.Read(workspace) is { } yarn)
         {
             // Named even when the machine lacks the package manager: setup then fails saying so (SetupPhase.MissingProgram).
-            // Yarn 2+ (a .yarnrc.yml) turns scripts off through YARN_ENABLE_SCRIPTS; classic has the flag.
-            steps.Add(Has(".yarnrc.yml")
-                ? new("yarn install", ["yarn", "install", "--immutable"], ".", none)
+            // Yarn 2+ runs a workspace's own postinstall even with enableScripts off: --mode=skip-build runs no build script.
+            steps.Add(yarn.IsBerry
+                ? new("yarn install", ["yarn", "install", "--immutable", .. Scripts("--mode=skip-build")], ".", none)
                 : new("yarn install", ["yarn", "install", "--frozen-lockfile", .. Scripts("--ignore-scripts")], ".", none));
         }
 
@@ -82,7 +82,7 @@ public static class SetupDetector
             {
                 steps.Add(new("refresh the lockfile", ["pnpm", "install", "--lockfile-only", "--ignore-scripts"], folder, none));
             }
-            else if (Has("yarn.lock") && Has(".yarnrc.yml") && programExists("yarn"))
+            else if (YarnProject.Read(Path.Combine(workspace, folder)) is { IsBerry: true, Problem: null } && programExists("yarn"))
             {
                 steps.Add(new("refresh the lockfile", ["yarn", "install", "--mode=update-lockfile"], folder, none));
             }

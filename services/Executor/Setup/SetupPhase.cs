@@ -81,8 +81,13 @@ public sealed partial class SetupPhase(
     public async Task<SetupResult> RunAsync(SetupRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var repositoryCaches = caches.For(request.Repository);
         IReadOnlyList<SetupStep> steps = [.. request.Prepare, .. request.Steps ?? SetupDetector.Detect(request.Workspace, request.AllowLifecycleScripts)];
+        var repositoryCaches = caches.For(request.Repository);
+        if (UsesCorepack(request.Workspace, steps))
+        {
+            repositoryCaches = repositoryCaches with { Corepack = caches.CorepackHome(request.Repository) };
+        }
+
         var installed = await toolchains.GetAsync(cancellationToken);
         var timeout = request.StepTimeout ?? options.Value.Setup.StepTimeout;
         var reported = new List<ValidationStep>();
@@ -90,8 +95,9 @@ public sealed partial class SetupPhase(
         var profile = profiles.Assign(request.Workspace, new SandboxProfile(repositoryCaches, request.Environment));
         try
         {
-            foreach (var step in steps)
+            foreach (var declared in steps)
             {
+                var step = declared;
                 var directory = WorkingDirectory(request.Workspace, step.WorkingDirectory);
                 if (directory is null)
                 {
@@ -108,9 +114,27 @@ public sealed partial class SetupPhase(
                     return Failed($"setup step '{step.Name}': {variable}");
                 }
 
-                if (MissingProgram(step.Arguments[0]) is { } missing)
+                var yarn = step.Arguments[0] == "yarn" ? YarnProject.Read(directory.Host) : null;
+                if (yarn?.Problem is { } unsupported)
+                {
+                    return Failed($"setup failed: {unsupported} (no change was tried)");
+                }
+
+                var missing = yarn?.Flavour == YarnFlavour.Corepack
+                    ? SandboxRunner.CorepackShims() is null
+                        ? $"corepack is not installed on this machine (the repository pins Yarn {yarn.Version} in package.json \"packageManager\", which corepack fetches; it comes with Node.js up to 24, else: npm install -g corepack)"
+                        : null
+                    : MissingProgram(step.Arguments[0]);
+                if (missing is not null)
                 {
                     return Failed($"setup failed: {missing}, so `{RepositoryConfig.CommandLine.Join(step.Arguments)}` cannot run (no change was tried)");
+                }
+
+                if (yarn is { IsBerry: true } && !request.AllowLifecycleScripts && IsYarnInstall(step.Arguments) && !step.Arguments.Any(a => a.StartsWith("--mode", StringComparison.Ordinal)))
+                {
+                    // A CI job's own `yarn install --immutable`: Yarn 2+ runs the workspace's own postinstall even with
+                    // enableScripts off; --mode=skip-build runs none.
+                    step = step with { Arguments = [.. step.Arguments, "--mode=skip-build"] };
                 }
 
                 var nodeModules = NodeModulesKey(step, directory.Host, request.AllowLifecycleScripts, installed);
@@ -129,7 +153,7 @@ public sealed partial class SetupPhase(
                     continue;
                 }
 
-                var (result, stepTunnels) = await RunStepAsync(request, step, directory, repositoryCaches, timeout, cancellationToken);
+                var (result, stepTunnels) = await RunStepAsync(request, step, directory, yarn, repositoryCaches, timeout, cancellationToken);
                 tunnels.AddRange(stepTunnels);
                 var commandLine = RepositoryConfig.CommandLine.Join(step.Arguments);
                 var tail = result.TimedOut ? $"{result.OutputTail}\n[timed out after {timeout}]"
@@ -170,7 +194,7 @@ public sealed partial class SetupPhase(
     }
 
     private async Task<(SandboxResult Result, IReadOnlyList<EgressTunnel> Tunnels)> RunStepAsync(
-        SetupRequest request, SetupStep step, StepDirectory directory, SandboxCaches repositoryCaches, TimeSpan timeout, CancellationToken cancellationToken)
+        SetupRequest request, SetupStep step, StepDirectory directory, YarnProject? yarn, SandboxCaches repositoryCaches, TimeSpan timeout, CancellationToken cancellationToken)
     {
         var environment = new Dictionary<string, string>(request.Environment, StringComparer.Ordinal);
         foreach (var (name, value) in step.Environment)
@@ -183,9 +207,24 @@ public sealed partial class SetupPhase(
         var controls = new Dictionary<string, string>(StringComparer.Ordinal) { ["NuGetAudit"] = "false" };
         if (!request.AllowLifecycleScripts)
         {
-            // Also for declared steps (a CI job's own `npm ci` or `npm install`): npm and pnpm read the first, yarn 2+ the second.
+            // Also for declared steps (a CI job's own `npm ci` or `yarn install`): npm and pnpm read the first; yarn 1 reads
+            // YARN_IGNORE_SCRIPTS, yarn 2+ YARN_ENABLE_SCRIPTS (and refuses a setting it does not know, so never both).
             controls["npm_config_ignore_scripts"] = "true";
-            controls["YARN_ENABLE_SCRIPTS"] = "false";
+            if (yarn is { IsBerry: true } || (yarn is null && YarnProject.Read(request.Workspace) is { IsBerry: true }))
+            {
+                controls["YARN_ENABLE_SCRIPTS"] = "false";
+            }
+            else
+            {
+                controls["YARN_IGNORE_SCRIPTS"] = "true";
+            }
+        }
+
+        if (repositoryCaches.NpmCache is not null && (yarn ?? YarnProject.Read(request.Workspace)) is { IsBerry: false })
+        {
+            // Yarn 1 keeps its own cache (Yarn 2+ takes this variable as its project cache folder): beside npm's in the
+            // repository's cache, so a changed yarn.lock downloads only what is new.
+            controls["YARN_CACHE_FOLDER"] = SandboxRunner.NpmMount + "/yarn-v1";
         }
 
         IReadOnlyList<string> argv = directory.Relative == "."
@@ -209,6 +248,14 @@ public sealed partial class SetupPhase(
         session.Dispose();
         return (result, session.Tunnels);
     }
+
+    /// <summary>A Yarn 2+ pinned through <c>packageManager</c> at the root or where a yarn step runs: corepack provides it.</summary>
+    private static bool UsesCorepack(string workspace, IReadOnlyList<SetupStep> steps) =>
+        YarnProject.Read(workspace)?.Flavour == YarnFlavour.Corepack
+        || steps.Any(s => s.Arguments is ["yarn", ..] && WorkingDirectory(workspace, s.WorkingDirectory) is { } d && YarnProject.Read(d.Host)?.Flavour == YarnFlavour.Corepack);
+
+    /// <summary><c>yarn</c>, <c>yarn install ...</c> or <c>yarn --flag ...</c>: an install.</summary>
+    private static bool IsYarnInstall(IReadOnlyList<string> argv) => argv is ["yarn"] or ["yarn", "install", ..] || (argv is ["yarn", var flag, ..] && flag.StartsWith('-'));
 
     /// <summary>
     /// What setup created (<c>node_modules</c>, <c>.venv</c>, whatever a declared step wrote) is not the fix: the new
@@ -312,6 +359,7 @@ public sealed partial class SetupPhase(
         [
             .. step.Arguments, Path.GetFileName(lockfile), allowLifecycleScripts ? "scripts" : "no-scripts",
             .. step.Environment.OrderBy(e => e.Key, StringComparer.Ordinal).Select(e => $"{e.Key}={e.Value}"),
+            .. step.Arguments[0] == "yarn" && YarnProject.Read(directory) is { } yarn ? [$"yarn={yarn.Flavour}:{yarn.Version}"] : Array.Empty<string>(),
             "node=" + string.Join(',', toolchains.Node), "dotnet=" + string.Join(',', toolchains.Dotnet), "python=" + string.Join(',', toolchains.Python),
         ]);
     }

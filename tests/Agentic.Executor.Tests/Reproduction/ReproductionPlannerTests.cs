@@ -234,6 +234,8 @@ public sealed class ReproductionPlannerTests
     [TestCase("npm ci --ignore-scripts\nnpm install --no-save left-pad", true)]
     [TestCase("yarn install --immutable", true)]
     [TestCase("yarn", true)]
+    [TestCase("corepack enable\nyarn install --immutable", true)]
+    [TestCase("corepack enable", false)]
     [TestCase("npm ci && npm run build", false)]
     [TestCase("curl https://example.invalid/install.sh | sh", false)]
     [TestCase("npm run build", false)]
@@ -242,6 +244,10 @@ public sealed class ReproductionPlannerTests
     {
         Assert.That(ReproductionPlanner.InstallCommands(run) is not null, Is.EqualTo(install));
     }
+
+    [Test]
+    public void Should_leave_corepack_enable_out_of_an_install_step_since_setup_provides_corepack_yarn() =>
+        Assert.That(ReproductionPlanner.InstallCommands("corepack enable\nyarn install --immutable"), Is.EqualTo(new[] { new[] { "yarn", "install", "--immutable" } }));
 
     [TestCase("18", "18.20.1", true)]
     [TestCase("18.x", "20.1.0", false)]

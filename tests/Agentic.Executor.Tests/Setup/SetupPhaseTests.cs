@@ -86,6 +86,118 @@ public sealed class SetupPhaseTests
         Assert.That(run.OutputTail, Does.Contain("is-odd from pnpm"), "the copied node_modules (pnpm's symbolic links) resolves offline");
     }
 
+    private string FixtureWorkspace(string fixture)
+    {
+        var workspace = NewWorkspace();
+        foreach (var file in Directory.EnumerateFiles(Path.Combine(TestContext.CurrentContext.TestDirectory, "Setup", "Fixtures", fixture)))
+        {
+            File.Copy(file, Path.Combine(workspace, Path.GetFileName(file)));
+        }
+
+        return workspace;
+    }
+
+    [Test]
+    public async Task Should_install_a_yarn_1_repository_through_the_proxy_without_its_scripts_then_install_nothing_on_the_same_lockfile()
+    {
+        Assert.That(SetupDetector.ProgramExists("yarn"), Is.True, "yarn 1 is installed by AppHost/prerequisites.sh (npm install -g yarn@1.22.22)");
+        var repository = NewRepository();
+        var first = FixtureWorkspace("yarn");
+        var second = FixtureWorkspace("yarn");
+
+        using var cold = await Setup.RunAsync(new SetupRequest { Workspace = first, Repository = repository }, CancellationToken.None);
+        using var warm = await Setup.RunAsync(new SetupRequest { Workspace = second, Repository = repository }, CancellationToken.None);
+        var build = await RunAsync(second, ["yarn", "run", "--silent", "build"]);
+        var changed = FixtureWorkspace("yarn");
+        File.AppendAllText(Path.Combine(changed, "yarn.lock"), "\n# another lockfile, the same packages\n");
+        using var fromYarnCache = await Setup.RunAsync(new SetupRequest { Workspace = changed, Repository = repository }, CancellationToken.None);
+
+        Assert.That(cold.Succeeded, Is.True, cold.Error + string.Join("\n", cold.Steps.Select(s => s.OutputTail)));
+        Assert.That(cold.Steps.Single().CommandLine, Is.EqualTo("yarn install --frozen-lockfile --ignore-scripts"));
+        Assert.That(cold.Tunnels, Is.Not.Empty);
+        Assert.That(cold.Tunnels, Has.All.Matches<EgressTunnel>(t => t.Allowed && t.Host == "registry.yarnpkg.com" && t.Port == 443), Egress(cold.Tunnels));
+        Assert.That(File.Exists(Path.Combine(first, "node_modules", "is-odd", "package.json")), Is.True);
+        Assert.That(File.Exists(Path.Combine(first, "postinstall-ran")), Is.False, "postinstall must not run by default");
+        Assert.That(warm.Succeeded, Is.True, warm.Error);
+        Assert.That(warm.Tunnels, Is.Empty, "the second setup on the same yarn.lock reaches no registry");
+        Assert.That(build.ExitCode, Is.Zero, build.OutputTail);
+        Assert.That(build.OutputTail, Does.Contain("is-odd from yarn yarn/1.22.22"), "the copied node_modules serves yarn 1 offline");
+        Assert.That(fromYarnCache.Succeeded, Is.True, fromYarnCache.Error);
+        Assert.That(fromYarnCache.Steps.Single().OutputTail, Does.Not.Contain("restored from the cache"), "a different lockfile: yarn installs");
+        Assert.That(File.Exists(Path.Combine(changed, "node_modules", "is-odd", "package.json")), Is.True);
+        Assert.That(fromYarnCache.Tunnels, Is.Empty, "yarn 1's own cache is kept per repository: no download for packages it has");
+    }
+
+    [Test]
+    public async Task Should_not_run_the_scripts_of_a_ci_jobs_own_yarn_1_install_unless_the_repository_allows_them()
+    {
+        var workspace = FixtureWorkspace("yarn");
+        var allowed = FixtureWorkspace("yarn");
+        SetupStep[] declared = [new("Install", ["yarn", "install", "--frozen-lockfile"], ".", new Dictionary<string, string>())];
+
+        using var off = await Setup.RunAsync(new SetupRequest { Workspace = workspace, Repository = NewRepository(), Steps = declared }, CancellationToken.None);
+        using var on = await Setup.RunAsync(new SetupRequest { Workspace = allowed, Repository = NewRepository(), Steps = declared, AllowLifecycleScripts = true }, CancellationToken.None);
+
+        Assert.That(off.Succeeded, Is.True, off.Error);
+        Assert.That(File.Exists(Path.Combine(workspace, "node_modules", "is-odd", "package.json")), Is.True);
+        Assert.That(File.Exists(Path.Combine(workspace, "postinstall-ran")), Is.False, "YARN_IGNORE_SCRIPTS keeps yarn 1's scripts off for a declared step");
+        Assert.That(on.Succeeded, Is.True, on.Error);
+        Assert.That(File.Exists(Path.Combine(allowed, "postinstall-ran")), Is.True, "allow_lifecycle_scripts: true runs it");
+    }
+
+    [Test]
+    public async Task Should_install_a_yarn_4_repository_through_corepack_and_the_proxy_then_run_its_yarn_offline_and_install_nothing_again()
+    {
+        Assert.That(SandboxRunner.CorepackShims(), Is.Not.Null, "corepack comes with Node.js 20");
+        var repository = NewRepository();
+        var first = FixtureWorkspace("yarn-berry");
+        var second = FixtureWorkspace("yarn-berry");
+        var declared = FixtureWorkspace("yarn-berry");
+
+        using var cold = await Setup.RunAsync(new SetupRequest { Workspace = first, Repository = repository }, CancellationToken.None);
+        using var warm = await Setup.RunAsync(new SetupRequest { Workspace = second, Repository = repository }, CancellationToken.None);
+        var build = await RunAsync(second, ["yarn", "run", "build"]);
+        var corepackHome = await RunAsync(second, ["sh", "-c", "touch \"$COREPACK_HOME/written\""]);
+        using var ciStep = await Setup.RunAsync(new SetupRequest
+        {
+            Workspace = declared,
+            Repository = NewRepository(),
+            Steps = [new("Install", ["yarn", "install", "--immutable"], ".", new Dictionary<string, string>())],
+        }, CancellationToken.None);
+
+        Assert.That(cold.Succeeded, Is.True, cold.Error + string.Join("\n", cold.Steps.Select(s => s.OutputTail)));
+        Assert.That(cold.Steps.Single().CommandLine, Is.EqualTo("yarn install --immutable --mode=skip-build"));
+        Assert.That(cold.Tunnels.Select(t => t.Host).Distinct(), Is.EquivalentTo(new[] { "registry.npmjs.org", "registry.yarnpkg.com" }),
+            "corepack fetches yarn 4.9.2 from the npm registry, yarn fetches the packages from its own: " + Egress(cold.Tunnels));
+        Assert.That(cold.Tunnels, Has.All.Matches<EgressTunnel>(t => t.Allowed && t.Port == 443), Egress(cold.Tunnels));
+        Assert.That(File.Exists(Path.Combine(first, "node_modules", "is-odd", "package.json")), Is.True);
+        Assert.That(File.Exists(Path.Combine(first, "postinstall-ran")), Is.False, "--mode=skip-build: not even the workspace's own postinstall");
+        Assert.That(File.ReadAllText(Path.Combine(first, "package.json")), Does.Contain("\"packageManager\": \"yarn@4.9.2\""), "corepack never rewrites package.json");
+        Assert.That(warm.Succeeded, Is.True, warm.Error);
+        Assert.That(warm.Tunnels, Is.Empty, "the second setup on the same yarn.lock reaches no registry");
+        Assert.That(build.ExitCode, Is.Zero, build.OutputTail);
+        Assert.That(build.OutputTail, Does.Contain("is-odd from yarn yarn/4.9.2"), "yarn in the sandbox is the pinned yarn 4, from the corepack home, with no network");
+        Assert.That(corepackHome.ExitCode, Is.Not.Zero, "the corepack home is read-only outside setup");
+        Assert.That(ciStep.Succeeded, Is.True, ciStep.Error);
+        Assert.That(ciStep.Steps.Single().CommandLine, Is.EqualTo("yarn install --immutable --mode=skip-build"), "a CI job's own install gets --mode=skip-build");
+        Assert.That(File.Exists(Path.Combine(declared, "postinstall-ran")), Is.False);
+    }
+
+    [Test]
+    public async Task Should_fail_setup_naming_plug_n_play_without_installing_when_a_yarn_4_repository_uses_it()
+    {
+        var workspace = FixtureWorkspace("yarn-berry");
+        File.Delete(Path.Combine(workspace, ".yarnrc.yml"));
+
+        using var result = await Setup.RunAsync(new SetupRequest { Workspace = workspace, Repository = NewRepository() }, CancellationToken.None);
+
+        Assert.That(result.Succeeded, Is.False);
+        Assert.That(result.Error, Does.StartWith("setup failed: the repository uses Yarn 4.9.2 Plug'n'Play (.yarnrc.yml nodeLinker: not set, so pnp)"));
+        Assert.That(result.Error, Does.EndWith("(no change was tried)"));
+        Assert.That(result.Tunnels, Is.Empty);
+        Assert.That(Directory.Exists(Path.Combine(workspace, "node_modules")), Is.False);
+    }
+
     [TestCase("pnpm", "the package manager pnpm is not installed on this machine")]
     [TestCase("yarn", "the package manager yarn is not installed on this machine")]
     [TestCase("bun", "bun is not installed on this machine")]
@@ -104,6 +216,9 @@ public sealed class SetupPhaseTests
         Assert.That(result.Error, Is.EqualTo("setup failed: yarn-berry-not-installed is not installed on this machine, so `yarn-berry-not-installed install --immutable` cannot run (no change was tried)"));
         Assert.That(result.Tunnels, Is.Empty);
     }
+
+    private static string Egress(IEnumerable<EgressTunnel> tunnels) =>
+        string.Join(", ", tunnels.Select(t => $"{t.Host}:{t.Port} {(t.Allowed ? "allowed" : "refused " + t.Refusal)}"));
 
     private static string NewRepository() => "repo-" + Guid.NewGuid().ToString("N")[..12];
 
