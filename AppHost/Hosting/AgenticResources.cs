@@ -3,6 +3,8 @@ using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using Agentic.ServiceDefaults;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
 
 namespace Agentic.AppHost.Hosting;
 
@@ -16,7 +18,8 @@ public static class AgenticResources
 
     /// <summary>
     /// A service: its HTTP endpoint on 127.0.0.1 (<paramref name="port"/>, else a free one), healthy when <c>/health</c>
-    /// answers 200, this installation's webhook secret and operator key unless the environment sets them.
+    /// answers 200, this installation's webhook secret and operator key unless the environment sets them, started again
+    /// when it crashes (<see cref="ServiceRestarts"/>).
     /// </summary>
     public static IResourceBuilder<BuiltProjectResource> AddService<TProject>(
         this IDistributedApplicationBuilder builder, string name, StateDirectory state, bool withGitHub = true, int? port = null)
@@ -26,7 +29,8 @@ public static class AgenticResources
         ArgumentNullException.ThrowIfNull(state);
         var httpPort = port ?? LocalServers.FreePort(builder);
         var secrets = new LocalSecrets(state.Secrets);
-        var service = builder.AddBuiltProject<TProject>(name);
+        var service = builder.AddBuiltProject<TProject>(name).WithAnnotation(new RestartOnCrashAnnotation());
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, ServiceRestarts>());
         if (!withGitHub)
         {
             service.WithAnnotation(new WithheldCredentialsAnnotation("GitHub__"));

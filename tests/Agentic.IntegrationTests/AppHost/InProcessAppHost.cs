@@ -85,8 +85,8 @@ internal sealed partial class InProcessAppHost : IAsyncDisposable
         var appHost = new InProcessAppHost(builder, app, environment, stateDirectory, new Uri(string.Create(CultureInfo.InvariantCulture, $"http://127.0.0.1:{gatewayPort}/")));
         try
         {
-            appHost.WatchLogs();
             await app.StartAsync(cancellationToken);
+            appHost.WatchLogs();
             return appHost;
         }
         catch
@@ -119,16 +119,8 @@ internal sealed partial class InProcessAppHost : IAsyncDisposable
     /// </summary>
     public IReadOnlyList<int> ProcessIds()
     {
-        var roots = new List<int>();
-        foreach (var resource in _app.Services.GetRequiredService<DistributedApplicationModel>().Resources)
-        {
-            if (_app.ResourceNotifications.TryGetCurrentState(resource.Name, out var resourceEvent) &&
-                resourceEvent.Snapshot.Properties.FirstOrDefault(property => property.Name == ExecutablePid)?.Value is { } pid &&
-                int.TryParse(Convert.ToString(pid, CultureInfo.InvariantCulture), NumberStyles.None, CultureInfo.InvariantCulture, out var value))
-            {
-                roots.Add(value);
-            }
-        }
+        var roots = _app.Services.GetRequiredService<DistributedApplicationModel>().Resources
+            .Select(resource => ProcessId(resource.Name)).OfType<int>().ToList();
 
         // DCP: started with --monitor this process and --detach; what it starts names the same kubeconfig.
         var monitor = string.Create(CultureInfo.InvariantCulture, $"--monitor {Environment.ProcessId} ");
@@ -144,6 +136,14 @@ internal sealed partial class InProcessAppHost : IAsyncDisposable
             return [.. _processIds];
         }
     }
+
+    /// <summary>The process id DCP reports for the resource's current run (none before it runs).</summary>
+    public int? ProcessId(string resourceName) =>
+        _app.ResourceNotifications.TryGetCurrentState(resourceName, out var resourceEvent) &&
+        resourceEvent.Snapshot.Properties.FirstOrDefault(property => property.Name == ExecutablePid)?.Value is { } pid &&
+        int.TryParse(Convert.ToString(pid, CultureInfo.InvariantCulture), NumberStyles.None, CultureInfo.InvariantCulture, out var value)
+            ? value
+            : null;
 
     /// <summary>Live processes whose working folder is in <paramref name="stateDirectory"/> or whose command line names it (PostgreSQL, RabbitMQ, epmd).</summary>
     public static IReadOnlyList<int> ProcessesOf(string stateDirectory) =>
@@ -182,7 +182,10 @@ internal sealed partial class InProcessAppHost : IAsyncDisposable
         }
     }
 
-    /// <summary>Keeps the last lines of every resource's log (shown when a resource does not become healthy or the test fails).</summary>
+    /// <summary>
+    /// Keeps the last lines of every resource's log (shown when a resource does not become healthy or the test fails),
+    /// from the start on (the log keeps a backlog): once started, when a resource's log has its DCP name (<c>notifier-abcdefgh</c>).
+    /// </summary>
     private void WatchLogs()
     {
         var logs = _app.Services.GetRequiredService<ResourceLoggerService>();
@@ -192,7 +195,7 @@ internal sealed partial class InProcessAppHost : IAsyncDisposable
             {
                 try
                 {
-                    await foreach (var batch in logs.WatchAsync(resource.Name).WithCancellation(_stopWatching.Token))
+                    await foreach (var batch in logs.WatchAsync(resource).WithCancellation(_stopWatching.Token))
                     {
                         foreach (var line in batch)
                         {
