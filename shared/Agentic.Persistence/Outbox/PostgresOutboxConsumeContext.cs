@@ -8,7 +8,8 @@ namespace Agentic.Persistence.Outbox;
 /// <summary>
 /// One pass of MassTransit's outbox pipe (<see cref="OutboxMessagePipe{TMessage}"/>) over one transaction: what the
 /// consumer sends or publishes becomes outbox rows, and the inbox row says whether the message was
-/// consumed and its outbox delivered.
+/// consumed and its outbox delivered. What the consumer sends is kept in memory and written with the consumed mark, and
+/// the delivery pass of the same receive sends those messages without reading them back.
 /// </summary>
 internal sealed class PostgresOutboxConsumeContext<TMessage> : OutboxConsumeContextProxy<TMessage>
     where TMessage : class
@@ -18,10 +19,16 @@ internal sealed class PostgresOutboxConsumeContext<TMessage> : OutboxConsumeCont
     private readonly NpgsqlTransaction _transaction;
     private readonly InboxState _state;
     private readonly int _deliveryLimit;
+    private readonly bool _relaxed;
+    private readonly IReadOnlyList<PostgresOutboxMessage>? _written;
+    private readonly List<PostgresOutboxMessage> _sent = [];
 
+    /// <param name="relaxed">A pass after the consume's transaction: its writes commit without waiting for the disk.</param>
+    /// <param name="written">The outbox rows this receive's consume wrote (null when it did not run in this receive: they are read).</param>
     public PostgresOutboxConsumeContext(
         ConsumeContext<TMessage> context, OutboxConsumeOptions options, IServiceProvider provider,
-        PostgresOutboxStore store, NpgsqlConnection connection, NpgsqlTransaction transaction, InboxState state)
+        PostgresOutboxStore store, NpgsqlConnection connection, NpgsqlTransaction transaction, InboxState state,
+        bool relaxed, IReadOnlyList<PostgresOutboxMessage>? written)
         : base(context, options, provider)
     {
         _store = store;
@@ -29,6 +36,8 @@ internal sealed class PostgresOutboxConsumeContext<TMessage> : OutboxConsumeCont
         _transaction = transaction;
         _state = state;
         _deliveryLimit = options.MessageDeliveryLimit;
+        _relaxed = relaxed;
+        _written = written;
     }
 
     public override bool ContinueProcessing { get; set; } = true;
@@ -41,25 +50,34 @@ internal sealed class PostgresOutboxConsumeContext<TMessage> : OutboxConsumeCont
 
     public override long? LastSequenceNumber => _state.LastSequenceNumber;
 
-    /// <summary>Whether this pass wrote outbox rows (for the test-only crash hook).</summary>
-    public int Added { get; private set; }
+    /// <summary>How many outbox rows this pass wrote (for the test-only crash hook).</summary>
+    public int Added => Written?.Count ?? 0;
+
+    /// <summary>The outbox rows the consume of this pass wrote, with their sequence numbers (null if it consumed nothing).</summary>
+    public List<PostgresOutboxMessage>? Written { get; private set; }
 
     public override async Task SetConsumed()
     {
-        await _store.SetConsumedAsync(_connection, _transaction, _state, CancellationToken);
+        Written = await _store.SetConsumedAsync(_connection, _transaction, _state, _sent, CancellationToken);
         _state.Consumed = true;
     }
 
-    public override async Task SetDelivered()
+    /// <summary>Written with the removal that follows in the same transaction (or by the factory before its commit).</summary>
+    public override Task SetDelivered()
     {
-        await _store.SetDeliveredAsync(_connection, _transaction, _state, CancellationToken);
         _state.Delivered = true;
+        _state.DeliveredUnwritten = true;
+        return Task.CompletedTask;
     }
 
     public override async Task<List<OutboxMessageContext>> LoadOutboxMessages()
     {
-        // One more than a pass sends: the pipe marks the outbox delivered only when it saw fewer than its limit.
-        var messages = await _store.LoadMessagesAsync(_connection, _transaction, _state, _deliveryLimit + 1, CancellationToken);
+        // One more than a pass sends: the pipe marks the outbox delivered only when it saw fewer than its limit. The rows
+        // this receive wrote are not read back: under the inbox row's lock, the unsent ones are exactly those after
+        // LastSequenceNumber (a delivery by another handler or the relay marks the row delivered in the same transaction).
+        var messages = _written is null
+            ? await _store.LoadMessagesAsync(_connection, _transaction, _state, _deliveryLimit + 1, CancellationToken)
+            : _written.Where(m => m.SequenceNumber > (_state.LastSequenceNumber ?? 0)).Take(_deliveryLimit + 1).ToList();
         foreach (var message in messages)
         {
             message.Deserialize(SerializerContext);
@@ -78,11 +96,12 @@ internal sealed class PostgresOutboxConsumeContext<TMessage> : OutboxConsumeCont
         return Task.CompletedTask;
     }
 
-    public override Task RemoveOutboxMessages() => _store.RemoveMessagesAsync(_connection, _transaction, _state, CancellationToken);
+    public override Task RemoveOutboxMessages() => _store.RemoveMessagesAsync(_connection, _transaction, _state, _relaxed, CancellationToken);
 
-    public override async Task AddSend<T>(SendContext<T> context)
+    /// <summary>Kept until the consume ends: <see cref="SetConsumed"/> writes every row with the consumed mark, in one statement.</summary>
+    public override Task AddSend<T>(SendContext<T> context)
     {
-        await _store.AddMessageAsync(_connection, _transaction, _state, context, SerializerContext, CancellationToken);
-        Added++;
+        _sent.Add(PostgresOutboxStore.Capture(_state, context, SerializerContext));
+        return Task.CompletedTask;
     }
 }

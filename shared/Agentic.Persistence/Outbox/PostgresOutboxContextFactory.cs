@@ -9,9 +9,10 @@ namespace Agentic.Persistence.Outbox;
 
 /// <summary>
 /// MassTransit's consumer outbox (<see cref="OutboxConsumeFilter{TContext,TMessage}"/>) over our PostgreSQL: each pass
-/// of its pipe runs in one transaction that first locks the message's inbox row. Pass one runs the consumer (its outbox
-/// rows, its inbox row and, through <see cref="PostgresOutboxTransaction"/>, its own writes commit together); the next
-/// sends the outbox rows, marks them delivered and (in the same transaction) removes them and acknowledges the message.
+/// of its pipe runs in one transaction that first locks the message's inbox row, all of them on one connection. Pass one
+/// runs the consumer (its outbox rows, written with the consumed mark in one statement, its inbox row and, through
+/// <see cref="PostgresOutboxTransaction"/>, its own writes commit together); the next sends the outbox rows from memory
+/// (not read back), then marks them delivered and removes them in one statement, and acknowledges the message.
 /// A consume that sent nothing finishes in its own transaction. A message seen again after its consumption is not
 /// consumed again: its outbox is delivered if it was not, and it is acknowledged.
 /// </summary>
@@ -30,19 +31,17 @@ internal sealed partial class PostgresOutboxContextFactory(
         var provider = context.TryGetPayload(out IServiceProvider? scoped) ? scoped : services;
         var countReceive = true;
         var continueProcessing = true;
+        List<PostgresOutboxMessage>? written = null;
+
+        // One connection for every pass of this receive, each pass its own transaction.
+        await using var connection = await dataSource.OpenConnectionAsync(context.CancellationToken);
         while (continueProcessing)
         {
-            await using var connection = await dataSource.OpenConnectionAsync(context.CancellationToken);
+            // The passes after the first only deliver the outbox, mark it delivered and remove it. Their commits need not wait
+            // for the disk (their writes begin with SET LOCAL synchronous_commit TO OFF): lost in a database crash, the outbox
+            // is delivered again (same message ids), and every consumer behind an inbox, or idempotent by its own ids, takes it once.
+            var relaxed = !countReceive;
             await using var transaction = await connection.BeginTransactionAsync(System.Data.IsolationLevel.ReadCommitted, context.CancellationToken);
-            if (!countReceive)
-            {
-                // The passes after the first only mark the outbox delivered and remove it. Their commits need not wait for
-                // the disk: lost in a database crash, the outbox is delivered again (same message ids), and every
-                // consumer behind an inbox, or idempotent by its own ids, takes it once.
-                await using var relaxed = new NpgsqlCommand("SET LOCAL synchronous_commit TO OFF", connection, transaction);
-                await relaxed.ExecuteNonQueryAsync(context.CancellationToken);
-            }
-
             var state = await store.LockAsync(
                 connection, transaction, messageId, options.ConsumerId, options.ConsumerType, countReceive, context.CancellationToken);
             countReceive = false;
@@ -61,9 +60,10 @@ internal sealed partial class PostgresOutboxContextFactory(
                 do
                 {
                     var (wasConsumed, wasDelivered) = (state.Consumed, state.Delivered);
-                    var outboxContext = new PostgresOutboxConsumeContext<T>(context, options, provider, store, connection, transaction, state);
+                    var outboxContext = new PostgresOutboxConsumeContext<T>(context, options, provider, store, connection, transaction, state, relaxed, written);
                     await next.Send(outboxContext);
                     added += outboxContext.Added;
+                    written = outboxContext.Written ?? written;
                     continueProcessing = outboxContext.ContinueProcessing;
 
                     // The next pass shares this transaction when nothing has to reach the broker before a commit: after a
@@ -73,10 +73,14 @@ internal sealed partial class PostgresOutboxContextFactory(
                 }
                 while (sameTransaction);
 
-                if (!state.Delivered && state.LastSequenceNumber != sequenceBefore)
+                if (state.DeliveredUnwritten)
+                {
+                    await store.SetDeliveredAsync(connection, transaction, state, relaxed, context.CancellationToken);
+                }
+                else if (!state.Delivered && state.LastSequenceNumber != sequenceBefore)
                 {
                     // A delivery pass that stopped at its limit: the next pass resumes after the last message sent.
-                    await store.SetLastSequenceNumberAsync(connection, transaction, state, context.CancellationToken);
+                    await store.SetLastSequenceNumberAsync(connection, transaction, state, relaxed, context.CancellationToken);
                 }
 
                 await transaction.CommitAsync(context.CancellationToken);

@@ -91,5 +91,30 @@ public sealed class PostgresOutboxMessage : OutboxMessageContext
         _properties = properties ?? EmptyProperties;
     }
 
+    /// <summary>This message as its row holds it once written (sequence numbers are the database's).</summary>
+    internal PostgresOutboxMessage WithSequenceNumber(long sequenceNumber) => new()
+    {
+        SequenceNumber = sequenceNumber,
+        MessageId = MessageId,
+        InboxMessageId = InboxMessageId,
+        InboxConsumerId = InboxConsumerId,
+        DestinationAddress = DestinationAddress,
+        SourceAddress = SourceAddress,
+        ResponseAddress = ResponseAddress,
+        FaultAddress = FaultAddress,
+        ConversationId = ConversationId,
+        CorrelationId = CorrelationId,
+        InitiatorId = InitiatorId,
+        RequestId = RequestId,
+        ContentType = ContentType,
+        MessageType = MessageType,
+        Body = Body,
+        HeadersJson = HeadersJson,
+        PropertiesJson = PropertiesJson,
+        SentTime = SentTime,
+        EnqueueTime = EnqueueTime,
+        ExpirationTime = ExpirationTime,
+    };
+
     private static Uri? ToUri(string? value) => value is null ? null : new Uri(value);
 }

@@ -79,8 +79,8 @@ public sealed partial class PostgresOutboxRelay(
                 sent++;
             }
 
-            await store.SetDeliveredAsync(connection, transaction, state, cancellationToken);
-            await store.RemoveMessagesAsync(connection, transaction, state, cancellationToken);
+            state.DeliveredUnwritten = true;
+            await store.RemoveMessagesAsync(connection, transaction, state, relaxed: false, cancellationToken);
             await transaction.CommitAsync(cancellationToken);
             LogRelayed(logger, messages.Count, state.MessageId);
         }

@@ -1,3 +1,5 @@
+using System.Globalization;
+using System.Text;
 using Dapper;
 using MassTransit;
 using MassTransit.Context;
@@ -27,6 +29,15 @@ public sealed class PostgresOutboxStore
         properties AS PropertiesJson, sent_time AS SentTime, enqueue_time AS EnqueueTime, expiration_time AS ExpirationTime
         """;
 
+    private const string InsertColumns = """
+        message_id, inbox_message_id, inbox_consumer_id, destination_address, source_address, response_address, fault_address,
+        conversation_id, correlation_id, initiator_id, request_id, content_type, message_type, body, headers, properties,
+        sent_time, enqueue_time, expiration_time
+        """;
+
+    /// <summary>Prepended to the writes of a pass after the consume: their commit need not wait for the disk (see <see cref="PostgresOutboxContextFactory"/>).</summary>
+    private const string Relaxed = "SET LOCAL synchronous_commit TO OFF;\n";
+
     private readonly string _lockUpsertSql;
     private readonly string _lockSelectSql;
     private readonly string _setConsumedSql;
@@ -34,7 +45,8 @@ public sealed class PostgresOutboxStore
     private readonly string _setLastSequenceNumberSql;
     private readonly string _loadMessagesSql;
     private readonly string _removeMessagesSql;
-    private readonly string _addMessageSql;
+    private readonly string _deliverAndRemoveSql;
+    private readonly string _addMessagesSql;
     private readonly string _lockUndeliveredSql;
     private readonly string _postponeSql;
     private readonly string _deleteExpiredSql;
@@ -74,13 +86,15 @@ public sealed class PostgresOutboxStore
             LIMIT @limit
             """;
         _removeMessagesSql = $"DELETE FROM {messages} WHERE inbox_message_id = @MessageId AND inbox_consumer_id = @ConsumerId";
-        _addMessageSql = $"""
-            INSERT INTO {messages} (message_id, inbox_message_id, inbox_consumer_id, destination_address, source_address,
-                response_address, fault_address, conversation_id, correlation_id, initiator_id, request_id, content_type,
-                message_type, body, headers, properties, sent_time, enqueue_time, expiration_time)
-            VALUES (@messageId, @inboxMessageId, @inboxConsumerId, @destinationAddress, @sourceAddress,
-                @responseAddress, @faultAddress, @conversationId, @correlationId, @initiatorId, @requestId, @contentType,
-                @messageType, @body, @headers, @properties, @sentTime, @enqueueTime, @expirationTime)
+        _deliverAndRemoveSql = $"""
+            WITH delivered AS ({_setDeliveredSql})
+            DELETE FROM {messages} WHERE inbox_message_id = @MessageId AND inbox_consumer_id = @ConsumerId
+            """;
+        // The consumed mark and every row the consumer sent, in one statement; the rows' VALUES lists follow.
+        _addMessagesSql = $"""
+            WITH consumed AS ({_setConsumedSql})
+            INSERT INTO {messages} ({InsertColumns})
+            VALUES
             """;
         _lockUndeliveredSql = $"""
             SELECT message_id AS MessageId, consumer_id AS ConsumerId, receive_count AS ReceiveCount, true AS Consumed, false AS Delivered,
@@ -123,19 +137,64 @@ public sealed class PostgresOutboxStore
         return await connection.QuerySingleAsync<InboxState>(new CommandDefinition(_lockUpsertSql, parameters, transaction, cancellationToken: cancellationToken));
     }
 
-    internal Task SetConsumedAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, InboxState state, CancellationToken cancellationToken)
+    /// <summary>
+    /// Marks the message consumed and writes the messages its consumer sent, in one statement: the sent messages come
+    /// back with their sequence numbers, in the order they were sent, for the delivery right after the commit.
+    /// </summary>
+    internal async Task<List<PostgresOutboxMessage>> SetConsumedAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, InboxState state, IReadOnlyList<PostgresOutboxMessage> sent, CancellationToken cancellationToken)
     {
-        return connection.ExecuteAsync(new CommandDefinition(_setConsumedSql, state, transaction, cancellationToken: cancellationToken));
+        if (sent.Count == 0)
+        {
+            await connection.ExecuteAsync(new CommandDefinition(_setConsumedSql, state, transaction, cancellationToken: cancellationToken));
+            return [];
+        }
+
+        var sql = new StringBuilder(_addMessagesSql);
+        var parameters = new DynamicParameters(new { state.MessageId, state.ConsumerId });
+        for (var i = 0; i < sent.Count; i++)
+        {
+            var m = sent[i];
+            var p = string.Create(CultureInfo.InvariantCulture, $"@m{i}_");
+            sql.Append(i == 0 ? "(" : ",\n(")
+                .Append(CultureInfo.InvariantCulture, $"{p}id, @MessageId, @ConsumerId, {p}destination, {p}source, {p}response, {p}fault, ")
+                .Append(CultureInfo.InvariantCulture, $"{p}conversation, {p}correlation, {p}initiator, {p}request, {p}contentType, {p}messageType, {p}body, {p}headers, {p}properties, ")
+                .Append(CultureInfo.InvariantCulture, $"{p}sent, {p}enqueue, {p}expiration)");
+            p = p[1..];
+            parameters.Add(p + "id", m.MessageId);
+            parameters.Add(p + "destination", m.DestinationAddress);
+            parameters.Add(p + "source", m.SourceAddress);
+            parameters.Add(p + "response", m.ResponseAddress);
+            parameters.Add(p + "fault", m.FaultAddress);
+            parameters.Add(p + "conversation", m.ConversationId);
+            parameters.Add(p + "correlation", m.CorrelationId);
+            parameters.Add(p + "initiator", m.InitiatorId);
+            parameters.Add(p + "request", m.RequestId);
+            parameters.Add(p + "contentType", m.ContentType);
+            parameters.Add(p + "messageType", m.MessageType);
+            parameters.Add(p + "body", m.Body);
+            parameters.Add(p + "headers", m.HeadersJson);
+            parameters.Add(p + "properties", m.PropertiesJson);
+            parameters.Add(p + "sent", m.SentTime);
+            parameters.Add(p + "enqueue", m.EnqueueTime);
+            parameters.Add(p + "expiration", m.ExpirationTime);
+        }
+
+        sql.Append("\nRETURNING message_id, sequence_number");
+        var numbers = (await connection.QueryAsync<(Guid MessageId, long SequenceNumber)>(
+            new CommandDefinition(sql.ToString(), parameters, transaction, cancellationToken: cancellationToken))).ToDictionary(r => r.MessageId, r => r.SequenceNumber);
+        return sent.Select(m => m.WithSequenceNumber(numbers[m.MessageId])).OrderBy(m => m.SequenceNumber).ToList();
     }
 
-    internal Task SetDeliveredAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, InboxState state, CancellationToken cancellationToken)
+    internal Task SetDeliveredAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, InboxState state, bool relaxed, CancellationToken cancellationToken)
     {
-        return connection.ExecuteAsync(new CommandDefinition(_setDeliveredSql, state, transaction, cancellationToken: cancellationToken));
+        state.DeliveredUnwritten = false;
+        return connection.ExecuteAsync(new CommandDefinition(relaxed ? Relaxed + _setDeliveredSql : _setDeliveredSql, state, transaction, cancellationToken: cancellationToken));
     }
 
-    internal Task SetLastSequenceNumberAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, InboxState state, CancellationToken cancellationToken)
+    internal Task SetLastSequenceNumberAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, InboxState state, bool relaxed, CancellationToken cancellationToken)
     {
-        return connection.ExecuteAsync(new CommandDefinition(_setLastSequenceNumberSql, state, transaction, cancellationToken: cancellationToken));
+        return connection.ExecuteAsync(new CommandDefinition(relaxed ? Relaxed + _setLastSequenceNumberSql : _setLastSequenceNumberSql, state, transaction, cancellationToken: cancellationToken));
     }
 
     /// <summary>The messages not yet sent, oldest first: at most <paramref name="limit"/> (one more tells the caller there are more).</summary>
@@ -152,12 +211,16 @@ public sealed class PostgresOutboxStore
         return rows.AsList();
     }
 
-    internal Task RemoveMessagesAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, InboxState state, CancellationToken cancellationToken)
+    /// <summary>Removes the delivered outbox rows; a delivered mark not yet written is written by the same statement.</summary>
+    internal Task RemoveMessagesAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, InboxState state, bool relaxed, CancellationToken cancellationToken)
     {
-        return connection.ExecuteAsync(new CommandDefinition(_removeMessagesSql, state, transaction, cancellationToken: cancellationToken));
+        var sql = state.DeliveredUnwritten ? _deliverAndRemoveSql : _removeMessagesSql;
+        state.DeliveredUnwritten = false;
+        return connection.ExecuteAsync(new CommandDefinition(relaxed ? Relaxed + sql : sql, state, transaction, cancellationToken: cancellationToken));
     }
 
-    internal async Task AddMessageAsync<T>(NpgsqlConnection connection, NpgsqlTransaction transaction, InboxState state, SendContext<T> context, SerializerContext serializer, CancellationToken cancellationToken)
+    /// <summary>What the consumer sent, as its outbox row will hold it (written with the consumed mark, <see cref="SetConsumedAsync"/>).</summary>
+    internal static PostgresOutboxMessage Capture<T>(InboxState state, SendContext<T> context, SerializerContext serializer)
         where T : class
     {
         var messageId = context.MessageId ?? throw new MessageException(typeof(T), "The outbox needs the SendContext's MessageId.");
@@ -170,28 +233,28 @@ public sealed class PostgresOutboxStore
             properties = serializer.SerializeDictionary(values);
         }
 
-        await connection.ExecuteAsync(new CommandDefinition(_addMessageSql, new
+        return new PostgresOutboxMessage
         {
-            messageId,
-            inboxMessageId = state.MessageId,
-            inboxConsumerId = state.ConsumerId,
-            destinationAddress = context.DestinationAddress?.ToString(),
-            sourceAddress = context.SourceAddress?.ToString(),
-            responseAddress = context.ResponseAddress?.ToString(),
-            faultAddress = context.FaultAddress?.ToString(),
-            conversationId = context.ConversationId,
-            correlationId = context.CorrelationId,
-            initiatorId = context.InitiatorId,
-            requestId = context.RequestId,
-            contentType = context.ContentType?.ToString() ?? context.Serialization.DefaultContentType.ToString(),
-            messageType = string.Join(";", context.SupportedMessageTypes),
-            body = context.Serializer.GetMessageBody(context).GetString(),
-            headers = serializer.SerializeDictionary(context.Headers.GetAll()),
-            properties,
-            sentTime = context.SentTime ?? now,
-            enqueueTime = context.Delay is { } delay ? now + delay : (DateTime?)null,
-            expirationTime = context.TimeToLive is { } ttl ? now + ttl : (DateTime?)null,
-        }, transaction, cancellationToken: cancellationToken));
+            MessageId = messageId,
+            InboxMessageId = state.MessageId,
+            InboxConsumerId = state.ConsumerId,
+            DestinationAddress = context.DestinationAddress?.ToString(),
+            SourceAddress = context.SourceAddress?.ToString(),
+            ResponseAddress = context.ResponseAddress?.ToString(),
+            FaultAddress = context.FaultAddress?.ToString(),
+            ConversationId = context.ConversationId,
+            CorrelationId = context.CorrelationId,
+            InitiatorId = context.InitiatorId,
+            RequestId = context.RequestId,
+            ContentType = context.ContentType?.ToString() ?? context.Serialization.DefaultContentType.ToString(),
+            MessageType = string.Join(";", context.SupportedMessageTypes),
+            Body = context.Serializer.GetMessageBody(context).GetString(),
+            HeadersJson = serializer.SerializeDictionary(context.Headers.GetAll()),
+            PropertiesJson = properties,
+            SentTime = context.SentTime ?? now,
+            EnqueueTime = context.Delay is { } delay ? now + delay : null,
+            ExpirationTime = context.TimeToLive is { } ttl ? now + ttl : null,
+        };
     }
 
     /// <summary>Locks the oldest inbox row whose outbox a crash left undelivered (skipping rows a handler holds), if any.</summary>
@@ -229,4 +292,7 @@ internal sealed class InboxState
     public long? LastSequenceNumber { get; set; }
 
     public int RelayAttempts { get; init; }
+
+    /// <summary>Marked delivered in memory, to be written with the removal (or before the commit): one statement fewer.</summary>
+    public bool DeliveredUnwritten { get; set; }
 }

@@ -218,8 +218,42 @@ public sealed class PostgresOutboxTests
         await host.StopAsync();
     }
 
+    [Test]
+    public async Task Should_deliver_the_outbox_its_consume_wrote_without_reading_it_back()
+    {
+        var broker = TestEnvironment.RabbitMq.ConnectionString;
+        var probe = await BindProbeQueueAsync(broker);
+        var id = NewId.NextGuid();
+        var altered = NewId.NextGuid();
+        var changed = 0;
+
+        // Between the consume's commit and the delivery, the stored row is changed behind the handler's back: a delivery
+        // that read the rows again would send the altered copy.
+        var faults = new PostgresOutboxFaults
+        {
+            AfterConsumeCommitted = async (_, _) =>
+            {
+                await using var connection = new NpgsqlConnection(_connectionString);
+                changed += await connection.ExecuteAsync(
+                    "UPDATE result_processor_outbox_messages SET body = replace(body, @id, @altered)", new { id = id.ToString(), altered = altered.ToString() });
+            },
+        };
+        using var host = await StartHostAsync(broker, faults: faults);
+        await host.Services.GetRequiredService<IBus>().Publish(new TicketOpened { CorrelationId = id });
+        Assert.That(await Polling.UntilAsync(async () => await SagaCountAsync(id) == 1 && await UndeliveredAsync() == 0), Is.True, "consumed, delivered and removed");
+
+        var delivered = await ReadProbeAsync(broker, probe);
+        Assert.Multiple(() =>
+        {
+            Assert.That(changed, Is.EqualTo(1), "the stored row was altered before the delivery");
+            Assert.That(delivered.Select(d => d.CorrelationId), Is.EqualTo(new[] { id }), "the message as the consume sent it, once");
+        });
+        await host.StopAsync();
+    }
+
     private async Task<IHost> StartHostAsync(
-        string broker, bool crashAfterCommit = false, bool waitForBus = true, string owner = "result_processor", bool registerSaga = true)
+        string broker, bool crashAfterCommit = false, bool waitForBus = true, string owner = "result_processor", bool registerSaga = true,
+        PostgresOutboxFaults? faults = null)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { EnvironmentName = "Development", DisableDefaults = true });
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
@@ -243,6 +277,10 @@ public sealed class PostgresOutboxTests
             builder.Services.AddSingleton(new PostgresOutboxFaults { AfterConsumeCommitted = (_, _) => throw new SimulatedCrashException() });
             builder.Configuration["Outbox:RelayInterval"] = "01:00:00";
             builder.Configuration["Outbox:RelayMaxBackoff"] = "01:00:00";
+        }
+        else if (faults is not null)
+        {
+            builder.Services.AddSingleton(faults);
         }
 
         builder.AddAgenticMessaging(bus =>
