@@ -26,8 +26,15 @@ try
     });
 
     // The model: PostgreSQL and RabbitMQ from this machine's binaries, the migrations, then the eight services.
-    var postgres = builder.AddLocalPostgres(ResourceNames.Postgres, ResourceNames.Database, state.PostgresData, builder.AddLocalSecret(LocalSecrets.PostgresPassword, state));
-    var messaging = builder.AddLocalRabbitMq(ResourceNames.Messaging, state.RabbitMqData, builder.AddLocalSecret(LocalSecrets.RabbitMqPassword, state));
+    // With --containers (where Docker or Podman exists), Aspire's official container resources instead, data in volumes.
+    var (postgresPassword, rabbitMqPassword) = (builder.AddLocalSecret(LocalSecrets.PostgresPassword, state), builder.AddLocalSecret(LocalSecrets.RabbitMqPassword, state));
+    var containers = settings.Containers && publish is null;
+    IResourceBuilder<IResourceWithConnectionString> postgres = containers
+        ? builder.AddPostgres(ResourceNames.Postgres, password: postgresPassword).WithDataVolume().AddDatabase(ResourceNames.Database)
+        : builder.AddLocalPostgres(ResourceNames.Postgres, ResourceNames.Database, state.PostgresData, postgresPassword);
+    IResourceBuilder<IResourceWithConnectionString> messaging = containers
+        ? builder.AddRabbitMQ(ResourceNames.Messaging, password: rabbitMqPassword).WithDataVolume()
+        : builder.AddLocalRabbitMq(ResourceNames.Messaging, state.RabbitMqData, rabbitMqPassword);
     var migrations = builder.AddBuiltProject<Projects.Agentic_Migrator>(AgenticResources.Migrations).WithReference(postgres, ResourceNames.Database).WaitFor(postgres);
     var demo = settings.Demo && publish is null ? builder.AddDemoGitHub(state, settings.GatewayPort, settings.DemoPort) : null;
 

@@ -2,7 +2,7 @@
 # Runs the whole system locally: installs what is missing (prerequisites.sh), builds the AppHost (which builds the
 # services and the migrator), then starts it: the Aspire AppHost runs PostgreSQL, RabbitMQ, the migrations and the
 # services, with the Aspire dashboard on http://127.0.0.1:18888 and the Ingress Gateway on http://127.0.0.1:18080.
-# Arguments go to the AppHost: --state-dir <path>, --reset, --dashboard-port <port>, --gateway-port <port>, --demo, --demo-port <port>, --help.
+# Arguments go to the AppHost: --state-dir <path>, --reset, --dashboard-port <port>, --gateway-port <port>, --demo, --demo-port <port>, --containers, --help.
 # Ctrl+C or SIGTERM stops everything (exec: the signal reaches the AppHost itself).
 set -euo pipefail
 

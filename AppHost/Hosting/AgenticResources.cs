@@ -109,7 +109,7 @@ public static class AgenticResources
 public sealed record WithheldCredentialsAnnotation(string Prefix) : IResourceAnnotation;
 
 /// <summary>The AppHost's own settings (<see cref="AppHostCommandLine"/>): command line, else <c>AppHost__*</c> variables, else the defaults.</summary>
-public sealed record AppHostSettings(string? StateDirectory, bool Reset, int DashboardPort, int GatewayPort, bool Demo, int DemoPort)
+public sealed record AppHostSettings(string? StateDirectory, bool Reset, int DashboardPort, int GatewayPort, bool Demo, int DemoPort, bool Containers = false)
 {
     /// <summary>
     /// Before the builder exists: the Aspire dashboard on plain http on loopback, no login (only this machine reaches it),

@@ -31,6 +31,9 @@ internal static class AppHostCommandLine
 
     private static readonly Option<int> DemoPort = Port("--demo-port", "AppHost__DemoPort", DemoGitHub.Port, "The demo GitHub's port on 127.0.0.1 (with --demo)");
 
+    private static readonly Option<bool> Containers = Flag("--containers", "AppHost__Containers",
+        "Run PostgreSQL and RabbitMQ as Aspire's official container resources (needs Docker or Podman) instead of this machine's binaries");
+
     private static readonly Command Publish = KubernetesPublishOptions.Command();
 
     /// <summary>The commands: run (the root) with its options, and <c>publish</c>.</summary>
@@ -38,7 +41,7 @@ internal static class AppHostCommandLine
         "Runs PostgreSQL, RabbitMQ, the migrations and the Agentic services on this machine, with the Aspire dashboard " +
         "(./AppHost/run.sh [options], or dotnet run --project AppHost -- [options]).")
     {
-        StateDirectory, Reset, DashboardPort, GatewayPort, Demo, DemoPort, Publish,
+        StateDirectory, Reset, DashboardPort, GatewayPort, Demo, DemoPort, Containers, Publish,
     };
 
     static AppHostCommandLine()
@@ -48,7 +51,7 @@ internal static class AppHostCommandLine
         Publish.Validators.Add(publish =>
         {
             // Given before the command name, a run option would otherwise be accepted and ignored.
-            foreach (var option in ((Option[])[StateDirectory, Reset, DashboardPort, GatewayPort, Demo, DemoPort]).Where(option => publish.GetResult(option) is { Implicit: false }))
+            foreach (var option in ((Option[])[StateDirectory, Reset, DashboardPort, GatewayPort, Demo, DemoPort, Containers]).Where(option => publish.GetResult(option) is { Implicit: false }))
             {
                 publish.AddError($"{option.Name} applies to running the system here, not to 'publish'.");
             }
@@ -73,7 +76,8 @@ internal static class AppHostCommandLine
     }
 
     public static AppHostSettings Settings(ParseResult result) =>
-        new(result.GetValue(StateDirectory), result.GetValue(Reset), result.GetValue(DashboardPort), result.GetValue(GatewayPort), result.GetValue(Demo), result.GetValue(DemoPort));
+        new(result.GetValue(StateDirectory), result.GetValue(Reset), result.GetValue(DashboardPort), result.GetValue(GatewayPort), result.GetValue(Demo), result.GetValue(DemoPort),
+            result.GetValue(Containers));
 
     /// <summary>For <c>publish</c>: where and how to write the manifests; null when running the system here.</summary>
     public static KubernetesPublishOptions? PublishOptions(ParseResult result) =>

@@ -96,6 +96,26 @@ internal sealed partial class InProcessAppHost : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// The resources the AppHost declares with <paramref name="arguments"/> (and a state folder), without starting any:
+    /// the builder is dropped before it builds, and the environment is put back.
+    /// </summary>
+    public static async Task<IReadOnlyList<IResource>> ModelAsync(string stateDirectory, IReadOnlyList<string> arguments, CancellationToken cancellationToken)
+    {
+        var environment = Environment.GetEnvironmentVariables().Cast<DictionaryEntry>()
+            .ToDictionary(entry => (string)entry.Key, entry => (string?)entry.Value ?? string.Empty, StringComparer.Ordinal);
+        try
+        {
+            await using var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.Agentic_AppHost>(
+                ["--state-dir", stateDirectory, "--dashboard-port", FreePort.Find().ToString(CultureInfo.InvariantCulture), .. arguments], cancellationToken);
+            return [.. builder.Resources];
+        }
+        finally
+        {
+            Restore(environment);
+        }
+    }
+
     /// <summary>Waits for each resource to be healthy (Aspire's own health checks: the AppHost's probes), the migrations to have finished.</summary>
     public async Task WaitUntilHealthyAsync(IEnumerable<string> resourceNames, string migrations, CancellationToken cancellationToken)
     {
