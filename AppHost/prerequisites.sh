@@ -26,35 +26,22 @@ if [ "$(id -u)" -eq 0 ] && ! getent passwd agentic-sandbox > /dev/null 2>&1; the
   useradd --system --no-create-home --home-dir /nonexistent --shell /usr/sbin/nologin agentic-sandbox
 fi
 
-# pnpm is not part of Node.js: the Executor's setup phase runs it for repositories with a pnpm-lock.yaml.
-if command -v npm > /dev/null 2>&1 && ! command -v pnpm > /dev/null 2>&1; then
-  if [ "$(id -u)" -eq 0 ]; then
-    echo "Installing pnpm ..." >&2
-    npm install -g pnpm@10.34.9 --no-audit --no-fund --loglevel=error
-  else
-    echo "pnpm is missing (pnpm repositories cannot be set up): npm install -g pnpm@10.34.9 as root." >&2
+# A package manager the Executor's setup phase runs that Node.js does not bring: npm install -g, as root only.
+npm_tool() { # command, package@version, what is lost without it
+  if command -v npm > /dev/null 2>&1 && ! command -v "$1" > /dev/null 2>&1; then
+    if [ "$(id -u)" -eq 0 ]; then
+      echo "Installing $2 ..." >&2
+      npm install -g "$2" --no-audit --no-fund --loglevel=error
+    else
+      echo "$1 is missing ($3): npm install -g $2 as root." >&2
+    fi
   fi
-fi
-
-# yarn (classic) is not part of Node.js either: repositories with a Yarn 1 yarn.lock, or a committed Yarn 2+ (yarnPath).
-if command -v npm > /dev/null 2>&1 && ! command -v yarn > /dev/null 2>&1; then
-  if [ "$(id -u)" -eq 0 ]; then
-    echo "Installing yarn 1.22.22 ..." >&2
-    npm install -g yarn@1.22.22 --no-audit --no-fund --loglevel=error
-  else
-    echo "yarn is missing (yarn 1 repositories cannot be set up): npm install -g yarn@1.22.22 as root." >&2
-  fi
-fi
-
-# corepack runs the Yarn 2+ a repository pins (packageManager); Node.js bundles it up to version 24 only.
-if command -v npm > /dev/null 2>&1 && ! command -v corepack > /dev/null 2>&1; then
-  if [ "$(id -u)" -eq 0 ]; then
-    echo "Installing corepack 0.34.6 ..." >&2
-    npm install -g corepack@0.34.6 --no-audit --no-fund --loglevel=error
-  else
-    echo "corepack is missing (Yarn 2+ repositories cannot be set up): npm install -g corepack@0.34.6 as root." >&2
-  fi
-fi
+}
+# pnpm: repositories with a pnpm-lock.yaml. yarn (classic): a Yarn 1 yarn.lock, or a committed Yarn 2+ (yarnPath).
+# corepack: the Yarn 2+ a repository pins (packageManager); Node.js bundles it up to version 24 only.
+npm_tool pnpm pnpm@10.34.9 "pnpm repositories cannot be set up"
+npm_tool yarn yarn@1.22.22 "yarn 1 repositories cannot be set up"
+npm_tool corepack corepack@0.34.6 "Yarn 2+ repositories cannot be set up"
 
 if [ ${#missing[@]} -eq 0 ]; then
   exit 0
