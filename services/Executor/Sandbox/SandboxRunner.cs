@@ -346,8 +346,15 @@ public sealed partial class SandboxRunner(
     /// <summary>Debian's bundle of the machine's certificate authorities (under <c>/etc/ssl</c>, which the sandbox sees).</summary>
     private const string SystemCertificates = "/etc/ssl/certs/ca-certificates.crt";
 
-    /// <summary>The folder of corepack's <c>yarn.js</c> shim (where the <c>corepack</c> on the sandbox's path points), or null without corepack.</summary>
-    public static string? CorepackShims()
+    private static readonly Lazy<string?> CorepackShimsFolder = new(FindCorepackShims);
+
+    /// <summary>
+    /// The folder of corepack's <c>yarn.js</c> shim (where the <c>corepack</c> on the sandbox's path points), or null
+    /// without corepack; looked up once per process, not at every sandboxed command.
+    /// </summary>
+    public static string? CorepackShims() => CorepackShimsFolder.Value;
+
+    private static string? FindCorepackShims()
     {
         foreach (var directory in SandboxPath.Split(':'))
         {

@@ -54,8 +54,7 @@ internal sealed partial class InProcessAppHost : IAsyncDisposable
     /// </summary>
     public static async Task<InProcessAppHost> StartAsync(string stateDirectory, IReadOnlyList<string> arguments, CancellationToken cancellationToken)
     {
-        var environment = Environment.GetEnvironmentVariables().Cast<DictionaryEntry>()
-            .ToDictionary(entry => (string)entry.Key, entry => (string?)entry.Value ?? string.Empty, StringComparer.Ordinal);
+        var environment = Snapshot();
         var gatewayPort = FreePort.Find();
         string[] commandLine =
         [
@@ -102,8 +101,7 @@ internal sealed partial class InProcessAppHost : IAsyncDisposable
     /// </summary>
     public static async Task<IReadOnlyList<IResource>> ModelAsync(string stateDirectory, IReadOnlyList<string> arguments, CancellationToken cancellationToken)
     {
-        var environment = Environment.GetEnvironmentVariables().Cast<DictionaryEntry>()
-            .ToDictionary(entry => (string)entry.Key, entry => (string?)entry.Value ?? string.Empty, StringComparer.Ordinal);
+        var environment = Snapshot();
         try
         {
             await using var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.Agentic_AppHost>(
@@ -235,6 +233,10 @@ internal sealed partial class InProcessAppHost : IAsyncDisposable
     }
 
     /// <summary>The AppHost's Program sets the dashboard's variables and takes <c>GitHub__*</c> out of its process: undone for the tests that follow.</summary>
+    /// <summary>This process's environment variables, to put back (<see cref="Restore"/>) after the AppHost's Program changed them.</summary>
+    private static Dictionary<string, string> Snapshot() => Environment.GetEnvironmentVariables().Cast<DictionaryEntry>()
+        .ToDictionary(entry => (string)entry.Key, entry => (string?)entry.Value ?? string.Empty, StringComparer.Ordinal);
+
     private static void Restore(Dictionary<string, string> environment)
     {
         foreach (var key in Environment.GetEnvironmentVariables().Keys.Cast<string>().Where(key => !environment.ContainsKey(key)).ToList())
