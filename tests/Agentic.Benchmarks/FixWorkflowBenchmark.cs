@@ -23,6 +23,7 @@ public static class FixWorkflowBenchmark
         var count = Options.Int(args, "--workflows", 50);
         var minutes = Options.Int(args, "--timeout-minutes", 30);
         var warmup = Options.Int(args, "--warmup", 2);
+        var traces = Options.String(args, "--traces");
         Console.WriteLine($"command: dotnet run --project tests/Agentic.Benchmarks -c Release -- fixflow --workflows {count} --warmup {warmup}");
         await using var system = await FormatFixSystem.CreateAsync();
         var deliveries = new List<FormatFailure>();
@@ -111,6 +112,14 @@ public static class FixWorkflowBenchmark
             $"  overhead to the workflows row (one more hop, WorkflowFinished): p50 {P(recorded, 0.5):0.00} s, p95 {P(recorded, 0.95):0.00} s"));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"RESULT orchestration overhead (webhook to pushed fix, minus time waiting for the Executor): p50 {P(overheads, 0.5):0.00} s, p95 {P(overheads, 0.95):0.00} s, max {P(overheads, 1):0.00} s; lost {count - finished.Count}; target p95 <= 1.2 s (issues 11, 12), none lost"));
+        if (traces is not null)
+        {
+            // Every workflow's trace as the Aspire dashboard holds it (OTLP JSON), to read where a workflow's time went.
+            using var dashboard = new HttpClient { BaseAddress = system.AppHost.Dashboard };
+            await File.WriteAllTextAsync(traces, await dashboard.GetStringAsync("/api/telemetry/traces?limit=10000", timeout.Token), timeout.Token);
+            Console.WriteLine($"traces: {traces}");
+        }
+
         return 0;
     }
 

@@ -194,4 +194,17 @@ internal static class Options
 
         return fallback;
     }
+
+    public static string? String(IReadOnlyList<string> args, string name)
+    {
+        for (var i = 0; i < args.Count - 1; i++)
+        {
+            if (args[i] == name)
+            {
+                return args[i + 1];
+            }
+        }
+
+        return null;
+    }
 }
