@@ -112,12 +112,21 @@ public static class FixWorkflowBenchmark
             $"  overhead to the workflows row (one more hop, WorkflowFinished): p50 {P(recorded, 0.5):0.00} s, p95 {P(recorded, 0.95):0.00} s"));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"RESULT orchestration overhead (webhook to pushed fix, minus time waiting for the Executor): p50 {P(overheads, 0.5):0.00} s, p95 {P(overheads, 0.95):0.00} s, max {P(overheads, 1):0.00} s; lost {count - finished.Count}; target p95 <= 1.2 s (issues 11, 12), none lost"));
-        if (traces is not null)
+        // Where the burst's time went, hop by hop, from the workflows' traces in the Aspire dashboard (its telemetry API).
+        using (var dashboard = new HttpClient { BaseAddress = system.AppHost.Dashboard })
         {
-            // Every workflow's trace as the Aspire dashboard holds it (OTLP JSON), to read where a workflow's time went.
-            using var dashboard = new HttpClient { BaseAddress = system.AppHost.Dashboard };
-            await File.WriteAllTextAsync(traces, await dashboard.GetStringAsync("/api/telemetry/traces?limit=10000", timeout.Token), timeout.Token);
-            Console.WriteLine($"traces: {traces}");
+            var otlp = await dashboard.GetStringAsync("/api/telemetry/traces?limit=10000", timeout.Token);
+            Console.WriteLine("  the measured workflows' traces (queue: send to receive; confirm: the send's wait for the broker; receive: the whole handling, of which handler is the consumer):");
+            foreach (var line in WorkflowTraces.Summarise(otlp, since))
+            {
+                Console.WriteLine(line);
+            }
+
+            if (traces is not null)
+            {
+                await File.WriteAllTextAsync(traces, otlp, timeout.Token);
+                Console.WriteLine($"  every trace as OTLP JSON: {traces}");
+            }
         }
 
         return 0;

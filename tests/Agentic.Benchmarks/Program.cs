@@ -12,6 +12,7 @@ return args switch
     ["attack", .. var rest] => await AttackBenchmark.RunAsync(rest),
     ["chaos", .. var rest] => await ChaosBenchmark.RunAsync(rest),
     ["setup", .. var rest] => await SetupBenchmark.RunAsync(rest),
+    ["traces", var file] => WorkflowTraces.Print(file),
     _ => Usage(),
 };
 
@@ -27,9 +28,12 @@ static int Usage()
           gateway [--connections 32] [--seconds 20] [--threads 2]
               Signed GitHub deliveries per second through the Ingress Gateway with durable acceptance, and
               p50/p99 acknowledgement latency, with wrk (apt-get install -y wrk).
-          fixflow [--workflows 50] [--timeout-minutes 30]
+          fixflow [--workflows 50] [--warmup 2] [--timeout-minutes 30] [--traces FILE]
               N formatting failures fixed concurrently by the whole system (AppHost, GitHub stand-in);
-              orchestration overhead per workflow (total minus time waiting for the Executor), none lost.
+              orchestration overhead per workflow (total minus time waiting for the Executor), none lost; where the
+              time went hop by hop, from the workflows' traces in the Aspire dashboard (saved as OTLP JSON with --traces).
+          traces FILE
+              The hop-by-hop table of a trace file saved by fixflow --traces.
           analyzer [--megabytes 50]
               LLM tokens sent per failure analysis of a 50 MB log (target < 8,000) and LLM calls for a format failure (target 0).
           workspace [--commits 300] [--files 600] [--runs 7]
