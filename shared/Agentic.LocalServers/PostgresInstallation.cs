@@ -47,15 +47,16 @@ public sealed record PostgresInstallation(string BinDirectory)
     ];
 
     /// <summary>
-    /// On a data folder without <c>PG_VERSION</c>, runs <c>initdb</c> through <paramref name="runInitdb"/> (given the
-    /// program and its arguments, run as <paramref name="account"/>): superuser <see cref="SuperUser"/> with
-    /// <paramref name="password"/>, <c>scram-sha-256</c> over TCP, <c>peer</c> on the socket. False when there was
-    /// nothing to do. The caller creates the data folder and gives it to the account.
+    /// On a data folder without <c>PG_VERSION</c> (created if missing, and given to <paramref name="account"/>), runs
+    /// <c>initdb</c> through <paramref name="runInitdb"/> (given the program and its arguments, to run as the account):
+    /// superuser <see cref="SuperUser"/> with <paramref name="password"/>, <c>scram-sha-256</c> over TCP, <c>peer</c> on
+    /// the socket. False when there was nothing to do.
     /// </summary>
     public async Task<bool> InitializeAsync(
         string dataDirectory, string password, UnixAccount? account, Func<string, IReadOnlyList<string>, Task> runInitdb, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(runInitdb);
+        UnixFolders.Create(dataDirectory);
         if (File.Exists(Path.Combine(dataDirectory, "PG_VERSION")))
         {
             return false;
@@ -72,6 +73,7 @@ public sealed record PostgresInstallation(string BinDirectory)
             await UnixFolders.WritePrivateFileAsync(passwordFile, ScramVerifier(password) + "\n", cancellationToken);
             if (account is not null)
             {
+                await account.ChownRecursiveAsync(dataDirectory, cancellationToken);
                 await account.ChownRecursiveAsync(passwordFolder, cancellationToken);
             }
 
