@@ -27,7 +27,7 @@ public static class AgenticResources
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(state);
-        var httpPort = port ?? LocalServers.FreePort(builder);
+        var httpPort = port ?? LocalServers.Port(builder);
         var secrets = new LocalSecrets(state.Secrets);
         var service = builder.AddBuiltProject<TProject>(name).WithAnnotation(new RestartOnCrashAnnotation());
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, ServiceRestarts>());
@@ -119,7 +119,7 @@ public sealed record AppHostSettings(string? StateDirectory, bool Reset, int Das
     {
         ArgumentNullException.ThrowIfNull(state);
         Environment.SetEnvironmentVariable("ASPNETCORE_URLS", $"http://127.0.0.1:{DashboardPort}");
-        Environment.SetEnvironmentVariable("ASPIRE_DASHBOARD_OTLP_ENDPOINT_URL", $"http://127.0.0.1:{LocalServers.FreePort()}");
+        Environment.SetEnvironmentVariable("ASPIRE_DASHBOARD_OTLP_ENDPOINT_URL", $"http://127.0.0.1:{FreePort.Find()}");
         Environment.SetEnvironmentVariable("ASPIRE_ALLOW_UNSECURED_TRANSPORT", "true");
         Environment.SetEnvironmentVariable("DOTNET_DASHBOARD_UNSECURED_ALLOW_ANONYMOUS", "true");
         AgenticResources.TakeGitHubVariables();

@@ -1,10 +1,10 @@
-using System.Globalization;
 using Npgsql;
 
 namespace Agentic.AppHost.Hosting;
 
 /// <summary>
-/// PostgreSQL from the machine's binaries, as an executable resource (the container resources need Docker). Its
+/// PostgreSQL from the machine's binaries (<see cref="PostgresInstallation"/>), as an executable resource (the container
+/// resources need Docker). Its
 /// connection string points to <see cref="DatabaseName"/> (which the migrator creates); TCP on 127.0.0.1 only, with
 /// a password (<c>scram-sha-256</c>), never <c>trust</c>.
 /// </summary>
@@ -34,10 +34,10 @@ public static class LocalPostgresExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(password);
-        var bin = LocalServers.Require(builder, FindBinDirectory(), "PostgreSQL", "postgresql") ?? "/usr/lib/postgresql/bin";
-        var port = LocalServers.FreePort(builder);
-        var account = LocalServers.IsRoot ? "postgres" : null;
-        var (command, prefix) = LocalServers.RunAs(account, Path.Combine(bin, "postgres"));
+        var installation = LocalServers.Require(builder, PostgresInstallation.Find(), "PostgreSQL", "postgresql") ?? new PostgresInstallation("/usr/lib/postgresql/bin");
+        var port = LocalServers.Port(builder);
+        var account = LocalServers.Account(builder, "PostgreSQL", "postgres", "postgresql");
+        var (command, prefix) = LocalServers.RunAs(account, installation.Postgres);
         var resource = new LocalPostgresResource(name, command, dataDirectory, databaseName, password.Resource);
         LocalServers.AddProbe(builder, $"{name}-accepts-connections", async cancellationToken =>
         {
@@ -48,50 +48,17 @@ public static class LocalPostgresExtensions
         }, exception => exception is NpgsqlException or TimeoutException);
 
         return builder.AddResource(resource)
-            .WithArgs([.. prefix, "-D", dataDirectory, "-c", "listen_addresses=127.0.0.1", "-c", "unix_socket_directories=", "-c", "max_connections=200", "-p", port.ToString(CultureInfo.InvariantCulture)])
+            .WithArgs([.. prefix, .. PostgresInstallation.ServerArguments(dataDirectory, port, socketDirectory: null, [new("max_connections", "200")])])
             .WithEndpoint(port: port, targetPort: port, scheme: "tcp", name: LocalPostgresResource.EndpointName, isProxied: false)
             .WithHealthCheck($"{name}-accepts-connections")
             .OnBeforeResourceStarted(async (postgres, _, cancellationToken) =>
-                await InitializeAsync(Path.Combine(bin, "initdb"), dataDirectory, account, await postgres.Password.GetValueAsync(cancellationToken), cancellationToken));
-    }
-
-    /// <summary>The highest installed <c>/usr/lib/postgresql/*/bin</c> with <c>initdb</c> and <c>postgres</c>, or null.</summary>
-    public static string? FindBinDirectory() =>
-        Directory.Exists("/usr/lib/postgresql")
-            ? Directory.EnumerateDirectories("/usr/lib/postgresql")
-                .Select(directory => Path.Combine(directory, "bin"))
-                .Where(bin => File.Exists(Path.Combine(bin, "initdb")) && File.Exists(Path.Combine(bin, "postgres")))
-                .OrderByDescending(bin => int.TryParse(Path.GetFileName(Path.GetDirectoryName(bin)), CultureInfo.InvariantCulture, out var major) ? major : 0)
-                .FirstOrDefault()
-            : null;
-
-    /// <summary>On the first run, <c>initdb</c>: superuser <c>postgres</c> with the password, <c>scram-sha-256</c> over TCP, <c>peer</c> on the socket.</summary>
-    private static async Task InitializeAsync(string initdb, string dataDirectory, string? account, string? password, CancellationToken cancellationToken)
-    {
-        Directory.CreateDirectory(dataDirectory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-        if (File.Exists(Path.Combine(dataDirectory, "PG_VERSION")))
-        {
-            return;
-        }
-
-        // initdb reads the password from a file in a folder only the server's account can read, removed right after.
-        var passwordFolder = dataDirectory + ".init";
-        Directory.CreateDirectory(passwordFolder, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-        var passwordFile = Path.Combine(passwordFolder, "password");
-        await File.WriteAllTextAsync(passwordFile, password + "\n", cancellationToken);
-        try
-        {
-            await LocalServers.GiveAsync(account, [dataDirectory, passwordFolder], cancellationToken);
-            var (command, prefix) = LocalServers.RunAs(account, initdb);
-            await LocalServers.RunAsync(command,
-            [
-                .. prefix, "-D", dataDirectory, "-U", "postgres", "--pwfile=" + passwordFile, "--auth-host=scram-sha-256",
-                "--auth-local=peer", "--encoding=UTF8", "--locale=C", "--no-instructions",
-            ], cancellationToken);
-        }
-        finally
-        {
-            Directory.Delete(passwordFolder, recursive: true);
-        }
+            {
+                var password = await postgres.Password.GetValueAsync(cancellationToken) ?? string.Empty;
+                await installation.InitializeAsync(dataDirectory, password, account, (initdb, arguments) =>
+                {
+                    var (initdbCommand, initdbPrefix) = LocalServers.RunAs(account, initdb);
+                    return ShortCommand.RunCheckedAsync(initdbCommand, [.. initdbPrefix, .. arguments], cancellationToken);
+                }, cancellationToken);
+            });
     }
 }

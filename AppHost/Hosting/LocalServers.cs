@@ -1,34 +1,24 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 
 namespace Agentic.AppHost.Hosting;
 
-/// <summary>A server binary the model needs is not installed; the message is one line naming the package.</summary>
-public sealed class LocalServerMissingException(string message) : Exception(message);
-
-/// <summary>What <see cref="LocalPostgresExtensions"/> and <see cref="LocalRabbitMqExtensions"/> share.</summary>
+/// <summary>
+/// What <see cref="LocalPostgresExtensions"/> and <see cref="LocalRabbitMqExtensions"/> share in Aspire's terms; how the
+/// servers themselves are laid out and run is in <c>Agentic.LocalServers</c>, which the test library uses too.
+/// </summary>
 internal static class LocalServers
 {
-    /// <summary>Servers refuse root or own their files under their own account: as root, they run as that account.</summary>
-    public static bool IsRoot { get; } = OperatingSystem.IsLinux() && Environment.UserName == "root";
+    /// <summary>In run mode, the found installation or a one-line "install it" error; when publishing, whatever was found.</summary>
+    public static T? Require<T>(IDistributedApplicationBuilder builder, T? found, string product, string package)
+        where T : class =>
+        found is null && builder.ExecutionContext.IsRunMode ? throw LocalServerMissingException.NotInstalled(product, package) : found;
 
-    /// <summary>In run mode, the found path or a one-line "install it" error; when publishing, whatever was found.</summary>
-    public static string? Require(IDistributedApplicationBuilder builder, string? found, string product, string package) =>
-        found is null && builder.ExecutionContext.IsRunMode
-            ? throw new LocalServerMissingException($"{product} is not installed: run 'sudo apt-get install -y {package}' (or ./AppHost/run.sh, which installs it).")
-            : found;
+    /// <summary>In run mode, the unprivileged account a server runs as when the AppHost is root (<see cref="UnixAccount.ForServer"/>).</summary>
+    public static UnixAccount? Account(IDistributedApplicationBuilder builder, string product, string name, string package) =>
+        builder.ExecutionContext.IsRunMode ? UnixAccount.ForServer(product, name, package) : null;
 
     /// <summary>A free port on 127.0.0.1 for this run (none is needed to publish).</summary>
-    public static int FreePort(IDistributedApplicationBuilder builder) => builder.ExecutionContext.IsRunMode ? FreePort() : 0;
-
-    /// <summary>A port on 127.0.0.1 that no one listens on now.</summary>
-    public static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
+    public static int Port(IDistributedApplicationBuilder builder) => builder.ExecutionContext.IsRunMode ? FreePort.Find() : 0;
 
     /// <summary>
     /// A health check named <paramref name="name"/>: healthy once <paramref name="probe"/> succeeds, unhealthy with the
@@ -64,29 +54,11 @@ internal static class LocalServers
 
     public static readonly TimeSpan ProbeInterval = TimeSpan.FromMilliseconds(200);
 
-    /// <summary>Gives the folders, with what they hold, to the servers' <paramref name="account"/> (none: they run as this user).</summary>
-    public static Task GiveAsync(string? account, IReadOnlyList<string> folders, CancellationToken cancellationToken) =>
-        account is null ? Task.CompletedTask : RunAsync("chown", ["-R", $"{account}:{account}", .. folders], cancellationToken);
+    /// <summary>Gives the folder, with what it holds, to the servers' <paramref name="account"/> (none: they run as this user).</summary>
+    public static Task GiveAsync(UnixAccount? account, string folder, CancellationToken cancellationToken) =>
+        account is null ? Task.CompletedTask : account.ChownRecursiveAsync(folder, cancellationToken);
 
     /// <summary><c>setpriv</c> (which execs: the pid is the program's own, and signals reach it) when an account is given.</summary>
-    public static (string Command, string[] Prefix) RunAs(string? account, string program) =>
-        account is null ? (program, []) : ("setpriv", [$"--reuid={account}", $"--regid={account}", "--init-groups", "--", program]);
-
-    public static async Task RunAsync(string command, IReadOnlyList<string> arguments, CancellationToken cancellationToken)
-    {
-        var startInfo = new ProcessStartInfo(command) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var argument in arguments)
-        {
-            startInfo.ArgumentList.Add(argument);
-        }
-
-        using var process = Process.Start(startInfo) ?? throw new InvalidOperationException($"Could not start {command}.");
-        var output = process.StandardOutput.ReadToEndAsync(cancellationToken);
-        var error = process.StandardError.ReadToEndAsync(cancellationToken);
-        await process.WaitForExitAsync(cancellationToken);
-        if (process.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"{command} {string.Join(' ', arguments)} failed ({process.ExitCode}): {(await output + await error).Trim()}");
-        }
-    }
+    public static (string Command, string[] Prefix) RunAs(UnixAccount? account, string program) =>
+        account is null ? (program, []) : ("setpriv", [.. account.SetprivCredentials, "--", program]);
 }

@@ -39,7 +39,7 @@ public sealed class StateDirectory : IDisposable
             return ExpandHome(chosen);
         }
 
-        if (LocalServers.IsRoot)
+        if (UnixAccount.IsRoot)
         {
             return "/var/lib/agentic";
         }

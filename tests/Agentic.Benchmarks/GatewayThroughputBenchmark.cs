@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
+using Agentic.LocalServers;
 using Agentic.Persistence;
 using Agentic.ServiceDefaults;
 using Agentic.Testing;

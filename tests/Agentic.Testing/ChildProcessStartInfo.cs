@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using System.Globalization;
+using Agentic.LocalServers;
 
 namespace Agentic.Testing;
 
@@ -33,13 +33,6 @@ public sealed class ChildProcessStartInfo
     /// <summary>How many recent lines <see cref="ChildProcess.RecentOutput"/> keeps (for error messages).</summary>
     public int RecentLines { get; init; } = 100;
 
-    internal static IReadOnlyList<string> SetprivCredentials(UnixAccount account) =>
-    [
-        string.Create(CultureInfo.InvariantCulture, $"--reuid={account.UserId}"),
-        string.Create(CultureInfo.InvariantCulture, $"--regid={account.GroupId}"),
-        "--init-groups",
-    ];
-
     /// <summary>
     /// <c>setsid setpriv --pdeathsig SIG [--reuid ...] -- program args</c>: both exec, so the pid is the program's. The
     /// new session keeps a terminal's Ctrl+C away from the children (the AppHost stops them in order) and lets
@@ -59,14 +52,14 @@ public sealed class ChildProcessStartInfo
             command.AddRange([Setpriv, "--pdeathsig", Signals.Name(ParentDeathSignal)]);
             if (RunAs is not null)
             {
-                command.AddRange(SetprivCredentials(RunAs));
+                command.AddRange(RunAs.SetprivCredentials);
             }
 
             command.Add("--");
         }
         else if (RunAs is not null)
         {
-            throw new InfrastructureNotInstalledException(
+            throw new LocalServerMissingException(
                 $"setpriv is not installed but {Name} must run as '{RunAs.Name}': run 'sudo apt-get install -y util-linux'.");
         }
 

@@ -1,7 +1,6 @@
-using System.Globalization;
 using System.Security.Cryptography;
-using System.Text;
 using System.Text.RegularExpressions;
+using Agentic.LocalServers;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
@@ -9,7 +8,8 @@ using Npgsql;
 namespace Agentic.Testing;
 
 /// <summary>
-/// A PostgreSQL server from the installed binaries, with its data in a folder of ours: <c>initdb</c> on first use,
+/// A PostgreSQL server from the installed binaries (<see cref="PostgresInstallation"/>, as the AppHost runs it), with its
+/// data in a folder of ours: <c>initdb</c> on first use,
 /// then <c>postgres</c> in the foreground as our child (as user <c>postgres</c> when we are root), listening on
 /// 127.0.0.1 only. No connection is trusted: TCP connections need the password (<c>scram-sha-256</c>); the Unix socket
 /// in the data folder (mode 0700) admits only user <c>postgres</c> from the AppHost's own account or the server's
@@ -17,8 +17,8 @@ namespace Agentic.Testing;
 /// </summary>
 public sealed partial class PostgresServer : IAsyncDisposable
 {
-    public const string Host = "127.0.0.1";
-    public const string UserName = "postgres";
+    public const string Host = PostgresInstallation.Host;
+    public const string UserName = PostgresInstallation.SuperUser;
 
     private readonly PostgresServerOptions _options;
     private readonly ILogger _logger;
@@ -73,22 +73,8 @@ public sealed partial class PostgresServer : IAsyncDisposable
     public Task<int> Completion => _process?.Completion ?? throw new InvalidOperationException("The server has not been started.");
 
     /// <summary>The highest installed <c>/usr/lib/postgresql/*/bin</c> that has <c>initdb</c> and <c>postgres</c>.</summary>
-    public static string FindBinDirectory()
-    {
-        const string root = "/usr/lib/postgresql";
-        var found = Directory.Exists(root)
-            ? Directory.EnumerateDirectories(root)
-                .Select(directory => (Directory: directory, Version: ParseVersion(Path.GetFileName(directory))))
-                .Where(candidate => candidate.Version is not null &&
-                                    File.Exists(Path.Combine(candidate.Directory, "bin", "initdb")) &&
-                                    File.Exists(Path.Combine(candidate.Directory, "bin", "postgres")))
-                .OrderByDescending(candidate => candidate.Version)
-                .Select(candidate => Path.Combine(candidate.Directory, "bin"))
-                .FirstOrDefault()
-            : null;
-        return found ?? throw new InfrastructureNotInstalledException(
-            "PostgreSQL is not installed: run 'sudo apt-get install -y postgresql' (or ./AppHost/run.sh which installs it)");
-    }
+    public static string FindBinDirectory() =>
+        PostgresInstallation.Find()?.BinDirectory ?? throw LocalServerMissingException.NotInstalled("PostgreSQL", "postgresql");
 
     public string GetConnectionString(string database) => new NpgsqlConnectionStringBuilder
     {
@@ -114,39 +100,24 @@ public sealed partial class PostgresServer : IAsyncDisposable
             _process = null;
         }
 
-        var binDirectory = _options.BinDirectory ?? FindBinDirectory();
-        var account = UnixAccount.IsRoot
-            ? UnixAccount.Find("postgres") ?? throw new InfrastructureNotInstalledException(
-                "PostgreSQL's system user 'postgres' is missing: run 'sudo apt-get install -y postgresql' (or ./AppHost/run.sh which installs it)")
-            : null;
+        var installation = new PostgresInstallation(_options.BinDirectory ?? FindBinDirectory());
+        var account = UnixAccount.ForServer("PostgreSQL", "postgres", "postgresql");
 
         try
         {
-            await PrepareDataDirectoryAsync(binDirectory, account, cancellationToken);
+            await PrepareDataDirectoryAsync(installation, account, cancellationToken);
             if (Port == 0)
             {
                 Port = FreePort.Find();
-            }
-
-            var arguments = new List<string>
-            {
-                "-D", DataDirectory,
-                "-c", "listen_addresses=" + Host,
-                "-p", Port.ToString(CultureInfo.InvariantCulture),
-                // The socket path must fit in 107 bytes; TCP is what everyone uses anyway.
-                "-k", SocketDirectory ?? string.Empty,
-            };
-            foreach (var (name, value) in _options.Settings)
-            {
-                arguments.AddRange(["-c", $"{name}={value}"]);
             }
 
             _process = await ChildProcess.StartAsync(
                 new ChildProcessStartInfo
                 {
                     Name = "postgres",
-                    FileName = Path.Combine(binDirectory, "postgres"),
-                    Arguments = arguments,
+                    FileName = installation.Postgres,
+                    // The socket path must fit in 107 bytes; TCP is what everyone uses anyway.
+                    Arguments = PostgresInstallation.ServerArguments(DataDirectory, Port, SocketDirectory, _options.Settings),
                     WorkingDirectory = DataDirectory,
                     RunAs = account,
                     ParentDeathSignal = Signals.Interrupt,
@@ -225,51 +196,24 @@ public sealed partial class PostgresServer : IAsyncDisposable
         }
     }
 
-    private async Task PrepareDataDirectoryAsync(string binDirectory, UnixAccount? account, CancellationToken cancellationToken)
+    private async Task PrepareDataDirectoryAsync(PostgresInstallation installation, UnixAccount? account, CancellationToken cancellationToken)
     {
-        UnixFolders.Create(DataDirectory, UnixFolders.Private);
+        UnixFolders.Create(DataDirectory);
         if (account is not null)
         {
             await account.ChownRecursiveAsync(DataDirectory, cancellationToken);
             await account.EnsureCanWriteAsync(DataDirectory, cancellationToken);
         }
 
-        if (!File.Exists(Path.Combine(DataDirectory, "PG_VERSION")))
+        await installation.InitializeAsync(DataDirectory, Password, account, async (initdbPath, arguments) =>
         {
-            await InitializeAsync(binDirectory, account, cancellationToken);
-        }
-
-        await WriteAuthenticationFilesAsync(account, cancellationToken);
-    }
-
-    private async Task InitializeAsync(string binDirectory, UnixAccount? account, CancellationToken cancellationToken)
-    {
-        LogInitializing(_logger, DataDirectory);
-
-        // initdb sets the superuser's password from a file; a SCRAM verifier is stored as given, so the password itself
-        // is never written. initdb wants an empty data folder: the file goes in a sibling folder of the server
-        // account's only (0700), removed right after.
-        var passwordFolder = DataDirectory + ".init";
-        var passwordFile = Path.Combine(passwordFolder, "password");
-        UnixFolders.Create(passwordFolder, UnixFolders.Private);
-        await File.WriteAllTextAsync(passwordFile, ScramVerifier(Password) + "\n", cancellationToken);
-        try
-        {
-            if (account is not null)
-            {
-                await account.ChownRecursiveAsync(passwordFolder, cancellationToken);
-            }
-
+            LogInitializing(_logger, DataDirectory);
             await using var initdb = await ChildProcess.StartAsync(
                 new ChildProcessStartInfo
                 {
                     Name = "initdb",
-                    FileName = Path.Combine(binDirectory, "initdb"),
-                    Arguments =
-                    [
-                        "-D", DataDirectory, "-U", UserName, "--pwfile=" + passwordFile,
-                        "--auth-host=scram-sha-256", "--auth-local=peer", "--encoding=UTF8", "--locale=C", "--no-instructions",
-                    ],
+                    FileName = initdbPath,
+                    Arguments = arguments,
                     WorkingDirectory = DataDirectory,
                     RunAs = account,
                     ParentDeathSignal = Signals.Kill,
@@ -282,11 +226,9 @@ public sealed partial class PostgresServer : IAsyncDisposable
                 throw new InvalidOperationException(
                     $"initdb failed for {DataDirectory} (exit code {exitCode}):{Environment.NewLine}{initdb.DescribeRecentOutput()}");
             }
-        }
-        finally
-        {
-            Directory.Delete(passwordFolder, recursive: true);
-        }
+        }, cancellationToken);
+
+        await WriteAuthenticationFilesAsync(account, cancellationToken);
     }
 
     /// <summary>
@@ -334,7 +276,7 @@ public sealed partial class PostgresServer : IAsyncDisposable
             await using var connection = new NpgsqlConnection(AdminConnectionString());
             await connection.OpenAsync(cancellationToken);
             // A verifier holds only base64 characters, '$' and ':' (no quote can end the literal); a utility statement takes no parameters.
-            await using var command = new NpgsqlCommand($"ALTER ROLE {UserName} PASSWORD '{ScramVerifier(Password)}'", connection);
+            await using var command = new NpgsqlCommand($"ALTER ROLE {UserName} PASSWORD '{PostgresInstallation.ScramVerifier(Password)}'", connection);
             await command.ExecuteNonQueryAsync(cancellationToken);
         }
 
@@ -349,21 +291,6 @@ public sealed partial class PostgresServer : IAsyncDisposable
                 $"PostgreSQL in {DataDirectory} does not accept the configured password, and its data folder's path is too long for the " +
                 "socket that would let it be set: choose a shorter state folder, or start afresh (--reset).", exception);
         }
-    }
-
-    /// <summary>
-    /// <c>SCRAM-SHA-256$4096:salt$StoredKey:ServerKey</c> (RFC 5802, RFC 7677), the form PostgreSQL keeps passwords in;
-    /// given one, <c>ALTER ROLE ... PASSWORD</c> and initdb store it as is.
-    /// </summary>
-    internal static string ScramVerifier(string password)
-    {
-        const int iterations = 4096;
-        var salt = RandomNumberGenerator.GetBytes(16);
-        var salted = Rfc2898DeriveBytes.Pbkdf2(Encoding.UTF8.GetBytes(password), salt, iterations, HashAlgorithmName.SHA256, 32);
-        var storedKey = SHA256.HashData(HMACSHA256.HashData(salted, "Client Key"u8));
-        var serverKey = HMACSHA256.HashData(salted, "Server Key"u8);
-        return string.Create(CultureInfo.InvariantCulture,
-            $"SCRAM-SHA-256${iterations}:{Convert.ToBase64String(salt)}${Convert.ToBase64String(storedKey)}:{Convert.ToBase64String(serverKey)}");
     }
 
     private async Task WaitUntilReadyAsync(CancellationToken cancellationToken)
@@ -416,9 +343,6 @@ public sealed partial class PostgresServer : IAsyncDisposable
         Pooling = false,
         Timeout = 5,
     }.ConnectionString;
-
-    private static Version? ParseVersion(string name) =>
-        Version.TryParse(name.Contains('.', StringComparison.Ordinal) ? name : name + ".0", out var version) ? version : null;
 
     private static void ValidateIdentifier(string database)
     {

@@ -2,8 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using System.Security.Cryptography;
-using System.Text;
-using System.Text.Json;
+using Agentic.LocalServers;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using RabbitMQ.Client;
@@ -12,8 +11,8 @@ using RabbitMQ.Client.Exceptions;
 namespace Agentic.Testing;
 
 /// <summary>
-/// A RabbitMQ broker from the installed binaries, with its data in a folder of ours. Each instance has its own node
-/// name, its own <c>epmd</c> on a private port (started by us, so we own its pid) and its own distribution port, so
+/// A RabbitMQ broker from the installed binaries, with its data in a folder of ours (laid out by
+/// <see cref="RabbitMqLayout"/>, as the AppHost's is). Each instance has its own node name, its own <c>epmd</c> on a private port (started by us, so we own its pid) and its own distribution port, so
 /// several brokers (tests and a running AppHost) never collide. Runs as user <c>rabbitmq</c> when we are root. The
 /// pid held is <c>beam.smp</c> itself. Disposing stops the broker, then its epmd, and leaves no process behind.
 /// Nothing listens beyond 127.0.0.1 (AMQP, epmd and the Erlang distribution port alike), and there is no
@@ -22,12 +21,11 @@ namespace Agentic.Testing;
 /// </summary>
 public sealed partial class RabbitMqServer : IAsyncDisposable
 {
-    public const string Host = "127.0.0.1";
+    public const string Host = RabbitMqLayout.Host;
     public const string UserName = "agentic";
-    public const string DefaultServerScript = "/usr/lib/rabbitmq/bin/rabbitmq-server";
 
-    private static readonly string[] AdministratorTags = ["administrator"];
     private readonly RabbitMqServerOptions _options;
+    private readonly RabbitMqLayout _layout;
     private readonly ILogger _logger;
     private ChildProcess? _epmd;
     private ChildProcess? _broker;
@@ -41,8 +39,7 @@ public sealed partial class RabbitMqServer : IAsyncDisposable
         Port = _options.Port;
         Password = _options.Password ?? Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(24));
         ArgumentException.ThrowIfNullOrWhiteSpace(Password, nameof(options));
-        var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(DataDirectory)))[..10];
-        NodeName = $"agentic-{hash}@localhost";
+        _layout = new RabbitMqLayout(DataDirectory);
     }
 
     public string DataDirectory { get; }
@@ -51,7 +48,7 @@ public sealed partial class RabbitMqServer : IAsyncDisposable
     public string Password { get; }
 
     /// <summary><c>agentic-&lt;hash of the data folder&gt;@localhost</c>: stable for a folder, so its Mnesia data is found again.</summary>
-    public string NodeName { get; }
+    public string NodeName => _layout.NodeName;
 
     /// <summary>The AMQP port; chosen at the first start when the options said 0, then kept for restarts.</summary>
     public int Port { get; private set; }
@@ -85,10 +82,7 @@ public sealed partial class RabbitMqServer : IAsyncDisposable
 
     /// <summary>The broker's start script; throws a one-line "how to install" message when RabbitMQ or Erlang is missing.</summary>
     public static string FindServerScript() =>
-        File.Exists(DefaultServerScript) && FindEpmd() is not null
-            ? DefaultServerScript
-            : throw new InfrastructureNotInstalledException(
-                "RabbitMQ is not installed: run 'sudo apt-get install -y rabbitmq-server' (or ./AppHost/run.sh which installs it)");
+        RabbitMqLayout.IsInstalled ? RabbitMqLayout.ServerScript : throw LocalServerMissingException.NotInstalled("RabbitMQ", "rabbitmq-server");
 
     /// <summary>Starts epmd and the broker; returns once an AMQP connection as <see cref="UserName"/> succeeds (about 10-20 s).</summary>
     public async Task StartAsync(CancellationToken cancellationToken)
@@ -104,12 +98,8 @@ public sealed partial class RabbitMqServer : IAsyncDisposable
         _epmd = null;
 
         var script = _options.ServerScript ?? FindServerScript();
-        var epmdPath = FindEpmd() ?? throw new InfrastructureNotInstalledException(
-            "RabbitMQ is not installed: run 'sudo apt-get install -y rabbitmq-server' (or ./AppHost/run.sh which installs it)");
-        var account = UnixAccount.IsRoot
-            ? UnixAccount.Find("rabbitmq") ?? throw new InfrastructureNotInstalledException(
-                "RabbitMQ's system user 'rabbitmq' is missing: run 'sudo apt-get install -y rabbitmq-server' (or ./AppHost/run.sh which installs it)")
-            : null;
+        var epmdPath = RabbitMqLayout.FindEpmd() ?? throw LocalServerMissingException.NotInstalled("RabbitMQ", "rabbitmq-server");
+        var account = UnixAccount.ForServer("RabbitMQ", "rabbitmq", "rabbitmq-server");
 
         try
         {
@@ -120,14 +110,14 @@ public sealed partial class RabbitMqServer : IAsyncDisposable
 
             DistributionPort = FreePort.Find();
             EpmdPort = FreePort.Find();
-            var paths = await PrepareDataDirectoryAsync(account, cancellationToken);
+            await PrepareDataDirectoryAsync(account, cancellationToken);
 
             _epmd = await ChildProcess.StartAsync(
                 new ChildProcessStartInfo
                 {
                     Name = "epmd",
                     FileName = epmdPath,
-                    Arguments = ["-address", Host, "-port", EpmdPort.ToString(CultureInfo.InvariantCulture)],
+                    Arguments = RabbitMqLayout.EpmdArguments(EpmdPort),
                     WorkingDirectory = DataDirectory,
                     RunAs = account,
                     Output = _options.Output,
@@ -140,11 +130,9 @@ public sealed partial class RabbitMqServer : IAsyncDisposable
                 {
                     Name = "rabbitmq",
                     FileName = script,
-                    // RABBITMQ_ALLOW_INPUT makes the script exec erl (so the pid is beam.smp) instead of running it in
-                    // the background; -noinput and +B i restore what the script's default mode would pass.
-                    Arguments = ["-noinput", "+B", "i"],
+                    Arguments = RabbitMqLayout.ServerArguments,
                     WorkingDirectory = DataDirectory,
-                    Environment = BrokerEnvironment(paths),
+                    Environment = _layout.Environment(Port, DistributionPort, EpmdPort),
                     RunAs = account,
                     Output = _options.Output,
                     RecentLines = 200,
@@ -153,7 +141,7 @@ public sealed partial class RabbitMqServer : IAsyncDisposable
             LogStarting(_logger, _broker.Pid, NodeName, Port);
 
             await WaitUntilReadyAsync(cancellationToken);
-            await File.WriteAllTextAsync(paths.GuestDisabledMarker, "guest/guest does not log in to this node." + Environment.NewLine, cancellationToken);
+            await File.WriteAllTextAsync(GuestDisabledMarker, "guest/guest does not log in to this node." + Environment.NewLine, cancellationToken);
             LogReady(_logger, Port);
         }
         catch
@@ -202,142 +190,18 @@ public sealed partial class RabbitMqServer : IAsyncDisposable
         }
     }
 
-    private static string? FindEpmd()
+    /// <summary>
+    /// The broker's files, written at every start. A node an older AppHost created has a <c>guest</c> account
+    /// (password <c>guest</c>); it gets a random password nobody knows and no tags, once (a marker file says it is done).
+    /// </summary>
+    private async Task PrepareDataDirectoryAsync(UnixAccount? account, CancellationToken cancellationToken)
     {
-        var erts = Directory.Exists("/usr/lib/erlang")
-            ? Directory.EnumerateDirectories("/usr/lib/erlang", "erts-*")
-                .Select(directory => Path.Combine(directory, "bin", "epmd"))
-                .Where(File.Exists)
-                .OrderByDescending(path => path, StringComparer.Ordinal)
-                .FirstOrDefault()
-            : null;
-        return erts ?? (File.Exists("/usr/bin/epmd") ? "/usr/bin/epmd" : null);
-    }
-
-    private Dictionary<string, string?> BrokerEnvironment(DataPaths paths) => new()
-    {
-        ["RABBITMQ_ALLOW_INPUT"] = "true",
-        ["RABBITMQ_NODENAME"] = NodeName,
-        ["RABBITMQ_USE_LONGNAME"] = "false",
-        ["RABBITMQ_NODE_IP_ADDRESS"] = Host,
-        ["RABBITMQ_NODE_PORT"] = Port.ToString(CultureInfo.InvariantCulture),
-        ["RABBITMQ_DIST_PORT"] = DistributionPort.ToString(CultureInfo.InvariantCulture),
-        // epmd is ours and listens on 127.0.0.1 only; the node's distribution listener, too.
-        ["ERL_EPMD_ADDRESS"] = Host,
-        ["ERL_EPMD_PORT"] = EpmdPort.ToString(CultureInfo.InvariantCulture),
-        ["RABBITMQ_MNESIA_BASE"] = paths.Mnesia,
-        ["RABBITMQ_LOG_BASE"] = paths.Log,
-        ["RABBITMQ_CONFIG_FILE"] = paths.ConfigFile,
-        ["RABBITMQ_ADVANCED_CONFIG_FILE"] = paths.AdvancedConfigFile,
-        ["RABBITMQ_CONF_ENV_FILE"] = paths.EnvironmentFile,
-        ["RABBITMQ_ENABLED_PLUGINS_FILE"] = paths.EnabledPluginsFile,
-        ["RABBITMQ_PID_FILE"] = Path.Combine(paths.Mnesia, "broker.pid"),
-        ["ERL_CRASH_DUMP"] = Path.Combine(paths.Log, "erl_crash.dump"),
-        ["HOME"] = paths.Home,
-        ["LC_ALL"] = "C.UTF-8",
-        ["LANG"] = "C.UTF-8",
-        // Never inherit another broker's settings from the AppHost's environment.
-        ["RABBITMQ_LOGS"] = null,
-        ["RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS"] = "-kernel inet_dist_use_interface {127,0,0,1}",
-        ["RABBITMQ_SERVER_START_ARGS"] = null,
-    };
-
-    private async Task<DataPaths> PrepareDataDirectoryAsync(UnixAccount? account, CancellationToken cancellationToken)
-    {
-        var paths = new DataPaths(DataDirectory);
-        UnixFolders.Create(DataDirectory, UnixFolders.Private);
-        UnixFolders.Create(paths.Home, UnixFolders.Private);
-        UnixFolders.Create(paths.Mnesia, UnixFolders.Private);
-        UnixFolders.Create(paths.Log, UnixFolders.Private);
-
-        var config = new StringBuilder()
-            .AppendLine("# Written by the Agentic AppHost at every start; edits are overwritten.")
-            .AppendLine(CultureInfo.InvariantCulture, $"listeners.tcp.default = {Host}:{Port}")
-            .AppendLine("definitions.import_backend = local_filesystem")
-            .AppendLine(CultureInfo.InvariantCulture, $"definitions.local.path = {paths.DefinitionsFile}")
-            .AppendLine("log.console = true")
-            .AppendLine("log.console.level = warning")
-            .AppendLine("log.file.level = info")
-            .ToString();
-        await File.WriteAllTextAsync(paths.ConfigFile, config, cancellationToken);
-        // The broker reads this file as its own user; only the password's salted hash is in it.
-        await WritePrivateFileAsync(paths.DefinitionsFile, Definitions(olderNode: !File.Exists(paths.GuestDisabledMarker) && Directory.EnumerateFileSystemEntries(paths.Mnesia).Any()), cancellationToken);
-        await File.WriteAllTextAsync(paths.EnabledPluginsFile, "[]." + Environment.NewLine, cancellationToken);
-        await File.WriteAllTextAsync(paths.EnvironmentFile, "# Intentionally empty: the AppHost sets the environment." + Environment.NewLine, cancellationToken);
-
+        var olderNode = !File.Exists(GuestDisabledMarker) && Directory.Exists(_layout.Mnesia) && Directory.EnumerateFileSystemEntries(_layout.Mnesia).Any();
+        await _layout.WriteAsync(Port, UserName, Password, lockGuest: olderNode, cancellationToken);
         if (account is not null)
         {
             await account.ChownRecursiveAsync(DataDirectory, cancellationToken);
             await account.EnsureCanWriteAsync(DataDirectory, cancellationToken);
-        }
-
-        return paths;
-    }
-
-    /// <summary>
-    /// The definitions imported at every boot: the vhost, <see cref="UserName"/> with the current password, its
-    /// permissions. A node an older AppHost created has a <c>guest</c> account (password <c>guest</c>); an import cannot
-    /// delete it, so it gets a random password nobody knows and no tags, once (a marker file says it is done).
-    /// </summary>
-    private string Definitions(bool olderNode)
-    {
-        var users = new List<object>
-        {
-            new Dictionary<string, object>
-            {
-                ["name"] = UserName,
-                ["password_hash"] = PasswordHash(Password),
-                ["hashing_algorithm"] = "rabbit_password_hashing_sha256",
-                ["tags"] = AdministratorTags,
-            },
-        };
-        if (olderNode)
-        {
-            users.Add(new Dictionary<string, object>
-            {
-                ["name"] = "guest",
-                ["password_hash"] = PasswordHash(Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32))),
-                ["hashing_algorithm"] = "rabbit_password_hashing_sha256",
-                ["tags"] = Array.Empty<string>(),
-            });
-        }
-
-        return JsonSerializer.Serialize(new Dictionary<string, object>
-        {
-            ["users"] = users,
-            ["vhosts"] = new[] { new Dictionary<string, string> { ["name"] = "/" } },
-            ["permissions"] = new[]
-            {
-                new Dictionary<string, string> { ["user"] = UserName, ["vhost"] = "/", ["configure"] = ".*", ["write"] = ".*", ["read"] = ".*" },
-            },
-        });
-    }
-
-    /// <summary>RabbitMQ's <c>rabbit_password_hashing_sha256</c>: base64(salt ‖ SHA-256(salt ‖ UTF-8 password)), 4 bytes of salt.</summary>
-    internal static string PasswordHash(string password)
-    {
-        var salt = RandomNumberGenerator.GetBytes(4);
-        var hash = SHA256.HashData([.. salt, .. Encoding.UTF8.GetBytes(password)]);
-        return Convert.ToBase64String([.. salt, .. hash]);
-    }
-
-    private static async Task WritePrivateFileAsync(string path, string content, CancellationToken cancellationToken)
-    {
-        var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write };
-        if (!OperatingSystem.IsWindows())
-        {
-            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-        }
-
-        await using (var stream = new FileStream(path, options))
-        await using (var writer = new StreamWriter(stream))
-        {
-            await writer.WriteAsync(content.AsMemory(), cancellationToken);
-        }
-
-        if (!OperatingSystem.IsWindows())
-        {
-            File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
         }
     }
 
@@ -391,8 +255,8 @@ public sealed partial class RabbitMqServer : IAsyncDisposable
     }
 
     /// <summary>
-    /// Waits until epmd answers a NAMES request (a bare TCP connect would make it log "got partial packet"). The
-    /// broker must find it running, or Erlang would start a daemon epmd of its own that nobody stops.
+    /// Waits until epmd answers (<see cref="RabbitMqLayout.AskEpmdAsync"/>): the broker must find it running, or Erlang
+    /// would start a daemon epmd of its own that nobody stops.
     /// </summary>
     private static async Task WaitForEpmdAsync(ChildProcess epmd, int port, TimeSpan timeout, CancellationToken cancellationToken)
     {
@@ -401,12 +265,7 @@ public sealed partial class RabbitMqServer : IAsyncDisposable
         {
             try
             {
-                using var client = new TcpClient();
-                await client.ConnectAsync(IPAddress.Loopback, port, cancellationToken);
-                var stream = client.GetStream();
-                await stream.WriteAsync(new byte[] { 0, 1, (byte)'n' }, cancellationToken);
-                var reply = new byte[4];
-                await stream.ReadExactlyAsync(reply, cancellationToken);
+                await RabbitMqLayout.AskEpmdAsync(port, cancellationToken);
                 return;
             }
             catch (Exception exception) when (exception is SocketException or IOException && !cancellationToken.IsCancellationRequested)
@@ -443,18 +302,7 @@ public sealed partial class RabbitMqServer : IAsyncDisposable
         }
     }
 
-    private sealed record DataPaths(string Root)
-    {
-        public string Home => Path.Combine(Root, "home");
-        public string Mnesia => Path.Combine(Root, "mnesia");
-        public string Log => Path.Combine(Root, "log");
-        public string ConfigFile => Path.Combine(Root, "rabbitmq.conf");
-        public string AdvancedConfigFile => Path.Combine(Root, "advanced.config");
-        public string EnvironmentFile => Path.Combine(Root, "rabbitmq-env.conf");
-        public string EnabledPluginsFile => Path.Combine(Root, "enabled_plugins");
-        public string DefinitionsFile => Path.Combine(Root, "definitions.json");
-        public string GuestDisabledMarker => Path.Combine(Root, "guest-disabled");
-    }
+    private string GuestDisabledMarker => Path.Combine(DataDirectory, "guest-disabled");
 
     [LoggerMessage(200, LogLevel.Debug, "RabbitMQ starting (pid {Pid}) as node {NodeName}, AMQP on 127.0.0.1:{Port}")]
     private static partial void LogStarting(ILogger logger, int pid, string nodeName, int port);

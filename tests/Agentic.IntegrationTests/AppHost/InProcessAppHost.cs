@@ -3,6 +3,7 @@ using System.Collections.Concurrent;
 using System.Globalization;
 using System.Runtime.Versioning;
 using System.Text.RegularExpressions;
+using Agentic.LocalServers;
 using Agentic.Testing;
 using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;

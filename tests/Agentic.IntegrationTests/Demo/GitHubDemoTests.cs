@@ -8,6 +8,7 @@ using System.Runtime.Versioning;
 using Agentic.AppHost.Hosting;
 using Agentic.IntegrationTests.AppHost;
 using Agentic.IntegrationTests.Infrastructure;
+using Agentic.LocalServers;
 using Agentic.ServiceDefaults;
 using Agentic.Testing;
 using Aspire.Hosting.Testing;

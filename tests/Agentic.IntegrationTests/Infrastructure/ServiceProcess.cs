@@ -1,4 +1,5 @@
 using System.Globalization;
+using Agentic.LocalServers;
 using Agentic.ServiceDefaults;
 using Agentic.Testing;
 

@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using Agentic.Contracts.Ingress;
 using Agentic.IntegrationTests.Infrastructure;
+using Agentic.LocalServers;
 using Agentic.ServiceDefaults;
 using Agentic.StandIns;
 using Agentic.Testing;

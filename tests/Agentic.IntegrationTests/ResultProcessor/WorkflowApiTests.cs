@@ -10,6 +10,7 @@ using Agentic.Contracts.Execution;
 using Agentic.Contracts.Results;
 using Agentic.Executor.Persistence;
 using Agentic.IntegrationTests.Infrastructure;
+using Agentic.LocalServers;
 using Agentic.ServiceDefaults;
 using Agentic.Testing;
 using Dapper;

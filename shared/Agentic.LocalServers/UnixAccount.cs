@@ -1,15 +1,22 @@
-using System.Diagnostics;
 using System.Globalization;
 
-namespace Agentic.Testing;
+namespace Agentic.LocalServers;
 
 /// <summary>
-/// A system account a server runs as when the AppHost runs as root (PostgreSQL refuses root; RabbitMQ's files
-/// belong to <c>rabbitmq</c>). Without root, servers run as the current user and this is not used.
+/// A system account a server runs as when we are root (PostgreSQL refuses root; RabbitMQ's files belong to
+/// <c>rabbitmq</c>). Without root, servers run as the current user and this is not used.
 /// </summary>
 public sealed record UnixAccount(string Name, int UserId, int GroupId, string Home)
 {
-    public static bool IsRoot { get; } = OperatingSystem.IsLinux() && NativeMethods.GetEffectiveUserId() == 0;
+    public static bool IsRoot { get; } = OperatingSystem.IsLinux() && Environment.IsPrivilegedProcess;
+
+    /// <summary><c>setpriv</c>'s options that switch to this account (its ids, and its groups).</summary>
+    public IReadOnlyList<string> SetprivCredentials =>
+    [
+        string.Create(CultureInfo.InvariantCulture, $"--reuid={UserId}"),
+        string.Create(CultureInfo.InvariantCulture, $"--regid={GroupId}"),
+        "--init-groups",
+    ];
 
     /// <summary>The account from <c>/etc/passwd</c>, or null.</summary>
     public static UnixAccount? Find(string name)
@@ -35,15 +42,18 @@ public sealed record UnixAccount(string Name, int UserId, int GroupId, string Ho
         return null;
     }
 
+    /// <summary>
+    /// The account a server runs as: <paramref name="name"/> when we are root, else null (the current user). Throws
+    /// <see cref="LocalServerMissingException"/> when we are root and the package that creates the account is missing.
+    /// </summary>
+    public static UnixAccount? ForServer(string product, string name, string package) =>
+        !IsRoot ? null : Find(name) ?? throw LocalServerMissingException.NotInstalled($"{product}'s system user '{name}'", package);
+
     /// <summary>Gives <paramref name="path"/> and everything below it to this account (<c>chown -R</c>).</summary>
     public async Task ChownRecursiveAsync(string path, CancellationToken cancellationToken)
     {
         var owner = string.Create(CultureInfo.InvariantCulture, $"{UserId}:{GroupId}");
-        var (exitCode, output) = await RunAsync("chown", ["-R", owner, path], cancellationToken);
-        if (exitCode != 0)
-        {
-            throw new InvalidOperationException($"chown -R {owner} {path} failed: {output}");
-        }
+        await ShortCommand.RunCheckedAsync("chown", ["-R", owner, path], cancellationToken);
     }
 
     /// <summary>
@@ -52,35 +62,12 @@ public sealed record UnixAccount(string Name, int UserId, int GroupId, string Ho
     /// </summary>
     public async Task EnsureCanWriteAsync(string directory, CancellationToken cancellationToken)
     {
-        var (exitCode, _) = await RunAsync(
-            "setpriv",
-            [.. ChildProcessStartInfo.SetprivCredentials(this), "--", "test", "-w", directory, "-a", "-x", directory],
-            cancellationToken);
+        var (exitCode, _) = await ShortCommand.RunAsync("setpriv", [.. SetprivCredentials, "--", "test", "-w", directory, "-a", "-x", directory], cancellationToken);
         if (exitCode != 0)
         {
             throw new InvalidOperationException(
                 $"User '{Name}' cannot write to {directory}: every parent folder must be traversable by others (chmod o+x), " +
                 "or choose a state folder elsewhere (--state-dir, AGENTIC_STATE_DIR).");
         }
-    }
-
-    private static async Task<(int ExitCode, string Output)> RunAsync(string fileName, IReadOnlyList<string> arguments, CancellationToken cancellationToken)
-    {
-        var startInfo = new ProcessStartInfo(fileName)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var argument in arguments)
-        {
-            startInfo.ArgumentList.Add(argument);
-        }
-
-        using var process = Process.Start(startInfo) ?? throw new InvalidOperationException($"Could not start {fileName}.");
-        var stdout = process.StandardOutput.ReadToEndAsync(cancellationToken);
-        var stderr = process.StandardError.ReadToEndAsync(cancellationToken);
-        await process.WaitForExitAsync(cancellationToken);
-        return (process.ExitCode, ((await stdout) + (await stderr)).Trim());
     }
 }

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 
-namespace Agentic.Testing;
+namespace Agentic.LocalServers;
 
 /// <summary>
 /// Free TCP ports on 127.0.0.1, chosen <em>outside</em> the kernel's ephemeral range
