@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using Agentic.LocalServers;
 using System.Net;
 using System.Net.Sockets;
 
@@ -46,7 +47,7 @@ public static class ExecutorBenchmarks
             }
 
             await GitAsync(root, "clone", "--quiet", "--bare", source, Path.Combine(served, "repo.git"));
-            var port = FreePort();
+            var port = FreePort.Find();
             daemon = Process.Start(new ProcessStartInfo("git", ["daemon", "--reuseaddr", "--export-all", $"--base-path={served}", "--listen=127.0.0.1", $"--port={port}", served]) { RedirectStandardError = true })!;
             await WaitForPortAsync(port);
             var url = $"git://127.0.0.1:{port}/repo.git";
@@ -82,8 +83,8 @@ public static class ExecutorBenchmarks
                 Directory.Delete(target, recursive: true);
             }
 
-            var freshMedian = Percentile(fresh, 50);
-            var warmMedian = Percentile(warm, 50);
+            var freshMedian = Percentile.Of(fresh, 0.5);
+            var warmMedian = Percentile.Of(warm, 0.5);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"RESULT workspace fresh_clone_median_ms={freshMedian:0.0} warm_prepare_median_ms={warmMedian:0.0} ratio={freshMedian / warmMedian:0.0}x target>=10x {(freshMedian / warmMedian >= 10 ? "MET" : "MISSED")}"));
             return 0;
         }
@@ -133,8 +134,8 @@ public static class ExecutorBenchmarks
                 wrapped.Add(await RunAsync("prlimit", sandboxed));
             }
 
-            var overhead = Percentile(wrapped, 50) - Percentile(bare, 50);
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"RESULT sandbox bare_p50_ms={Percentile(bare, 50):0.00} bare_p95_ms={Percentile(bare, 95):0.00} bwrap_p50_ms={Percentile(wrapped, 50):0.00} bwrap_p95_ms={Percentile(wrapped, 95):0.00} overhead_p50_ms={overhead:0.00} target<20ms {(overhead < 20 ? "MET" : "MISSED")}"));
+            var overhead = Percentile.Of(wrapped, 0.5) - Percentile.Of(bare, 0.5);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"RESULT sandbox bare_p50_ms={Percentile.Of(bare, 0.5):0.00} bare_p95_ms={Percentile.Of(bare, 0.95):0.00} bwrap_p50_ms={Percentile.Of(wrapped, 0.5):0.00} bwrap_p95_ms={Percentile.Of(wrapped, 0.95):0.00} overhead_p50_ms={overhead:0.00} target<20ms {(overhead < 20 ? "MET" : "MISSED")}"));
             return 0;
         }
         finally
@@ -166,19 +167,6 @@ public static class ExecutorBenchmarks
         var error = process.StandardError.ReadToEndAsync();
         await process.WaitForExitAsync();
         return process.ExitCode == 0 ? await output : throw new InvalidOperationException($"git {arguments[0]}: {await error}");
-    }
-
-    private static double Percentile(List<double> values, int percentile)
-    {
-        var sorted = values.Order().ToList();
-        return sorted[Math.Clamp((int)Math.Ceiling(percentile / 100.0 * sorted.Count) - 1, 0, sorted.Count - 1)];
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     private static async Task WaitForPortAsync(int port)

@@ -87,7 +87,7 @@ public static class FixWorkflowBenchmark
         var overheads = finished.Select(r => (r.FinishedAt - posted[r.RepositoryId]).TotalSeconds - r.Steps.GetValueOrDefault("Executing")).Order().ToList();
         var recorded = finished.Select(r => (r.RecordedAt - posted[r.RepositoryId]).TotalSeconds - r.Steps.GetValueOrDefault("Executing")).Order().ToList();
         var totals = finished.Select(r => (r.FinishedAt - posted[r.RepositoryId]).TotalSeconds).Order().ToList();
-        double P(List<double> values, double p) => values.Count == 0 ? double.NaN : values[Math.Min(values.Count - 1, (int)Math.Ceiling(p * values.Count) - 1)];
+        static double P(List<double> values, double p) => Percentile.Of(values, p);
         Console.WriteLine($"finished: {finished.Count}/{count} in {wall.TotalSeconds:0} s; outcomes: {string.Join(", ", finished.GroupBy(r => r.Outcome).Select(g => $"{g.Key} {g.Count()}"))}");
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"webhook to finished (total): p50 {P(totals, 0.5):0.0} s, p95 {P(totals, 0.95):0.0} s"));
         // Where the time goes: webhook to detection (gateway, broker, PR Discovery), then each saga state.

@@ -54,7 +54,7 @@ public static class WorkflowTraces
             }
         }
 
-        static double P(List<double> values, double p) => values.Order().ElementAt(Math.Min(values.Count - 1, (int)Math.Ceiling(p * values.Count) - 1));
+        static double P(List<double> values, double p) => Percentile.Of(values, p);
         return figures
             .Where(figure => figure.Value.Count > 0 && P(figure.Value, 0.95) >= 20)
             .OrderByDescending(figure => P(figure.Value, 0.5))
